@@ -69,3 +69,11 @@ export function taskDefinitionLabel(arnOrRef: string): string {
   const parsed = parseArn(arnOrRef);
   return parsed ? parsed.resource : arnOrRef;
 }
+
+/** The family of a task definition given as an ARN, `family:revision` or a bare family; undefined for ''. */
+export function taskDefinitionFamily(arnOrRef: string): string | undefined {
+  const label = taskDefinitionLabel(arnOrRef);
+  const colon = label.lastIndexOf(':');
+  const family = colon >= 0 && /^\d+$/.test(label.slice(colon + 1)) ? label.slice(0, colon) : label;
+  return family === '' ? undefined : family;
+}

@@ -56,6 +56,9 @@ export interface RegisterContainerInstanceInput {
   lifecycle?: 'on-demand' | 'spot';
   capacityProviderName?: string;
   agentVersion?: string;
+  /** Simulator only: register in this status instead of ACTIVE (e.g. REGISTERING, REGISTRATION_FAILED). */
+  status?: string;
+  statusReason?: string;
 }
 
 export interface CreateServiceInput {

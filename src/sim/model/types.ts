@@ -362,6 +362,10 @@ export interface SimService {
     /** Earliest time the scheduler may launch again after repeated failures (ECS throttles crash loops). */
     launchBackoffUntil?: number;
     consecutiveLaunchFailures: number;
+    /** Whether the last reconcile found the service steady (the steady-state event fires on the change). */
+    steady?: boolean;
+    /** When the last "was unable to place a task" event was written (at most one a minute). */
+    lastPlacementFailureEventAt?: number;
   };
 }
 

@@ -1,0 +1,104 @@
+/**
+ * The `ecsdeck` entry: checks Node, parses flags, runs the command. Heavy modules load only when a command needs
+ * them, so --help and the Node check stay instant. Imported by nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { type CliCommand, CliUsageError, HELP_TEXT, nodeVersionProblem, parseCliArgs } from './cliArgs.ts';
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return manifest.version ?? 'unknown';
+}
+
+/** Serves the simulator until SIGINT/SIGTERM, then closes it. */
+async function serveSimulator(command: CliCommand & { kind: 'sim' | 'demo' }): Promise<number> {
+  const { startSimulator } = await import('./sim/index.ts');
+  const simulator = await startSimulator({
+    scenario: command.scenario,
+    seed: command.seed,
+    speed: command.speed,
+    port: command.port,
+  });
+  const { url } = simulator;
+  const clusters = simulator.scenario.clusters.map((cluster) => cluster.name).join(', ');
+  const lines = [
+    `ecsdeck simulator: scenario "${simulator.scenarioName}" (seed ${command.seed}, speed ${command.speed}x), clusters: ${clusters}`,
+    `Endpoint: ${url}`,
+    '',
+    'Use it with the AWS CLI (any credentials work, the region is us-east-1):',
+    `  AWS_ACCESS_KEY_ID=sim AWS_SECRET_ACCESS_KEY=sim aws ecs list-clusters --endpoint-url ${url} --region us-east-1`,
+    `or with an SDK: AWS_ENDPOINT_URL_ECS=${url} AWS_REGION=us-east-1 (plus any credentials).`,
+  ];
+  if (command.kind === 'demo')
+    lines.push(
+      '',
+      'The ecsdeck terminal UI is not built yet, so --demo only runs the demo simulator for now: point the',
+      'AWS CLI or an SDK at the endpoint above to look around.',
+    );
+  lines.push('Press Ctrl-C to stop.', '');
+  process.stdout.write(lines.join('\n'));
+
+  await new Promise<void>((resolveStop) => {
+    process.once('SIGINT', () => resolveStop());
+    process.once('SIGTERM', () => resolveStop());
+  });
+  await simulator.close();
+  process.stdout.write('Simulator stopped.\n');
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const problem = nodeVersionProblem(process.versions.node);
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    return 1;
+  }
+  let command: CliCommand;
+  try {
+    command = parseCliArgs(argv);
+  } catch (error) {
+    if (error instanceof CliUsageError) {
+      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  switch (command.kind) {
+    case 'help':
+      process.stdout.write(HELP_TEXT);
+      return 0;
+    case 'version':
+      process.stdout.write(`ecsdeck ${packageVersion()}\n`);
+      return 0;
+    case 'ui':
+      process.stderr.write(
+        'ecsdeck: the terminal UI is not built yet; try `ecsdeck --demo` or `ecsdeck sim` (see ecsdeck --help).\n',
+      );
+      return 1;
+    case 'sim':
+    case 'demo':
+      try {
+        return await serveSimulator(command);
+      } catch (error) {
+        const { ScenarioError } = await import('./sim/index.ts');
+        const code = (error as NodeJS.ErrnoException).code;
+        if (error instanceof ScenarioError) process.stderr.write(`ecsdeck: ${error.message}\n`);
+        else if (code === 'EADDRINUSE') process.stderr.write(`ecsdeck: port ${command.port} is already in use.\n`);
+        else if (code === 'EACCES') process.stderr.write(`ecsdeck: not allowed to listen on port ${command.port}.\n`);
+        else throw error;
+        return 1;
+      }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(
+      `ecsdeck: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

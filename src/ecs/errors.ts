@@ -1,0 +1,189 @@
+/**
+ * Every error a user can hit from the ECS API, mapped to a kind the UI can explain in one sentence.
+ * The SDK's own errors never reach the screen: their messages are remote text and their names are jargon.
+ */
+
+export type GatewayErrorKind =
+  | 'no-credentials'
+  | 'expired-credentials'
+  | 'invalid-credentials'
+  | 'access-denied'
+  | 'not-found'
+  | 'throttled'
+  | 'network'
+  | 'server'
+  | 'unparseable'
+  | 'invalid-request'
+  | 'aborted'
+  | 'unknown';
+
+export interface GatewayErrorContext {
+  operation: string;
+  /** Where the calls go, for network messages ("https://ecs.eu-west-1.amazonaws.com" or the --endpoint-url). */
+  endpoint?: string;
+  profile?: string;
+  region?: string;
+}
+
+export class GatewayError extends Error {
+  readonly kind: GatewayErrorKind;
+  readonly operation: string;
+  /** The service's error code (`ClusterNotFoundException`...), when it sent one. */
+  readonly code?: string;
+  readonly httpStatus?: number;
+  /** Worth retrying later by itself (network, throttling, server faults). */
+  readonly transient: boolean;
+
+  constructor(
+    kind: GatewayErrorKind,
+    message: string,
+    details: { operation: string; code?: string; httpStatus?: number; cause?: unknown },
+  ) {
+    super(message, { cause: details.cause });
+    this.name = 'GatewayError';
+    this.kind = kind;
+    this.operation = details.operation;
+    this.code = details.code;
+    this.httpStatus = details.httpStatus;
+    this.transient = kind === 'network' || kind === 'throttled' || kind === 'server' || kind === 'unparseable';
+  }
+}
+
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: { httpStatusCode?: unknown };
+  $response?: { statusCode?: unknown };
+  cause?: unknown;
+}
+
+function field(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+/** Remote text gets into our messages only after this: one line, no control characters, bounded. */
+function oneLine(text: string, max = 200): string {
+  const clean = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ');
+  const trimmed = clean.replace(/\s+/g, ' ').trim();
+  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+}
+
+function networkCode(error: ErrorLike): string | undefined {
+  for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+    const code = field((current as ErrorLike).code);
+    if (NETWORK_CODES.has(code)) return code;
+    current = (current as ErrorLike).cause;
+  }
+  return undefined;
+}
+
+export function toGatewayError(raw: unknown, context: GatewayErrorContext): GatewayError {
+  if (raw instanceof GatewayError) return raw;
+  const error: ErrorLike = typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
+  const name = field(error.name);
+  const message = oneLine(field(error.message));
+  const status =
+    typeof error.$metadata?.httpStatusCode === 'number'
+      ? error.$metadata.httpStatusCode
+      : typeof error.$response?.statusCode === 'number'
+        ? error.$response.statusCode
+        : undefined;
+  const op = context.operation;
+  const details = { operation: op, code: name || undefined, httpStatus: status, cause: raw };
+  const profile = context.profile ? ` (profile ${context.profile})` : '';
+  const where = context.endpoint ?? (context.region ? `ECS in ${context.region}` : 'the ECS endpoint');
+
+  if (name === 'AbortError' || (raw instanceof Error && raw.name === 'AbortError')) {
+    return new GatewayError('aborted', `${op} was cancelled.`, details);
+  }
+  if (/sso session .*expired|token is expired|sso.*(refresh|expired)/i.test(message)) {
+    return new GatewayError(
+      'expired-credentials',
+      `Your AWS SSO session has expired: run "aws sso login${context.profile ? ` --profile ${context.profile}` : ''}" and ecsdeck will pick it up.`,
+      details,
+    );
+  }
+  if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
+    return new GatewayError(
+      'no-credentials',
+      `No AWS credentials were found${profile}: set AWS_PROFILE or run "aws configure" (or try "ecsdeck --demo").`,
+      details,
+    );
+  }
+  if (name === 'ExpiredTokenException' || name === 'ExpiredToken' || name === 'RequestExpired') {
+    return new GatewayError(
+      'expired-credentials',
+      `Your AWS credentials have expired${profile}: refresh them (for SSO, "aws sso login") and ecsdeck will retry.`,
+      details,
+    );
+  }
+  if (
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException' ||
+    name === 'InvalidClientTokenId'
+  ) {
+    return new GatewayError(
+      'invalid-credentials',
+      `AWS rejected the credentials${profile}: check the access key, or log in again.`,
+      details,
+    );
+  }
+  if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation') {
+    return new GatewayError('access-denied', `Access denied to ecs:${op}: your IAM policy does not allow it.`, details);
+  }
+  if (name === 'ThrottlingException' || name === 'TooManyRequestsException' || /rate exceeded/i.test(message)) {
+    return new GatewayError('throttled', `ECS is throttling ${op} (rate exceeded); ecsdeck is slowing down.`, details);
+  }
+  const netCode = networkCode(error);
+  if (netCode || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up/i.test(message)) {
+    const reason =
+      netCode === 'ECONNREFUSED'
+        ? 'connection refused'
+        : netCode === 'ENOTFOUND' || netCode === 'EAI_AGAIN'
+          ? 'host not found (is the region right?)'
+          : netCode === 'ECONNRESET' || /socket hang up/i.test(message)
+            ? 'connection reset'
+            : 'timed out';
+    return new GatewayError('network', `Cannot reach ${where}: ${reason}.`, details);
+  }
+  if (name === 'SyntaxError' || /deserialization error|unexpected token|is not valid json/i.test(message)) {
+    return new GatewayError(
+      'unparseable',
+      `${where} answered ${op} with something that is not ECS JSON${status ? ` (HTTP ${status})` : ''}.`,
+      details,
+    );
+  }
+  if (/NotFoundException$/.test(name)) {
+    const what =
+      name
+        .replace(/NotFoundException$/, '')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase() || 'resource';
+    return new GatewayError('not-found', `The ${what} was not found${message ? `: ${message}` : '.'}`, details);
+  }
+  if (error.$fault === 'server' || name === 'ServerException' || (status !== undefined && status >= 500)) {
+    return new GatewayError('server', `ECS had a server error on ${op}; ecsdeck will retry.`, details);
+  }
+  if (error.$fault === 'client' || (status !== undefined && status >= 400)) {
+    return new GatewayError('invalid-request', `ECS refused ${op}: ${message || name || 'invalid request'}.`, details);
+  }
+  return new GatewayError('unknown', `${op} failed: ${message || name || 'unknown error'}.`, details);
+}

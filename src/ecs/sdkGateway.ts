@@ -1,0 +1,506 @@
+/**
+ * EcsGateway over @aws-sdk/client-ecs. The SDK's own retries are off (maxAttempts 1): every attempt, retries
+ * included, must pass through our request budget, or the budget would be a suggestion. We retry reads on
+ * throttling, server faults and network errors with backoff; writes only on throttling (ECS did nothing then),
+ * so one intent is never two calls that both took effect.
+ */
+import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
+import {
+  type Cluster,
+  type ContainerInstance,
+  type Failure,
+  normalizeCluster,
+  normalizeContainerInstance,
+  normalizeFailure,
+  normalizeList,
+  normalizeService,
+  normalizeTask,
+  normalizeTaskDefinition,
+  normalizeTaskSet,
+  type Service,
+  type Task,
+  type TaskSet,
+} from '../domain/model.ts';
+import type { Scheduler } from '../lib/scheduler.ts';
+import { delay } from '../lib/scheduler.ts';
+import { RequestBudget } from './budget.ts';
+import { GatewayError, toGatewayError } from './errors.ts';
+import {
+  type CallOptions,
+  chunk,
+  DESCRIBE_LIMIT,
+  type DescribeResult,
+  type EcsGateway,
+  type GatewayTarget,
+  type ListTasksFilter,
+  type RunTaskRequest,
+  type StartTaskRequest,
+  type TasksOutcome,
+} from './gateway.ts';
+import { CallStats } from './stats.ts';
+
+type Sdk = typeof import('@aws-sdk/client-ecs');
+
+export interface SdkGatewayOptions {
+  region?: string;
+  profile?: string;
+  /** `--endpoint-url`; AWS_ENDPOINT_URL_ECS is honoured by the SDK itself when this is absent. */
+  endpoint?: string;
+  /** True when the endpoint is our simulator: dummy credentials, "simulator" in the header. */
+  simulator?: boolean;
+  /** `--budget`: calls per second, all operations together. */
+  budgetPerSecond: number;
+  scheduler: Scheduler;
+  /** Calls in flight at once. */
+  concurrency?: number;
+  /** Attempts per read call (1 = no retry). */
+  maxAttempts?: number;
+  /** Per-attempt timeout; a hung endpoint must not hang a pane forever. */
+  requestTimeoutMs?: number;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+
+class Semaphore {
+  #free: number;
+  #waiting: (() => void)[] = [];
+  constructor(size: number) {
+    this.#free = size;
+  }
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#free > 0) this.#free--;
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#free++;
+    }
+  }
+}
+
+function missingOf(failures: Failure[]): string[] {
+  return failures.filter((f) => f.reason === 'MISSING' && f.arn).map((f) => f.arn as string);
+}
+
+function mergeDescribe<T>(parts: DescribeResult<T>[]): DescribeResult<T> {
+  return {
+    items: parts.flatMap((p) => p.items),
+    failures: parts.flatMap((p) => p.failures),
+    missing: parts.flatMap((p) => p.missing),
+  };
+}
+
+export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsGateway> {
+  // Imported here, not at the top: the SDK is the heaviest module we load and the first frame must not wait for it.
+  const sdk = await import('@aws-sdk/client-ecs');
+  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
+  const config: ECSClientConfig = {
+    maxAttempts: 1,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+    }),
+  };
+  if (options.region) config.region = options.region;
+  if (options.profile) config.profile = options.profile;
+  if (endpoint) config.endpoint = endpoint;
+  if (options.simulator) {
+    config.region = options.region ?? DEFAULT_REGION;
+    config.credentials = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
+  }
+  const client = new sdk.ECSClient(config);
+  let region = options.region ?? DEFAULT_REGION;
+  try {
+    region = await client.config.region();
+  } catch {
+    throw new GatewayError(
+      'invalid-request',
+      'No AWS region is set: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
+      { operation: 'configuration' },
+    );
+  }
+  const target: GatewayTarget = {
+    kind: options.simulator ? 'simulator' : endpoint ? 'custom' : 'aws',
+    region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  };
+  return new SdkGateway(sdk, client, target, options);
+}
+
+class SdkGateway implements EcsGateway {
+  readonly target: GatewayTarget;
+  readonly #sdk: Sdk;
+  readonly #client: ECSClient;
+  readonly #budget: RequestBudget;
+  readonly #stats: CallStats;
+  readonly #scheduler: Scheduler;
+  readonly #slots: Semaphore;
+  readonly #maxAttempts: number;
+
+  constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions) {
+    this.#sdk = sdk;
+    this.#client = client;
+    this.target = target;
+    this.#scheduler = options.scheduler;
+    this.#budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
+    this.#stats = new CallStats(options.scheduler);
+    this.#slots = new Semaphore(options.concurrency ?? 6);
+    this.#maxAttempts = options.maxAttempts ?? 4;
+  }
+
+  stats() {
+    return this.#stats.snapshot();
+  }
+
+  budget() {
+    return { ceiling: this.#budget.ceiling, effective: this.#budget.effectiveRate };
+  }
+
+  /** One logical call: budgeted attempts with backoff, errors mapped to GatewayError. */
+  async #call<T>(
+    operation: string,
+    send: (signal?: AbortSignal) => Promise<T>,
+    options: CallOptions | undefined,
+    mutating = false,
+  ): Promise<T> {
+    const signal = options?.signal;
+    for (let attempt = 1; ; attempt++) {
+      let error: GatewayError;
+      try {
+        const result = await this.#slots.run(async () => {
+          await this.#budget.acquire(signal);
+          this.#stats.started(operation);
+          return send(signal);
+        });
+        this.#budget.succeeded();
+        return result;
+      } catch (raw) {
+        error = toGatewayError(raw, {
+          operation,
+          endpoint: this.target.endpoint,
+          profile: this.target.profile,
+          region: this.target.region,
+        });
+        if (signal?.aborted) throw new GatewayError('aborted', `${operation} was cancelled.`, { operation });
+      }
+      if (error.kind === 'throttled') {
+        this.#stats.throttledCall();
+        this.#budget.throttled();
+      }
+      const retryable = mutating ? error.kind === 'throttled' : error.transient;
+      if (!retryable || attempt >= this.#maxAttempts) {
+        this.#stats.failedCall();
+        throw error;
+      }
+      // Exponential backoff with a little deterministic spread per attempt.
+      await delay(this.#scheduler, Math.min(8_000, 250 * 2 ** (attempt - 1) + attempt * 37), signal);
+    }
+  }
+
+  async #listAll(
+    operation: string,
+    page: (nextToken: string | undefined, signal?: AbortSignal) => Promise<{ arns?: string[]; nextToken?: string }>,
+    options?: CallOptions,
+  ): Promise<string[]> {
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    // A page may be short and still carry a token: follow tokens until there are none.
+    do {
+      const result = await this.#call(operation, (signal) => page(nextToken, signal), options);
+      for (const arn of result.arns ?? []) if (typeof arn === 'string') arns.push(arn);
+      nextToken = typeof result.nextToken === 'string' && result.nextToken !== '' ? result.nextToken : undefined;
+    } while (nextToken);
+    return arns;
+  }
+
+  listClusters(options?: CallOptions): Promise<string[]> {
+    return this.#listAll(
+      'ListClusters',
+      async (nextToken, abortSignal) => {
+        const out = await this.#client.send(new this.#sdk.ListClustersCommand({ nextToken, maxResults: 100 }), {
+          abortSignal,
+        });
+        return { arns: out.clusterArns, nextToken: out.nextToken };
+      },
+      options,
+    );
+  }
+
+  async describeClusters(clusters: string[], options?: CallOptions): Promise<DescribeResult<Cluster>> {
+    const parts = await Promise.all(
+      chunk(clusters, DESCRIBE_LIMIT.clusters).map((batch) =>
+        this.#call(
+          'DescribeClusters',
+          async (abortSignal) => {
+            const out = await this.#client.send(
+              new this.#sdk.DescribeClustersCommand({ clusters: batch, include: ['STATISTICS', 'SETTINGS'] }),
+              { abortSignal },
+            );
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return { items: normalizeList(out.clusters, normalizeCluster), failures, missing: missingOf(failures) };
+          },
+          options,
+        ),
+      ),
+    );
+    return mergeDescribe(parts);
+  }
+
+  listContainerInstances(cluster: string, filter?: { status?: string }, options?: CallOptions): Promise<string[]> {
+    return this.#listAll(
+      'ListContainerInstances',
+      async (nextToken, abortSignal) => {
+        const out = await this.#client.send(
+          new this.#sdk.ListContainerInstancesCommand({
+            cluster,
+            nextToken,
+            maxResults: 100,
+            ...(filter?.status ? { status: filter.status as never } : {}),
+          }),
+          { abortSignal },
+        );
+        return { arns: out.containerInstanceArns, nextToken: out.nextToken };
+      },
+      options,
+    );
+  }
+
+  async describeContainerInstances(
+    cluster: string,
+    containerInstances: string[],
+    options?: CallOptions,
+  ): Promise<DescribeResult<ContainerInstance>> {
+    const parts = await Promise.all(
+      chunk(containerInstances, DESCRIBE_LIMIT.containerInstances).map((batch) =>
+        this.#call(
+          'DescribeContainerInstances',
+          async (abortSignal) => {
+            const out = await this.#client.send(
+              new this.#sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: batch }),
+              { abortSignal },
+            );
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return {
+              items: normalizeList(out.containerInstances, normalizeContainerInstance),
+              failures,
+              missing: missingOf(failures),
+            };
+          },
+          options,
+        ),
+      ),
+    );
+    return mergeDescribe(parts);
+  }
+
+  listServices(cluster: string, options?: CallOptions): Promise<string[]> {
+    return this.#listAll(
+      'ListServices',
+      async (nextToken, abortSignal) => {
+        // ListServices pages by 10 unless asked for more.
+        const out = await this.#client.send(
+          new this.#sdk.ListServicesCommand({ cluster, nextToken, maxResults: 100 }),
+          {
+            abortSignal,
+          },
+        );
+        return { arns: out.serviceArns, nextToken: out.nextToken };
+      },
+      options,
+    );
+  }
+
+  async describeServices(cluster: string, services: string[], options?: CallOptions): Promise<DescribeResult<Service>> {
+    const parts = await Promise.all(
+      chunk(services, DESCRIBE_LIMIT.services).map((batch) =>
+        this.#call(
+          'DescribeServices',
+          async (abortSignal) => {
+            const out = await this.#client.send(new this.#sdk.DescribeServicesCommand({ cluster, services: batch }), {
+              abortSignal,
+            });
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return { items: normalizeList(out.services, normalizeService), failures, missing: missingOf(failures) };
+          },
+          options,
+        ),
+      ),
+    );
+    return mergeDescribe(parts);
+  }
+
+  describeTaskSets(cluster: string, service: string, options?: CallOptions): Promise<DescribeResult<TaskSet>> {
+    return this.#call(
+      'DescribeTaskSets',
+      async (abortSignal) => {
+        const out = await this.#client.send(new this.#sdk.DescribeTaskSetsCommand({ cluster, service }), {
+          abortSignal,
+        });
+        const failures = normalizeList(out.failures, normalizeFailure);
+        return { items: normalizeList(out.taskSets, normalizeTaskSet), failures, missing: missingOf(failures) };
+      },
+      options,
+    );
+  }
+
+  listTasks(cluster: string, filter: ListTasksFilter = {}, options?: CallOptions): Promise<string[]> {
+    return this.#listAll(
+      'ListTasks',
+      async (nextToken, abortSignal) => {
+        const out = await this.#client.send(
+          new this.#sdk.ListTasksCommand({
+            cluster,
+            nextToken,
+            maxResults: 100,
+            ...(filter as Record<string, string>),
+          }),
+          { abortSignal },
+        );
+        return { arns: out.taskArns, nextToken: out.nextToken };
+      },
+      options,
+    );
+  }
+
+  async describeTasks(
+    cluster: string,
+    tasks: string[],
+    options?: CallOptions & { includeTags?: boolean },
+  ): Promise<DescribeResult<Task>> {
+    const parts = await Promise.all(
+      chunk(tasks, DESCRIBE_LIMIT.tasks).map((batch) =>
+        this.#call(
+          'DescribeTasks',
+          async (abortSignal) => {
+            const out = await this.#client.send(
+              new this.#sdk.DescribeTasksCommand({
+                cluster,
+                tasks: batch,
+                ...(options?.includeTags ? { include: ['TAGS'] } : {}),
+              }),
+              { abortSignal },
+            );
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return { items: normalizeList(out.tasks, normalizeTask), failures, missing: missingOf(failures) };
+          },
+          options,
+        ),
+      ),
+    );
+    return mergeDescribe(parts);
+  }
+
+  describeTaskDefinition(taskDefinition: string, options?: CallOptions) {
+    return this.#call(
+      'DescribeTaskDefinition',
+      async (abortSignal) => {
+        const out = await this.#client.send(
+          new this.#sdk.DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }),
+          { abortSignal },
+        );
+        return normalizeTaskDefinition(out.taskDefinition);
+      },
+      options,
+    );
+  }
+
+  stopTask(cluster: string, task: string, reason: string, options?: CallOptions) {
+    return this.#call(
+      'StopTask',
+      async (abortSignal) => {
+        const out = await this.#client.send(
+          new this.#sdk.StopTaskCommand({ cluster, task, reason: reason.slice(0, 255) }),
+          { abortSignal },
+        );
+        return normalizeTask(out.task);
+      },
+      options,
+      true,
+    );
+  }
+
+  runTask(request: RunTaskRequest, options?: CallOptions): Promise<TasksOutcome> {
+    return this.#call(
+      'RunTask',
+      async (abortSignal) => {
+        const out = await this.#client.send(new this.#sdk.RunTaskCommand(request as never), { abortSignal });
+        return {
+          tasks: normalizeList(out.tasks, normalizeTask),
+          failures: normalizeList(out.failures, normalizeFailure),
+        };
+      },
+      options,
+      true,
+    );
+  }
+
+  startTask(request: StartTaskRequest, options?: CallOptions): Promise<TasksOutcome> {
+    return this.#call(
+      'StartTask',
+      async (abortSignal) => {
+        const out = await this.#client.send(new this.#sdk.StartTaskCommand(request as never), { abortSignal });
+        return {
+          tasks: normalizeList(out.tasks, normalizeTask),
+          failures: normalizeList(out.failures, normalizeFailure),
+        };
+      },
+      options,
+      true,
+    );
+  }
+
+  async updateContainerInstancesState(
+    cluster: string,
+    containerInstances: string[],
+    status: 'ACTIVE' | 'DRAINING',
+    options?: CallOptions,
+  ): Promise<DescribeResult<ContainerInstance>> {
+    const parts: DescribeResult<ContainerInstance>[] = [];
+    // Sequential on purpose: the user confirmed one batch after another, and a failure stops the rest.
+    for (const batch of chunk(containerInstances, DESCRIBE_LIMIT.updateContainerInstancesState)) {
+      parts.push(
+        await this.#call(
+          'UpdateContainerInstancesState',
+          async (abortSignal) => {
+            const out = await this.#client.send(
+              new this.#sdk.UpdateContainerInstancesStateCommand({ cluster, containerInstances: batch, status }),
+              { abortSignal },
+            );
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return {
+              items: normalizeList(out.containerInstances, normalizeContainerInstance),
+              failures,
+              missing: missingOf(failures),
+            };
+          },
+          options,
+          true,
+        ),
+      );
+    }
+    return mergeDescribe(parts);
+  }
+
+  updateService(
+    cluster: string,
+    service: string,
+    change: { desiredCount?: number; forceNewDeployment?: boolean },
+    options?: CallOptions,
+  ) {
+    return this.#call(
+      'UpdateService',
+      async (abortSignal) => {
+        const out = await this.#client.send(new this.#sdk.UpdateServiceCommand({ cluster, service, ...change }), {
+          abortSignal,
+        });
+        return normalizeService(out.service);
+      },
+      options,
+      true,
+    );
+  }
+}

@@ -1,0 +1,325 @@
+/**
+ * The pollers of the app, wired gateway -> store. Clusters everywhere on a slow cadence; the focused cluster's
+ * services, tasks and instances on a fast one; stopped tasks of every cluster for the failure feed.
+ * Fetches only what can have changed: a STOPPED task is final and described once, task definitions are
+ * immutable and cached, stopping tasks are re-described with the running ones in the same batches.
+ */
+import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
+import type { Task, TaskDefinition } from '../domain/model.ts';
+import type { EcsGateway } from '../ecs/gateway.ts';
+import type { Scheduler } from '../lib/scheduler.ts';
+import {
+  addFailures,
+  addTaskDefinition,
+  type EcsStore,
+  pruneEntities,
+  setApiMeta,
+  setClusters,
+  setInstances,
+  setServices,
+  updateMeta,
+  upsertTasks,
+} from '../store/store.ts';
+import { Poller } from './poller.ts';
+
+export interface Cadence {
+  clustersMs: number;
+  servicesMs: number;
+  tasksMs: number;
+  instancesMs: number;
+  /** Stopped tasks of the focused cluster (the failure feed). */
+  stoppedMs: number;
+  /** Stopped tasks of the other clusters. */
+  backgroundStoppedMs: number;
+}
+
+export const DEFAULT_CADENCE: Cadence = {
+  clustersMs: 30_000,
+  servicesMs: 5_000,
+  tasksMs: 5_000,
+  instancesMs: 15_000,
+  stoppedMs: 15_000,
+  backgroundStoppedMs: 60_000,
+};
+
+/** `--refresh SECONDS` sets the fast cadence; the others keep their proportion to it. */
+export function scaledCadence(refreshSeconds: number | undefined): Cadence {
+  if (!refreshSeconds || !(refreshSeconds > 0)) return DEFAULT_CADENCE;
+  const factor = (refreshSeconds * 1000) / DEFAULT_CADENCE.tasksMs;
+  const scaled = Object.entries(DEFAULT_CADENCE).map(([key, ms]) => [key, Math.round(ms * factor)]);
+  return Object.fromEntries(scaled) as unknown as Cadence;
+}
+
+/** What the flight recorder hears from the pollers. */
+export interface MonitorObserver {
+  transitions?(entries: { task: Task; status: string; at: number }[]): void;
+  failures?(occurrences: FailureOccurrence[], tasks: Task[]): void;
+}
+
+export interface MonitorOptions {
+  gateway: EcsGateway;
+  store: EcsStore;
+  scheduler: Scheduler;
+  cadence?: Cadence;
+  observer?: MonitorObserver;
+  /** Keep failed STOPPED tasks in the store this long after ECS forgets them (the failures window). */
+  failedTaskRetentionMs?: number;
+}
+
+export const feedKey = {
+  clusters: 'clusters',
+  services: (cluster: string) => `services:${cluster}`,
+  tasks: (cluster: string) => `tasks:${cluster}`,
+  instances: (cluster: string) => `instances:${cluster}`,
+  stopped: (cluster: string) => `stopped:${cluster}`,
+};
+
+function errorInfo(error: unknown, at: number) {
+  const kind = typeof error === 'object' && error !== null && 'kind' in error ? String(error.kind) : 'unknown';
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind, message, at };
+}
+
+function isFinal(task: Task | undefined): boolean {
+  return task?.lastStatus === 'STOPPED' || task?.lastStatus === 'DELETED';
+}
+
+export class Monitor {
+  readonly #gateway: EcsGateway;
+  readonly #store: EcsStore;
+  readonly #scheduler: Scheduler;
+  readonly #cadence: Cadence;
+  readonly #observer: MonitorObserver;
+  readonly #failedRetentionMs: number;
+  readonly #clusterPoller: Poller;
+  #focusPollers: Poller[] = [];
+  #backgroundStopped = new Map<string, Poller>();
+  #focused: string | undefined;
+  #taskDefinitions = new Map<string, Promise<TaskDefinition | undefined>>();
+  #started = false;
+
+  constructor(options: MonitorOptions) {
+    this.#gateway = options.gateway;
+    this.#store = options.store;
+    this.#scheduler = options.scheduler;
+    this.#cadence = options.cadence ?? DEFAULT_CADENCE;
+    this.#observer = options.observer ?? {};
+    this.#failedRetentionMs = options.failedTaskRetentionMs ?? 24 * 3600_000;
+    this.#clusterPoller = this.#poller(feedKey.clusters, this.#cadence.clustersMs, (signal) =>
+      this.#refreshClusters(signal),
+    );
+  }
+
+  get focusedCluster(): string | undefined {
+    return this.#focused;
+  }
+
+  start(): void {
+    if (this.#started) return;
+    this.#started = true;
+    this.#clusterPoller.start();
+    for (const poller of this.#focusPollers) poller.start();
+  }
+
+  stop(): void {
+    this.#started = false;
+    this.#clusterPoller.stop();
+    for (const poller of [...this.#focusPollers, ...this.#backgroundStopped.values()]) poller.stop();
+  }
+
+  /** Point the fast pollers at one cluster (ARN or name); the old cluster's in-flight calls are aborted. */
+  focusCluster(cluster: string | undefined): void {
+    if (cluster === this.#focused) return;
+    for (const poller of this.#focusPollers) poller.stop();
+    this.#focused = cluster;
+    this.#focusPollers = [];
+    if (cluster === undefined) return;
+    const c = this.#cadence;
+    this.#focusPollers = [
+      this.#poller(feedKey.services(cluster), c.servicesMs, (signal) => this.#refreshServices(cluster, signal)),
+      this.#poller(feedKey.tasks(cluster), c.tasksMs, (signal) => this.#refreshTasks(cluster, signal)),
+      this.#poller(feedKey.instances(cluster), c.instancesMs, (signal) => this.#refreshInstances(cluster, signal)),
+      this.#poller(feedKey.stopped(cluster), c.stoppedMs, (signal) => this.#refreshStopped(cluster, signal)),
+    ];
+    // The background poller of this cluster would duplicate the focused one.
+    this.#backgroundStopped.get(cluster)?.stop();
+    this.#backgroundStopped.delete(cluster);
+    if (this.#started) for (const poller of this.#focusPollers) poller.start();
+  }
+
+  /** ctrl-r: every poller of the focused cluster and the cluster list, now. */
+  refreshNow(): void {
+    this.#clusterPoller.refreshNow();
+    for (const poller of this.#focusPollers) poller.refreshNow();
+  }
+
+  /** Resolves once no poller has a run in flight (tests, snapshot). */
+  async idle(): Promise<void> {
+    const all = () => [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundStopped.values()];
+    while (all().some((p) => p.running)) await Promise.all(all().map((p) => p.idle()));
+  }
+
+  /** A task definition revision, described at most once (revisions never change). */
+  taskDefinition(arn: string): Promise<TaskDefinition | undefined> {
+    const cached = this.#store.getState().taskDefinitions.get(arn);
+    if (cached) return Promise.resolve(cached);
+    let pending = this.#taskDefinitions.get(arn);
+    if (!pending) {
+      pending = this.#gateway.describeTaskDefinition(arn).then(
+        (definition) => {
+          if (definition) addTaskDefinition(this.#store, definition);
+          return definition;
+        },
+        (error: unknown) => {
+          // Let a later request try again.
+          this.#taskDefinitions.delete(arn);
+          throw error;
+        },
+      );
+      this.#taskDefinitions.set(arn, pending);
+    }
+    return pending;
+  }
+
+  #poller(key: string, intervalMs: number, run: (signal: AbortSignal) => Promise<void>): Poller {
+    return new Poller({
+      name: key,
+      intervalMs,
+      scheduler: this.#scheduler,
+      run,
+      onStart: () => updateMeta(this.#store, key, { inFlight: true }),
+      onSettled: ({ ok, error, at }) => {
+        updateMeta(
+          this.#store,
+          key,
+          ok
+            ? { inFlight: false, lastSuccessAt: at, lastError: undefined }
+            : { inFlight: false, lastError: errorInfo(error, at) },
+        );
+        this.#publishApiMeta();
+      },
+    });
+  }
+
+  #publishApiMeta(): void {
+    const stats = this.#gateway.stats();
+    const budget = this.#gateway.budget();
+    setApiMeta(this.#store, {
+      total: stats.total,
+      throttled: stats.throttled,
+      errors: stats.errors,
+      ratePerSecond: stats.ratePerSecond,
+      budgetCeiling: budget.ceiling,
+      budgetEffective: budget.effective,
+      byOperation: stats.byOperation,
+    });
+  }
+
+  async #refreshClusters(signal: AbortSignal): Promise<void> {
+    const arns = await this.#gateway.listClusters({ signal });
+    const { items, missing } = await this.#gateway.describeClusters(arns, { signal });
+    setClusters(this.#store, items, { complete: true });
+    pruneEntities(this.#store, 'clusters', missing);
+    // Every cluster but the focused one gets a slow stopped-task poller for the failure feed.
+    const present = new Set(items.map((c) => c.clusterArn));
+    for (const [arn, poller] of this.#backgroundStopped) {
+      if (!present.has(arn)) {
+        poller.stop();
+        this.#backgroundStopped.delete(arn);
+      }
+    }
+    for (const arn of present) {
+      if (arn === this.#focused || this.#backgroundStopped.has(arn)) continue;
+      const poller = this.#poller(feedKey.stopped(arn), this.#cadence.backgroundStoppedMs, (s) =>
+        this.#refreshStopped(arn, s),
+      );
+      this.#backgroundStopped.set(arn, poller);
+      if (this.#started) poller.start();
+    }
+  }
+
+  async #refreshServices(cluster: string, signal: AbortSignal): Promise<void> {
+    const arns = await this.#gateway.listServices(cluster, { signal });
+    const { items, missing } = await this.#gateway.describeServices(cluster, arns, { signal });
+    setServices(this.#store, cluster, items, { complete: true });
+    pruneEntities(this.#store, 'services', missing);
+    const placementFailures = items.flatMap((service) =>
+      (service.events ?? []).flatMap((event) => serviceEventFailure(service, event) ?? []),
+    );
+    if (placementFailures.length > 0) {
+      addFailures(this.#store, placementFailures);
+      this.#observer.failures?.(placementFailures, []);
+    }
+  }
+
+  async #refreshInstances(cluster: string, signal: AbortSignal): Promise<void> {
+    const arns = await this.#gateway.listContainerInstances(cluster, {}, { signal });
+    const { items } = await this.#gateway.describeContainerInstances(cluster, arns, { signal });
+    setInstances(this.#store, cluster, items);
+  }
+
+  /** Running (and pending) tasks, plus the tasks we hold that are on their way to STOPPED, in one set of batches. */
+  async #refreshTasks(cluster: string, signal: AbortSignal): Promise<void> {
+    const listed = await this.#gateway.listTasks(cluster, { desiredStatus: 'RUNNING' }, { signal });
+    const wanted = new Set(listed);
+    for (const task of this.#store.getState().tasks.values()) {
+      if (task.clusterArn === cluster && !isFinal(task) && !wanted.has(task.taskArn)) wanted.add(task.taskArn);
+    }
+    const { items, missing } = await this.#gateway.describeTasks(cluster, [...wanted], { signal });
+    this.#absorbTasks(items);
+    pruneEntities(this.#store, 'tasks', missing);
+  }
+
+  /** Stopped tasks: each described once, then final. Feeds the failures. */
+  async #refreshStopped(cluster: string, signal: AbortSignal): Promise<void> {
+    const listed = await this.#gateway.listTasks(cluster, { desiredStatus: 'STOPPED' }, { signal });
+    const held = this.#store.getState().tasks;
+    const fresh = listed.filter((arn) => !isFinal(held.get(arn)));
+    if (fresh.length > 0) {
+      const { items } = await this.#gateway.describeTasks(cluster, fresh, { signal });
+      this.#absorbTasks(items);
+    }
+    this.#forgetStopped(cluster, new Set(listed));
+  }
+
+  #absorbTasks(tasks: Task[]): void {
+    const before = this.#store.getState();
+    const now = this.#scheduler.now();
+    upsertTasks(this.#store, tasks, now);
+    const after = this.#store.getState();
+    if (after.transitions !== before.transitions) {
+      const changed = tasks.flatMap((task) => {
+        const history = after.transitions.get(task.taskArn);
+        const last = history?.[history.length - 1];
+        return last && last !== before.transitions.get(task.taskArn)?.at(-1)
+          ? [{ task, status: last.status, at: last.at }]
+          : [];
+      });
+      if (changed.length > 0) this.#observer.transitions?.(changed);
+    }
+    const newlyStopped = tasks.filter((task) => isFinal(task) && !isFinal(before.tasks.get(task.taskArn)));
+    const occurrences = newlyStopped.flatMap((task) => taskFailureOccurrence(task, { observedAt: now }) ?? []);
+    if (occurrences.length > 0) {
+      addFailures(this.#store, occurrences);
+      const failedArns = new Set(occurrences.map((o) => o.id));
+      this.#observer.failures?.(
+        occurrences,
+        newlyStopped.filter((task) => failedArns.has(task.taskArn)),
+      );
+    }
+  }
+
+  /** ECS forgets stopped tasks after about an hour; we drop the ones that did not fail when it does. */
+  #forgetStopped(cluster: string, stillListed: Set<string>): void {
+    const state = this.#store.getState();
+    const now = this.#scheduler.now();
+    const gone: string[] = [];
+    for (const task of state.tasks.values()) {
+      if (task.clusterArn !== cluster || !isFinal(task) || stillListed.has(task.taskArn)) continue;
+      const failed = state.failureOccurrences.has(task.taskArn);
+      const stoppedAt = task.stoppedAt ?? 0;
+      if (!failed || now - stoppedAt > this.#failedRetentionMs) gone.push(task.taskArn);
+    }
+    if (gone.length > 0) pruneEntities(this.#store, 'tasks', gone);
+  }
+}

@@ -1,0 +1,328 @@
+/**
+ * The AWS JSON 1.1 wire protocol as ECS speaks it (ECS_API_NOTES §7): routing on X-Amz-Target, JSON bodies,
+ * `{"__type","message"}` errors with X-Amzn-ErrorType, and a reader that checks request members' types with
+ * messages that name the member.
+ */
+import { SimError } from './errors.ts';
+
+export const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
+export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+/** Request bodies above this are refused (ECS's own limit is far lower for most calls). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** An HTTP request as the simulator sees it, independent of node:http (tests and benchmarks build them directly). */
+export interface SimRequest {
+  method: string;
+  /** Path and query, e.g. `/` or `/_sim/requests?since=3`. */
+  url: string;
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  body: string;
+}
+
+export interface SimResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** A network-level fault: 'reset' destroys the connection, 'hang' never answers. `status`/`body` are unused. */
+  drop?: 'reset' | 'hang';
+}
+
+export type ParsedTarget = { ok: true; operation: string } | { ok: false; reason: string };
+
+/** The operation named by `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Op>`. */
+export function parseTarget(header: string | undefined): ParsedTarget {
+  if (header === undefined || header.trim() === '') return { ok: false, reason: 'Missing X-Amz-Target header.' };
+  const value = header.trim();
+  const dot = value.lastIndexOf('.');
+  if (dot < 0 || value.slice(0, dot) !== TARGET_PREFIX) {
+    return { ok: false, reason: `X-Amz-Target must be ${TARGET_PREFIX}.<Operation>; got "${value.slice(0, 200)}".` };
+  }
+  const operation = value.slice(dot + 1);
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(operation)) {
+    return { ok: false, reason: `X-Amz-Target names no operation: "${value.slice(0, 200)}".` };
+  }
+  return { ok: true, operation };
+}
+
+/** Parses a request body that must be a JSON object; an empty body counts as `{}`. */
+export function parseJsonObject(body: string): Record<string, unknown> {
+  if (body.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new SimError('SerializationException', 'The request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new SimError('SerializationException', 'The request body must be a JSON object.');
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * JSON for the wire: absent members are omitted (never `null`), and an undefined array element is a bug we
+ * would rather see as a 500 than send as `null`.
+ */
+export function toWireJson(value: unknown): string {
+  return JSON.stringify(value, (_key, member: unknown) => {
+    if (member === null) throw new Error('null must never be sent: omit the member');
+    if (Array.isArray(member) && member.includes(undefined)) throw new Error('undefined array element');
+    return member;
+  });
+}
+
+/** Epoch milliseconds (the model) to epoch seconds (the wire), fractions kept. */
+export function toEpochSeconds(ms: number): number;
+export function toEpochSeconds(ms: number | undefined): number | undefined;
+export function toEpochSeconds(ms: number | undefined): number | undefined {
+  return ms === undefined ? undefined : ms / 1000;
+}
+
+export function jsonResponse(status: number, body: unknown, requestId: string): SimResponse {
+  return {
+    status,
+    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    body: toWireJson(body),
+  };
+}
+
+export function errorResponse(error: SimError, requestId: string): SimResponse {
+  return {
+    status: error.status,
+    headers: {
+      'content-type': JSON_CONTENT_TYPE,
+      'x-amzn-requestid': requestId,
+      'x-amzn-errortype': error.type,
+    },
+    body: toWireJson({ __type: error.type, message: error.message }),
+  };
+}
+
+/** What a broken proxy in front of an endpoint sends: a 500 whose body is not JSON. */
+export function htmlErrorResponse(requestId: string): SimResponse {
+  return {
+    status: 500,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'x-amzn-requestid': requestId },
+    body: '<html><head><title>500 Internal Server Error</title></head><body><h1>500 Internal Server Error</h1></body></html>\n',
+  };
+}
+
+// ------------------------------------------------------------------------------------------ request members
+
+export interface StringRule {
+  maxLength?: number;
+  minLength?: number;
+  /** Allowed values (an enum). */
+  values?: readonly string[];
+  pattern?: RegExp;
+  /** Described in the error when `pattern` fails. */
+  patternHint?: string;
+}
+
+export interface NumberRule {
+  min?: number;
+  max?: number;
+}
+
+export interface ListRule {
+  minItems?: number;
+  maxItems?: number;
+}
+
+/**
+ * Reads the members of one JSON object of a request, checking types. Errors are InvalidParameterException
+ * naming the member by its path (`containerDefinitions[0].memory`). JSON `null` counts as absent.
+ */
+export class Params {
+  readonly #value: Record<string, unknown>;
+  readonly #path: string;
+
+  constructor(value: Record<string, unknown>, path = '') {
+    this.#value = value;
+    this.#path = path;
+  }
+
+  /** The member's full path for messages. */
+  pathOf(name: string): string {
+    return this.#path === '' ? name : `${this.#path}.${name}`;
+  }
+
+  has(name: string): boolean {
+    return this.#raw(name) !== undefined;
+  }
+
+  /** A shallow copy of the whole object as received. */
+  rawObject(): Record<string, unknown> {
+    return { ...this.#value };
+  }
+
+  /** The raw value (for members the simulator accepts but does not interpret). */
+  raw(name: string): unknown {
+    return this.#raw(name);
+  }
+
+  string(name: string, rule: StringRule = {}): string | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    return checkString(value, this.pathOf(name), rule);
+  }
+
+  requireString(name: string, rule: StringRule = {}): string {
+    const value = this.string(name, rule);
+    if (value === undefined) throw missing(this.pathOf(name));
+    return value;
+  }
+
+  integer(name: string, rule: NumberRule = {}): number | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isInteger(value)) throw wrongType(this.pathOf(name), 'an integer', value);
+    checkRange(value, this.pathOf(name), rule);
+    return value;
+  }
+
+  requireInteger(name: string, rule: NumberRule = {}): number {
+    const value = this.integer(name, rule);
+    if (value === undefined) throw missing(this.pathOf(name));
+    return value;
+  }
+
+  number(name: string, rule: NumberRule = {}): number | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw wrongType(this.pathOf(name), 'a number', value);
+    checkRange(value, this.pathOf(name), rule);
+    return value;
+  }
+
+  requireNumber(name: string, rule: NumberRule = {}): number {
+    const value = this.number(name, rule);
+    if (value === undefined) throw missing(this.pathOf(name));
+    return value;
+  }
+
+  boolean(name: string): boolean | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'boolean') throw wrongType(this.pathOf(name), 'a boolean', value);
+    return value;
+  }
+
+  stringList(name: string, rule: ListRule & { item?: StringRule } = {}): string[] | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    const path = this.pathOf(name);
+    if (!Array.isArray(value)) throw wrongType(path, 'a list of strings', value);
+    checkCount(value.length, path, rule);
+    return value.map((item, index) => checkString(item, `${path}[${index}]`, rule.item ?? {}));
+  }
+
+  requireStringList(name: string, rule: ListRule & { item?: StringRule } = {}): string[] {
+    const value = this.stringList(name, rule);
+    if (value === undefined) throw missing(this.pathOf(name));
+    return value;
+  }
+
+  object(name: string): Params | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(this.pathOf(name), 'an object', value);
+    return new Params(value as Record<string, unknown>, this.pathOf(name));
+  }
+
+  requireObject(name: string): Params {
+    const value = this.object(name);
+    if (value === undefined) throw missing(this.pathOf(name));
+    return value;
+  }
+
+  objectList(name: string, rule: ListRule = {}): Params[] | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    const path = this.pathOf(name);
+    if (!Array.isArray(value)) throw wrongType(path, 'a list of objects', value);
+    checkCount(value.length, path, rule);
+    return value.map((item, index) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw wrongType(`${path}[${index}]`, 'an object', item);
+      }
+      return new Params(item as Record<string, unknown>, `${path}[${index}]`);
+    });
+  }
+
+  /** A JSON object of string values (docker labels). */
+  stringMap(name: string): Record<string, string> | undefined {
+    const value = this.#raw(name);
+    if (value === undefined) return undefined;
+    const path = this.pathOf(name);
+    if (typeof value !== 'object' || Array.isArray(value)) throw wrongType(path, 'a map of strings', value);
+    const out: Record<string, string> = {};
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+      out[key] = checkString(item, `${path}.${key}`, {});
+    }
+    return out;
+  }
+
+  #raw(name: string): unknown {
+    if (!Object.hasOwn(this.#value, name)) return undefined;
+    const value = this.#value[name];
+    return value === null ? undefined : value;
+  }
+}
+
+function checkString(value: unknown, path: string, rule: StringRule): string {
+  if (typeof value !== 'string') throw wrongType(path, 'a string', value);
+  if (rule.minLength !== undefined && value.length < rule.minLength) {
+    throw invalid(
+      rule.minLength === 1 ? `${path} must not be empty.` : `${path} must be at least ${rule.minLength} characters.`,
+    );
+  }
+  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+    throw invalid(`${path} must be at most ${rule.maxLength} characters long.`);
+  }
+  if (rule.values && !rule.values.includes(value)) {
+    throw invalid(`${path} must be one of ${rule.values.join(', ')}; got "${clip(value)}".`);
+  }
+  if (rule.pattern && !rule.pattern.test(value)) {
+    throw invalid(`${path} has an invalid value "${clip(value)}"${rule.patternHint ? `: ${rule.patternHint}` : ''}.`);
+  }
+  return value;
+}
+
+function checkRange(value: number, path: string, rule: NumberRule): void {
+  const { min, max } = rule;
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    if (min !== undefined && max !== undefined) throw invalid(`${path} must be between ${min} and ${max}.`);
+    if (min !== undefined) throw invalid(`${path} must be at least ${min}.`);
+    throw invalid(`${path} must be at most ${max}.`);
+  }
+}
+
+function checkCount(count: number, path: string, rule: ListRule): void {
+  if (rule.minItems !== undefined && count < rule.minItems) {
+    throw invalid(
+      rule.minItems === 1 ? `${path} must not be empty.` : `${path} needs at least ${rule.minItems} items.`,
+    );
+  }
+  if (rule.maxItems !== undefined && count > rule.maxItems) {
+    throw invalid(`${path} can have at most ${rule.maxItems} items; got ${count}.`);
+  }
+}
+
+function invalid(message: string): SimError {
+  return new SimError('InvalidParameterException', message);
+}
+
+function missing(path: string): SimError {
+  return invalid(`${path} is required.`);
+}
+
+function wrongType(path: string, expected: string, value: unknown): SimError {
+  const got = Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+  return invalid(`${path} must be ${expected}; got ${got}.`);
+}
+
+function clip(value: string): string {
+  return value.length > 100 ? `${value.slice(0, 100)}...` : value;
+}

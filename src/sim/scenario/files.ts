@@ -1,0 +1,115 @@
+/**
+ * Finds and reads scenario files: a bare name (`demo`, `large`) means assets/scenarios/<name>.json, anything else
+ * is a path. A file is either a scenario document or a generator document
+ * (`{"version": 1, "generator": "large", "parameters": {...}}`) expanded in code. Every problem is one
+ * ScenarioError: `<file>: <field path> <problem>`.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FieldError, ObjectReader } from './fields.ts';
+import { generateLargeScenario, parseLargeParameters } from './large.ts';
+import { ScenarioError } from './load.ts';
+import { parseScenario } from './parse.ts';
+import type { Scenario } from './types.ts';
+
+/** The package root (two levels above src/sim/scenario). */
+const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
+export const SCENARIO_DIR = resolve(packageRoot, 'assets', 'scenarios');
+
+const GENERATORS = ['large'] as const;
+
+export interface ReadScenario {
+  scenario: Scenario;
+  /** How errors name the file: `assets/scenarios/demo.json` for a named scenario, the path as given otherwise. */
+  source: string;
+}
+
+/** Names of the scenarios shipped in assets/scenarios. */
+export function listScenarioNames(): string[] {
+  if (!existsSync(SCENARIO_DIR)) return [];
+  return readdirSync(SCENARIO_DIR)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function isScenarioName(nameOrPath: string): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(nameOrPath);
+}
+
+/** Reads, validates and (for generator documents) expands a scenario by name or path. */
+export function readScenario(nameOrPath: string, cwd: string = process.cwd()): ReadScenario {
+  let file: string;
+  let source: string;
+  if (isScenarioName(nameOrPath)) {
+    file = resolve(SCENARIO_DIR, `${nameOrPath}.json`);
+    source = relative(packageRoot, file);
+    if (!existsSync(file)) {
+      const known = listScenarioNames();
+      throw new ScenarioError(
+        nameOrPath,
+        '',
+        `is not a scenario name (known: ${known.join(', ') || 'none'}); give a name or a path to a .json file`,
+      );
+    }
+  } else {
+    file = isAbsolute(nameOrPath) ? nameOrPath : resolve(cwd, nameOrPath);
+    source = nameOrPath;
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ScenarioError(source, '', code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`);
+  }
+  const fallbackName = file
+    .split(/[\\/]/)
+    .pop()
+    ?.replace(/\.json$/, '');
+  return { scenario: scenarioFromText(text, source, fallbackName ?? 'scenario'), source };
+}
+
+/** Validates scenario JSON text; `source` names it in errors. */
+export function scenarioFromText(text: string, source: string, fallbackName: string): Scenario {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw new ScenarioError(
+      source,
+      '',
+      `is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+  return scenarioFromDocument(document, source, fallbackName);
+}
+
+export function scenarioFromDocument(document: unknown, source: string, fallbackName: string): Scenario {
+  try {
+    const isGenerator =
+      typeof document === 'object' &&
+      document !== null &&
+      (document as Record<string, unknown>).generator !== undefined;
+    if (!isGenerator) return parseScenario(document, fallbackName);
+    const root = new ObjectReader(document, '').allowOnly([
+      'version',
+      'name',
+      'description',
+      'generator',
+      'parameters',
+    ]);
+    if (root.required('version') !== 1) throw new FieldError('version', 'must be 1');
+    root.oneOf('generator', GENERATORS);
+    const parameters = parseLargeParameters(root.optionalObject('parameters'));
+    const generated = generateLargeScenario(parameters, {
+      name: root.optionalString('name') ?? fallbackName,
+      description: root.optionalString('description'),
+    });
+    return parseScenario(generated, fallbackName);
+  } catch (error) {
+    if (error instanceof FieldError) throw new ScenarioError(source, error.path, error.problem);
+    throw error;
+  }
+}

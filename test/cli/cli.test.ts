@@ -1,0 +1,131 @@
+/**
+ * The `ecsdeck` entry as a user runs it: a real process, its stdout, the real SDK against the endpoint it prints,
+ * and a clean exit on a signal.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+// tsx starts through `env node`: put the Node running the tests first, so the child runs on the same version.
+const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+
+interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+const started: ChildProcess[] = [];
+afterEach(() => {
+  for (const child of started.splice(0))
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+function run(args: string[]): Running {
+  const child = spawn(tsx, ['src/cli.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  started.push(child);
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Polls the child's stdout for the endpoint line, up to a deadline (start-up compiles TypeScript). */
+async function endpointOf(running: Running, deadlineMs = 25_000): Promise<string> {
+  const until = performance.now() + deadlineMs;
+  while (performance.now() < until) {
+    const match = /^Endpoint: (http:\/\/127\.0\.0\.1:\d+)$/m.exec(running.stdout());
+    if (match?.[1]) return match[1];
+    if (running.child.exitCode !== null) break;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+  }
+  throw new Error(`no endpoint line; stdout: ${running.stdout()} stderr: ${running.stderr()}`);
+}
+
+async function clusterNames(url: string): Promise<string[]> {
+  const client = new ECSClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  try {
+    const result = await client.send(new ListClustersCommand({}));
+    return (result.clusterArns ?? []).map((arn) => arn.split('/').pop() ?? '');
+  } finally {
+    client.destroy();
+  }
+}
+
+describe('ecsdeck sim', () => {
+  it('serves the demo to the real SDK, then exits 0 on SIGINT', async () => {
+    const sim = run(['sim', '--scenario', 'demo', '--port', '0']);
+    const url = await endpointOf(sim);
+    expect(sim.stdout()).toContain(`aws ecs list-clusters --endpoint-url ${url} --region us-east-1`);
+    expect((await clusterNames(url)).sort()).toEqual(['batch', 'prod', 'staging']);
+    sim.child.kill('SIGINT');
+    expect(await sim.exited).toBe(0);
+    expect(sim.stdout()).toContain('Simulator stopped.');
+    expect(sim.stderr()).toBe('');
+  });
+
+  it('--demo serves the demo and says the terminal UI is not built yet; SIGTERM stops it', async () => {
+    const demo = run(['--demo', '--seed', '4']);
+    const url = await endpointOf(demo);
+    expect(demo.stdout()).toContain('terminal UI is not built yet');
+    expect(await clusterNames(url)).toHaveLength(3);
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+  });
+
+  it('a bad flag is one sentence on stderr and exit status 2', async () => {
+    const bad = run(['sim', '--port', 'eighty']);
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toBe('ecsdeck: --port needs a port number from 0 to 65535 (got "eighty").\n');
+    expect(bad.stdout()).toBe('');
+  });
+
+  it('a bad scenario file is one line naming the file, exit status 1', async () => {
+    const bad = run(['sim', '--scenario', 'test/cli/does-not-exist.json']);
+    expect(await bad.exited).toBe(1);
+    expect(bad.stderr()).toBe('ecsdeck: test/cli/does-not-exist.json: does not exist\n');
+  });
+});
+
+describe('bin/ecsdeck.js', () => {
+  it('runs the CLI through tsx: --version', () => {
+    const out = execFileSync(process.execPath, [join(root, 'bin', 'ecsdeck.js'), '--version'], { cwd: root, env });
+    expect(out.toString()).toBe(`ecsdeck ${version}\n`);
+  });
+
+  it('--help lists the sim command', () => {
+    const out = execFileSync(process.execPath, [join(root, 'bin', 'ecsdeck.js'), '--help'], { cwd: root, env });
+    expect(out.toString()).toContain('ecsdeck sim [--port N]');
+  });
+
+  // The system Node of the CI machine is older than 22; where there is one, the launcher must refuse it clearly.
+  const olderNode = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => {
+    const probe = spawnSync(candidate, ['--version']);
+    const major = Number.parseInt(probe.stdout?.toString().replace(/^v/, '') ?? '', 10);
+    return probe.status === 0 && major < 22;
+  });
+  it.skipIf(olderNode === undefined)('refuses an old Node with a clear sentence', () => {
+    const result = spawnSync(olderNode as string, [join(root, 'bin', 'ecsdeck.js'), '--version'], { cwd: root });
+    expect(result.status).toBe(1);
+    expect(result.stderr.toString()).toMatch(
+      /^ecsdeck needs Node\.js 22 or newer, but this is Node\.js \d+\.\d+\.\d+: /,
+    );
+  });
+});

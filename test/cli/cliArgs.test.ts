@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { CliUsageError, HELP_TEXT, nodeVersionProblem, parseCliArgs } from '../../src/cliArgs.ts';
+
+function usageError(argv: string[]): string {
+  try {
+    parseCliArgs(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CliUsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected ${argv.join(' ')} to be rejected`);
+}
+
+describe('parseCliArgs', () => {
+  it('runs the simulator with defaults', () => {
+    expect(parseCliArgs(['sim'])).toEqual({ kind: 'sim', scenario: 'demo', seed: 1, speed: 1, port: 0 });
+  });
+
+  it('reads every sim flag, in both spellings', () => {
+    expect(parseCliArgs(['sim', '--port', '8123', '--scenario', 'large', '--seed', '42', '--speed', '2.5'])).toEqual({
+      kind: 'sim',
+      scenario: 'large',
+      seed: 42,
+      speed: 2.5,
+      port: 8123,
+    });
+    expect(parseCliArgs(['sim', '--port=0', '--scenario=./my.json', '--seed=0', '--speed=.5'])).toEqual({
+      kind: 'sim',
+      scenario: './my.json',
+      seed: 0,
+      speed: 0.5,
+      port: 0,
+    });
+  });
+
+  it('starts the demo, with an optional scenario after --demo', () => {
+    expect(parseCliArgs(['--demo'])).toEqual({ kind: 'demo', scenario: 'demo', seed: 1, speed: 1, port: 0 });
+    expect(parseCliArgs(['--demo', 'large', '--seed', '3'])).toMatchObject({
+      kind: 'demo',
+      scenario: 'large',
+      seed: 3,
+    });
+    expect(parseCliArgs(['--seed', '3', '--demo'])).toMatchObject({ kind: 'demo', scenario: 'demo', seed: 3 });
+  });
+
+  it('answers help and version before anything else', () => {
+    expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['sim', '-h'])).toEqual({ kind: 'help' });
+    expect(parseCliArgs(['--version'])).toEqual({ kind: 'version' });
+    expect(parseCliArgs([])).toEqual({ kind: 'ui' });
+    expect(HELP_TEXT).toContain('ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]');
+  });
+
+  it('rejects bad values with one sentence naming the flag', () => {
+    expect(usageError(['sim', '--port', 'http'])).toBe('--port needs a port number from 0 to 65535 (got "http").');
+    expect(usageError(['sim', '--port', '70000'])).toBe('--port needs a port number from 0 to 65535 (got "70000").');
+    expect(usageError(['sim', '--seed', '-1'])).toBe('--seed needs a whole number from 0 to 4294967295 (got "-1").');
+    expect(usageError(['sim', '--seed', '1.5'])).toBe('--seed needs a whole number from 0 to 4294967295 (got "1.5").');
+    expect(usageError(['sim', '--speed', '0'])).toMatch(/^--speed needs a positive number/);
+    expect(usageError(['sim', '--speed', 'fast'])).toMatch(/^--speed needs a positive number .*\(got "fast"\)\.$/);
+    expect(usageError(['sim', '--scenario'])).toBe('--scenario needs a value (see ecsdeck --help).');
+    expect(usageError(['sim', '--port', '1', '--port', '2'])).toBe('--port is given twice.');
+  });
+
+  it('rejects unknown commands, options and arguments', () => {
+    expect(usageError(['serve'])).toBe('unknown command "serve" (the commands are: sim; see ecsdeck --help).');
+    expect(usageError(['sim', '--verbose'])).toBe('unknown option --verbose for ecsdeck sim (see ecsdeck --help).');
+    expect(usageError(['--profile', 'prod'])).toBe('unknown option --profile (see ecsdeck --help).');
+    expect(usageError(['sim', 'extra'])).toBe('unexpected argument "extra" (see ecsdeck --help).');
+    expect(usageError(['sim', '--demo'])).toBe('--demo cannot be combined with the sim command.');
+    expect(usageError(['--demo', 'large', '--scenario', 'demo'])).toMatch(/^give the demo scenario once/);
+  });
+
+  it('every usage error is a single line', () => {
+    for (const argv of [['x'], ['sim', '--port', 'x'], ['sim', '--nope'], ['sim', '--speed', '-3']])
+      expect(usageError(argv)).not.toContain('\n');
+  });
+});
+
+describe('nodeVersionProblem', () => {
+  it('accepts Node 22 and newer', () => {
+    expect(nodeVersionProblem('22.0.0')).toBeUndefined();
+    expect(nodeVersionProblem('v24.1.0')).toBeUndefined();
+  });
+
+  it('explains what to do on older Node', () => {
+    const problem = nodeVersionProblem('20.20.2');
+    expect(problem).toContain('ecsdeck needs Node.js 22 or newer, but this is Node.js 20.20.2');
+    expect(problem).toContain('npm run demo');
+    expect(nodeVersionProblem('garbage')).toContain('needs Node.js 22');
+  });
+});

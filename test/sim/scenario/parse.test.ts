@@ -1,0 +1,243 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  listScenarioNames,
+  readScenario,
+  SCENARIO_DIR,
+  scenarioFromDocument,
+} from '../../../src/sim/scenario/files.ts';
+import { apportion } from '../../../src/sim/scenario/large.ts';
+import { ScenarioError } from '../../../src/sim/scenario/load.ts';
+
+const demoText = readFileSync(join(SCENARIO_DIR, 'demo.json'), 'utf8');
+/** A fresh, mutable copy of the demo document (tests poke at arbitrary JSON paths). */
+// biome-ignore lint/suspicious/noExplicitAny: free-form JSON edited by path in each test
+const demoDocument = () => JSON.parse(demoText) as Record<string, any>;
+
+const scratch = mkdtempSync(join(tmpdir(), 'ecsdeck-scenario-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+function writeScenario(name: string, content: unknown): string {
+  const path = join(scratch, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+/** The ScenarioError a document gives, read from a file like the simulator reads it. */
+function errorOf(name: string, content: unknown): ScenarioError {
+  const path = writeScenario(name, content);
+  try {
+    readScenario(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ScenarioError);
+    return error as ScenarioError;
+  }
+  throw new Error(`expected ${name} to be rejected`);
+}
+
+describe('shipped scenarios', () => {
+  it('lists demo and large', () => {
+    expect(listScenarioNames()).toEqual(expect.arrayContaining(['demo', 'large']));
+  });
+
+  it('reads the demo by name, with its three clusters and script', () => {
+    const { scenario, source } = readScenario('demo');
+    expect(source).toBe(join('assets', 'scenarios', 'demo.json'));
+    expect(scenario.name).toBe('demo');
+    expect(scenario.warmupSeconds).toBe(600);
+    expect(scenario.clusters.map((cluster) => cluster.name)).toEqual(['prod', 'batch', 'staging']);
+    const prod = scenario.clusters[0];
+    expect(prod?.services.map((service) => service.name)).toEqual(['web', 'api', 'payments', 'log-router']);
+    expect(prod?.instances.reduce((sum, group) => sum + group.count, 0)).toBe(6);
+    expect(scenario.script.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['updateService', 'runTask', 'shiftTaskSets']),
+    );
+  });
+
+  it('reads the demo by path too, relative to the working directory', () => {
+    const { scenario, source } = readScenario('assets/scenarios/demo.json', join(SCENARIO_DIR, '..', '..'));
+    expect(source).toBe('assets/scenarios/demo.json');
+    expect(scenario.clusters).toHaveLength(3);
+  });
+
+  it('expands the large generator to about 20 clusters, 500 services, 400 instances and 10,000 tasks', () => {
+    const { scenario } = readScenario('large');
+    const services = scenario.clusters.flatMap((cluster) => cluster.services);
+    const instances = scenario.clusters.reduce(
+      (sum, cluster) => sum + cluster.instances.reduce((n, group) => n + group.count, 0),
+      0,
+    );
+    const tasks =
+      services.reduce((sum, service) => sum + (service.desiredCount ?? 0), 0) +
+      scenario.clusters.reduce((sum, cluster) => sum + cluster.tasks.reduce((n, task) => n + task.count, 0), 0);
+    expect(scenario.clusters).toHaveLength(20);
+    expect(services).toHaveLength(500);
+    expect(instances).toBe(400);
+    expect(tasks).toBe(10_000);
+    const failing = scenario.taskDefinitions.filter((definition) =>
+      definition.behaviour?.outcomes.some((outcome) => outcome.kind === 'oom' || outcome.kind === 'exits'),
+    );
+    expect(failing.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('generates the same large layout every time', () => {
+    expect(JSON.stringify(readScenario('large').scenario)).toBe(JSON.stringify(readScenario('large').scenario));
+  });
+});
+
+describe('apportion', () => {
+  it('splits a total by weight, at least one each, summing exactly', () => {
+    const counts = apportion(100, [1, 1, 2, 6]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(counts.every((count) => count >= 1)).toBe(true);
+    expect(counts[3]).toBeGreaterThan(counts[0] ?? 0);
+    expect(apportion(3, [100, 1, 1])).toEqual([1, 1, 1]);
+  });
+});
+
+describe('a bad scenario is one error naming the file and the field', () => {
+  it('names a bad desiredCount with its full path', () => {
+    const document = demoDocument();
+    document.clusters[2].services[1].desiredCount = -1;
+    const error = errorOf('negative.json', document);
+    expect(error.message).toBe(
+      `${join(scratch, 'negative.json')}: clusters[2].services[1].desiredCount must be a non-negative integer (got -1)`,
+    );
+    expect(error.path).toBe('clusters[2].services[1].desiredCount');
+  });
+
+  it('keeps the path as the user gave it', () => {
+    const document = demoDocument();
+    document.clusters[0].services[0].desiredCount = 'four';
+    const path = writeScenario('relative.json', document);
+    expect(() => readScenario('relative.json', scratch)).toThrow(
+      'relative.json: clusters[0].services[0].desiredCount must be a non-negative integer (got "four")',
+    );
+    expect(path).toContain(scratch);
+  });
+
+  it('rejects unknown fields instead of ignoring a typo', () => {
+    const document = demoDocument();
+    document.clusters[0].services[0].desiredcount = 4;
+    expect(errorOf('typo.json', document).message).toMatch(
+      /typo\.json: clusters\[0\]\.services\[0\]\.desiredcount is not a known field \(known here: .*desiredCount/,
+    );
+  });
+
+  it('reports invalid JSON on one line', () => {
+    const error = errorOf('broken.json', '{"version": 1, "clusters": [');
+    expect(error.message).toMatch(/broken\.json: is not valid JSON \(/);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reports a missing file and an unknown scenario name', () => {
+    expect(() => readScenario(join(scratch, 'absent.json'))).toThrow(`${join(scratch, 'absent.json')}: does not exist`);
+    expect(() => readScenario('no-such-scenario')).toThrow(/no-such-scenario: is not a scenario name \(known: .*demo/);
+  });
+
+  it('checks the version', () => {
+    const document = demoDocument();
+    document.version = 2;
+    expect(errorOf('version.json', document).message).toMatch(/version\.json: version must be 1/);
+  });
+
+  it('checks references to task definition revisions', () => {
+    const document = demoDocument();
+    document.clusters[0].services[1].taskDefinition = 'api:3';
+    expect(errorOf('revision.json', document).message).toContain(
+      'clusters[0].services[1].taskDefinition names "api:3", but this file defines api revisions 1-2',
+    );
+    document.clusters[0].services[1].taskDefinition = 'nope';
+    expect(errorOf('family.json', document).message).toContain(
+      'clusters[0].services[1].taskDefinition names task definition family "nope", which this file does not define',
+    );
+  });
+
+  it('checks instance labels used by tasks and the script', () => {
+    const document = demoDocument();
+    document.clusters[2].tasks[0].instance = 'staging-9';
+    expect(errorOf('label.json', document).message).toContain(
+      'clusters[2].tasks[0].instance names instance "staging-9", which cluster "staging" does not have',
+    );
+    const scripted = demoDocument();
+    const index = scripted.script.findIndex((entry: { action: string }) => entry.action === 'disconnectAgent');
+    scripted.script[index].instance = 'xlarge-4';
+    expect(errorOf('script-label.json', scripted).message).toContain(
+      `script[${index}].instance names instance "xlarge-4"`,
+    );
+  });
+
+  it('checks script entries: timing, action and cluster', () => {
+    const both = demoDocument();
+    both.script[0].at = 10;
+    expect(errorOf('timing.json', both).message).toContain('script[0] needs exactly one of "at" or "every"');
+    const action = demoDocument();
+    action.script[1].action = 'explode';
+    expect(errorOf('action.json', action).message).toMatch(/script\[1\]\.action must be one of runTask, updateService/);
+    const cluster = demoDocument();
+    cluster.script[1].cluster = 'qa';
+    expect(errorOf('cluster.json', cluster).message).toContain(
+      'script[1].cluster names cluster "qa", which is not defined',
+    );
+  });
+
+  it('refuses Fargate for a task definition Fargate cannot run', () => {
+    const document = demoDocument();
+    const runTask = document.script.findIndex((entry: { action: string }) => entry.action === 'runTask');
+    document.script[runTask].taskDefinition = 'web:1';
+    document.script[runTask].cluster = 'batch';
+    expect(errorOf('fargate.json', document).message).toContain(
+      `script[${runTask}].taskDefinition names "web:1", which Fargate cannot run`,
+    );
+  });
+
+  it('checks services: DAEMON without desiredCount, task sets only for EXTERNAL, unique names', () => {
+    const daemon = demoDocument();
+    daemon.clusters[0].services[3].desiredCount = 6;
+    expect(errorOf('daemon.json', daemon).message).toContain(
+      'clusters[0].services[3].desiredCount must not be set on a DAEMON service',
+    );
+    const sets = demoDocument();
+    sets.clusters[2].services[1].taskSets = sets.clusters[2].services[0].taskSets;
+    expect(errorOf('sets.json', sets).message).toContain('clusters[2].services[1].taskSets are only allowed with');
+    const twice = demoDocument();
+    twice.clusters[0].services[1].name = 'web';
+    expect(errorOf('twice.json', twice).message).toContain('clusters[0].services[1].name repeats service name "web"');
+  });
+
+  it('checks behaviour outcomes', () => {
+    const document = demoDocument();
+    document.taskDefinitions[4].behaviour.outcomes[0].kind = 'explodes';
+    expect(errorOf('outcome.json', document).message).toMatch(
+      /taskDefinitions\[4\]\.behaviour\.outcomes\[0\]\.kind must be one of runs, exits, oom/,
+    );
+    const range = demoDocument();
+    range.taskDefinitions[4].behaviour.outcomes[0].afterSecondsMax = 5;
+    expect(errorOf('range.json', range).message).toContain(
+      'taskDefinitions[4].behaviour.outcomes[0].afterSecondsMax must not be less than afterSeconds',
+    );
+  });
+
+  it('validates generator parameters with their path', () => {
+    const tooFew = { version: 1, generator: 'large', parameters: { clusters: 2, servicesPerCluster: 10, tasks: 5 } };
+    expect(() => scenarioFromDocument(tooFew, 'x.json', 'x')).toThrow(
+      'x.json: parameters.tasks must be at least 24 (one task per service plus the standalone tasks)',
+    );
+    const unknown = { version: 1, generator: 'huge' };
+    expect(() => scenarioFromDocument(unknown, 'y.json', 'y')).toThrow('y.json: generator must be one of large');
+  });
+
+  it('accepts a small generated scenario', () => {
+    const small = {
+      version: 1,
+      generator: 'large',
+      parameters: { clusters: 2, instancesPerCluster: 4, servicesPerCluster: 3, tasks: 30, failingServices: 1 },
+    };
+    const scenario = scenarioFromDocument(small, 'small.json', 'small');
+    expect(scenario.name).toBe('small');
+    expect(scenario.clusters).toHaveLength(2);
+    expect(scenario.clusters.flatMap((cluster) => cluster.services)).toHaveLength(6);
+  });
+});
