@@ -435,6 +435,9 @@ export function compareFailureGroups(a: FailureGroup, b: FailureGroup): number {
   return b.lastSeen - a.lastSeen || b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 }
 
+/** The Failures pane's windows. */
+export const FAILURE_WINDOWS = { '1h': 60 * 60_000, '6h': 6 * 60 * 60_000, '24h': 24 * 60 * 60_000 } as const;
+
 /** Groups the occurrences at or after `since` (the pane's 1h / 6h / 24h window), most recent group first. */
 export function groupFailures(
   occurrences: Iterable<FailureOccurrence>,

@@ -174,7 +174,11 @@ class SdkGateway implements EcsGateway {
         const result = await this.#slots.run(async () => {
           await this.#budget.acquire(signal);
           this.#stats.started(operation);
-          return send(signal);
+          try {
+            return await send(signal);
+          } finally {
+            this.#stats.finished();
+          }
         });
         this.#budget.succeeded();
         return result;

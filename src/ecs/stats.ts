@@ -10,6 +10,8 @@ export interface CallStatsSnapshot {
   byOperation: Record<string, number>;
   /** Calls started in the last `rateWindowMs`, per second. */
   ratePerSecond: number;
+  /** Calls sent and not yet answered. */
+  inFlight: number;
 }
 
 export class CallStats {
@@ -20,6 +22,7 @@ export class CallStats {
   #errors = 0;
   #byOperation = new Map<string, number>();
   #recent: number[] = [];
+  #inFlight = 0;
 
   constructor(clock: Clock, rateWindowMs = 10_000) {
     this.#clock = clock;
@@ -30,7 +33,17 @@ export class CallStats {
     this.#total++;
     this.#byOperation.set(operation, (this.#byOperation.get(operation) ?? 0) + 1);
     this.#recent.push(this.#clock.now());
+    this.#inFlight++;
     this.#trim();
+  }
+
+  /** The call started with `started` has its answer (or error). */
+  finished(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+  }
+
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   throttledCall(): void {
@@ -60,6 +73,7 @@ export class CallStats {
       errors: this.#errors,
       byOperation: Object.fromEntries(this.#byOperation),
       ratePerSecond: this.#recent.length / (this.#rateWindowMs / 1000),
+      inFlight: this.#inFlight,
     };
   }
 }

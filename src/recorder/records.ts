@@ -55,7 +55,10 @@ export interface TransitionRecord extends RecordBase {
 }
 
 /** The parts of a container the failure feed and the task view need. */
-export type RecordedContainer = Pick<Container, 'name' | 'image' | 'exitCode' | 'reason' | 'lastStatus' | 'healthStatus'>;
+export type RecordedContainer = Pick<
+  Container,
+  'name' | 'image' | 'exitCode' | 'reason' | 'lastStatus' | 'healthStatus'
+>;
 
 /** A stopped task trimmed to what the failure feed and the timelines need. */
 export type RecordedTask = Pick<
@@ -150,7 +153,13 @@ export function transitionRecord(
   context: { clusterArn?: string; service?: string } = {},
 ): TransitionRecord | undefined {
   if (task.lastStatus === undefined) return undefined;
-  const record: TransitionRecord = { v: RECORD_FORMAT_VERSION, kind: 'transition', at, taskArn: task.taskArn, lastStatus: task.lastStatus };
+  const record: TransitionRecord = {
+    v: RECORD_FORMAT_VERSION,
+    kind: 'transition',
+    at,
+    taskArn: task.taskArn,
+    lastStatus: task.lastStatus,
+  };
   setDefined(record, 'clusterArn', task.clusterArn ?? context.clusterArn);
   setDefined(record, 'desiredStatus', task.desiredStatus);
   setDefined(record, 'group', task.group);

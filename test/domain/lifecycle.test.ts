@@ -103,6 +103,15 @@ describe('the container that explains a stop', () => {
     expect(stopExitCode({ containers }, ['app'])).toBe(1);
   });
 
+  it('prefers a non-zero exit over an earlier clean one', () => {
+    const ordered = [
+      { name: 'init', exitCode: 0 },
+      { name: 'app', exitCode: 1 },
+    ];
+    expect(stopExitCode({ containers: ordered })).toBe(1);
+    expect(stopExitCode({ containers: ordered }, ['init', 'app'])).toBe(1);
+  });
+
   it('falls back to an exited essential, then to any container', () => {
     expect(stopExitCode({ containers }, ['init'])).toBe(0);
     expect(stopExitCode({ containers }, ['never-started'])).toBe(137);

@@ -212,6 +212,12 @@ describe('deriveTimeline with missing, contradictory and observed data', () => {
       ['queued', 0, 8],
       ['running', 8, 60, 'open'],
     ]);
+    // Even an observation that looks earlier (our clock behind AWS's) does not displace a stamp.
+    const skewed = deriveTimeline(
+      { lastStatus: 'RUNNING', createdAt: s(0), startedAt: s(8) },
+      { now: s(60), observed: [{ status: 'RUNNING', at: s(6) }] },
+    );
+    expect(view(skewed)).toEqual(view(timeline));
   });
 
   it('ignores unknown statuses and ACTIVATING while ECS says the pull is still going', () => {

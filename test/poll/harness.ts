@@ -59,7 +59,12 @@ export async function startHarness(
     while (!done()) {
       if (performance.now() > deadline) throw new Error('runUntil: condition not reached before the deadline');
       // Real I/O first (HTTP round trips take a few turns of the event loop), then a little virtual time.
-      for (let i = 0; i < 5; i++) await flushMicrotasks();
+      // Time stands still while a call is on the wire, as it nearly does for real: otherwise calls granted a
+      // second apart could arrive together and the simulator's per-second counts would not mean much.
+      for (let i = 0; i < 5 || gateway.stats().inFlight > 0; i++) {
+        await flushMicrotasks();
+        if (performance.now() > deadline) throw new Error('runUntil: a call never finished');
+      }
       if (!done()) await scheduler.advance(stepMs);
     }
   };

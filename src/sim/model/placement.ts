@@ -66,7 +66,8 @@ export function placeOnInstance(core: ModelCore, request: PlacementRequest): Pla
     return { failure: { arn: (connected[0] as SimContainerInstance).arn, reason: 'ATTRIBUTE' } };
 
   const fitting: SimContainerInstance[] = [];
-  let closest: { instance: SimContainerInstance; shortfalls: ResourceShortfall[]; spare: number } | undefined;
+  // The closest instance is the one that falls shortest of the task's needs (ECS names it in the failure).
+  let closest: { instance: SimContainerInstance; shortfalls: ResourceShortfall[]; deficit: number } | undefined;
   for (const instance of allowed) {
     const shortfalls = shortfallsOn(core, instance, request);
     if (shortfalls.length === 0) {
@@ -74,15 +75,11 @@ export function placeOnInstance(core: ModelCore, request: PlacementRequest): Pla
       continue;
     }
     const remaining = remainingOf(core, instance);
-    const spare =
-      remaining.memory / Math.max(1, instance.registeredMemory) + remaining.cpu / Math.max(1, instance.registeredCpu);
-    if (
-      !closest ||
-      shortfalls.length < closest.shortfalls.length ||
-      (shortfalls.length === closest.shortfalls.length && spare > closest.spare)
-    ) {
-      closest = { instance, shortfalls, spare };
-    }
+    const deficit =
+      Math.max(0, request.size.cpu - remaining.cpu) / Math.max(1, request.size.cpu) +
+      Math.max(0, request.size.memory - remaining.memory) / Math.max(1, request.size.memory) +
+      (shortfalls.includes('RESOURCE:PORTS') ? 1 : 0);
+    if (!closest || deficit < closest.deficit) closest = { instance, shortfalls, deficit };
   }
   if (fitting.length === 0 && closest) {
     return { failure: { arn: closest.instance.arn, reason: closest.shortfalls[0] as ResourceShortfall } };

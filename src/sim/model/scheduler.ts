@@ -7,7 +7,7 @@
  * periodic pass; a steady service costs one walk over its tasks and produces no events.
  */
 import type { ModelCore } from './core.ts';
-import type { Launcher, LaunchSpec } from './launcher.ts';
+import type { Launcher, LaunchResult, LaunchSpec } from './launcher.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { isBeforeRunning, LB_REGISTRATION_MS, REASON, STOP_CODE } from './lifecycle.ts';
 import { SERVICE_DEFAULT_STRATEGY } from './placement.ts';
@@ -237,8 +237,7 @@ export class ServiceScheduler {
       );
     for (const task of retiring) {
       if (!this.#isHealthy(service, task)) {
-        if (task.lastStatus === 'RUNNING' && service.loadBalancers.length === 0)
-          stop(task, this.#replaceReason(task, cohort));
+        if (cohort.canRetireHealthy) stop(task, this.#replaceReason(task, cohort));
       } else if (cohort.canRetireHealthy && healthyBudget > 0) {
         stop(task, this.#replaceReason(task, cohort));
         healthyBudget--;
@@ -272,12 +271,13 @@ export class ServiceScheduler {
     const launched: SimTask[] = [];
     const cluster = this.#clusterOf(service);
     const spec = this.#launchSpec(service, cluster, cohort.target);
+    let refused: Extract<LaunchResult, { failure: unknown }> | undefined;
     for (let i = 0; i < toLaunch; i++) {
       if (cohort.steadySeconds !== undefined)
         spec.startRunningSecondsAgo = core.timing.between(0, cohort.steadySeconds);
       const result = this.#launcher.launchOne(spec);
       if ('failure' in result) {
-        this.#placementFailed(service, cluster, result.failure.reason, result.failure.arn, result.noInstances === true);
+        refused = result;
         break;
       }
       launched.push(result.task);
@@ -285,6 +285,10 @@ export class ServiceScheduler {
     if (launched.length > 0) {
       const ids = launched.map((t) => `(task ${t.id})`).join(' ');
       core.serviceEvent(service, `(service ${service.name}) has started ${launched.length} tasks: ${ids}.`);
+    }
+    if (refused) {
+      const { reason, arn } = refused.failure;
+      this.#placementFailed(service, cluster, reason, arn, refused.noInstances === true);
     }
   }
 

@@ -38,7 +38,15 @@ export function stepUntil(sim: Sim, done: () => boolean, maxSeconds: number, eac
 }
 
 export function container(overrides: Partial<ContainerDefinition> = {}): ContainerDefinition {
-  return { name: 'app', image: 'example/app:1', essential: true, cpu: 256, memory: 512, portMappings: [], ...overrides };
+  return {
+    name: 'app',
+    image: 'example/app:1',
+    essential: true,
+    cpu: 256,
+    memory: 512,
+    portMappings: [],
+    ...overrides,
+  };
 }
 
 export function taskDefinition(
@@ -56,7 +64,13 @@ export function taskDefinition(
 }
 
 /** An EC2 cluster with one instance per AZ (us-east-1a/b/c by default). */
-export function ec2Cluster(sim: Sim, name = 'prod', zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'], cpu = 2048, memory = 4096) {
+export function ec2Cluster(
+  sim: Sim,
+  name = 'prod',
+  zones = ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+  cpu = 2048,
+  memory = 4096,
+) {
   const cluster = sim.model.createCluster({ clusterName: name });
   const instances = zones.map((availabilityZone) =>
     sim.model.registerContainerInstance({ cluster: name, cpu, memory, availabilityZone, instanceType: 'm5.large' }),

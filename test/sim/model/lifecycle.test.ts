@@ -131,15 +131,27 @@ describe('task lifecycle: timestamps per outcome', () => {
   it("'pull-error': TaskFailedToStart with CannotPullContainerError, pull stamps but no startedAt", () => {
     const sim = newSim();
     ec2Cluster(sim);
-    taskDefinition(sim, 'typo', { outcomes: [{ kind: 'pull-error' }] }, {
-      containerDefinitions: [container({ image: 'example/app:does-not-exist' })],
-    });
+    taskDefinition(
+      sim,
+      'typo',
+      { outcomes: [{ kind: 'pull-error' }] },
+      {
+        containerDefinitions: [container({ image: 'example/app:does-not-exist' })],
+      },
+    );
     const task = runOne(sim, 'typo');
     const seen = followToStop(sim, task);
     expect(seen).not.toContain('RUNNING');
     expect(task.startedAt).toBeUndefined();
     expect(task.connectivityAt).toBeUndefined();
-    expectOrdered(task.createdAt, task.pullStartedAt, task.pullStoppedAt, task.executionStoppedAt, task.stoppingAt, task.stoppedAt);
+    expectOrdered(
+      task.createdAt,
+      task.pullStartedAt,
+      task.pullStoppedAt,
+      task.executionStoppedAt,
+      task.stoppingAt,
+      task.stoppedAt,
+    );
     expect(task.stopCode).toBe('TaskFailedToStart');
     const reason =
       'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/example/app:does-not-exist: not found';
@@ -222,9 +234,14 @@ describe('task lifecycle: timestamps per outcome', () => {
   it("'unhealthy': a standalone task keeps running with UNHEALTHY health", () => {
     const sim = newSim();
     ec2Cluster(sim);
-    taskDefinition(sim, 'sick', { outcomes: [{ kind: 'unhealthy', afterSeconds: 30 }] }, {
-      containerDefinitions: [container({ healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'] } })],
-    });
+    taskDefinition(
+      sim,
+      'sick',
+      { outcomes: [{ kind: 'unhealthy', afterSeconds: 30 }] },
+      {
+        containerDefinitions: [container({ healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'] } })],
+      },
+    );
     const task = runOne(sim, 'sick');
     stepUntil(sim, () => task.healthStatus === 'HEALTHY', 60);
     expect(task.containers[0]?.healthStatus).toBe('HEALTHY');
@@ -238,17 +255,29 @@ describe('task lifecycle: timestamps per outcome', () => {
   it("'unhealthy': a service task is stopped by the scheduler for failed health checks and replaced", () => {
     const sim = newSim();
     ec2Cluster(sim);
-    taskDefinition(sim, 'sick', { outcomes: [{ kind: 'unhealthy', afterSeconds: 30 }] }, {
-      containerDefinitions: [container({ healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'] } })],
+    taskDefinition(
+      sim,
+      'sick',
+      { outcomes: [{ kind: 'unhealthy', afterSeconds: 30 }] },
+      {
+        containerDefinitions: [container({ healthCheck: { command: ['CMD-SHELL', 'curl -f localhost'] } })],
+      },
+    );
+    const service = sim.model.createService({
+      cluster: 'prod',
+      serviceName: 'sick',
+      taskDefinition: 'sick',
+      desiredCount: 1,
     });
-    const service = sim.model.createService({ cluster: 'prod', serviceName: 'sick', taskDefinition: 'sick', desiredCount: 1 });
     step(sim, 1);
     const first = [...sim.model.tasksOfService(service)][0] as SimTask;
     stepUntil(sim, () => first.desiredStatus === 'STOPPED', 120);
     expect(first.healthStatus).toBe('UNHEALTHY');
     expect(first.stopCode).toBe('ServiceSchedulerInitiated');
     expect(first.stoppedReason).toBe('Task failed container health checks');
-    expect(service.events.map((e) => e.message)).toContain(`(service sick) (task ${first.id}) failed container health checks.`);
+    expect(service.events.map((e) => e.message)).toContain(
+      `(service sick) (task ${first.id}) failed container health checks.`,
+    );
     followToStop(sim, first);
     expectOrdered(first.startedAt, first.stoppingAt, first.executionStoppedAt, first.stoppedAt);
     const replacements = [...sim.model.tasksOfService(service)].filter((t) => t !== first);
@@ -390,7 +419,9 @@ describe('StopTask', () => {
     const instance = instances[0];
     if (!instance) throw new Error('no instance');
     taskDefinition(sim, 'web', undefined, {
-      containerDefinitions: [container({ cpu: 512, memory: 1024, portMappings: [{ containerPort: 80, hostPort: 80 }] })],
+      containerDefinitions: [
+        container({ cpu: 512, memory: 1024, portMappings: [{ containerPort: 80, hostPort: 80 }] }),
+      ],
     });
     const task = runningTask(sim, 'web');
     expect(sim.model.remainingResources(instance)).toEqual({

@@ -1,0 +1,263 @@
+/**
+ * The keymap: one table of commands with their default bindings, scope, description and `dangerous` flag. The help
+ * overlay and the footer are generated from it, and the UI dispatches keys through it, so what the screen says a
+ * key does is what it does.
+ *
+ * Keys are named as strings: a printable character stands for itself ('j', 'G', '?', '/'), and the others are
+ * 'enter', 'esc', 'tab', 'shift-tab', 'space', 'backspace', 'delete', 'up', 'down', 'left', 'right', 'pgup', 'pgdn',
+ * 'home', 'end' and 'ctrl-<letter>'.
+ */
+
+export const PANES = ['clusters', 'instances', 'services', 'tasks', 'failures'] as const;
+export type PaneId = (typeof PANES)[number];
+
+/**
+ * Where a command works. `global` applies under every pane and detail view; a pane scope only while that pane (or a
+ * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `filter`, `command`, `help`)
+ * replace everything else while they are open.
+ */
+export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'filter' | 'command' | 'help';
+
+export const MODAL_SCOPES: readonly Scope[] = ['dialog', 'filter', 'command', 'help'];
+
+export interface CommandSpec {
+  keys: readonly string[];
+  scopes: readonly Scope[];
+  /** One line for the help overlay. */
+  description: string;
+  /** A word or two for the footer; commands without one are in help only. */
+  hint?: string;
+  /** Mutates something in the account: confirmation first, never in read-only mode. */
+  dangerous?: boolean;
+}
+
+/** Every command. The object form makes the compiler insist on a spec (and so a description) for each id. */
+export const COMMANDS = {
+  moveDown: { keys: ['j', 'down'], scopes: ['global'], description: 'Move the selection down one row', hint: 'move' },
+  moveUp: { keys: ['k', 'up'], scopes: ['global'], description: 'Move the selection up one row' },
+  pageDown: { keys: ['pgdn', 'ctrl-f'], scopes: ['global'], description: 'Move down one page' },
+  pageUp: { keys: ['pgup', 'ctrl-b'], scopes: ['global'], description: 'Move up one page' },
+  moveTop: { keys: ['g', 'home'], scopes: ['global'], description: 'Go to the first row' },
+  moveBottom: { keys: ['G', 'end'], scopes: ['global'], description: 'Go to the last row' },
+  open: { keys: ['enter'], scopes: ['global'], description: 'Open the selected row', hint: 'open' },
+  back: { keys: ['esc', 'left'], scopes: ['global'], description: 'Go back (close the view in front)', hint: 'back' },
+  describe: { keys: ['v'], scopes: ['global'], description: 'Describe: the full raw record, scrollable', hint: 'describe' },
+  copyArn: { keys: ['y'], scopes: ['global'], description: 'Copy the ARN of the selection (OSC 52)', hint: 'copy ARN' },
+  toggleMark: { keys: ['space'], scopes: ['global'], description: 'Mark or unmark the row for a bulk action', hint: 'mark' },
+  clearMarks: { keys: ['ctrl-u'], scopes: ['global'], description: 'Clear every mark in this pane' },
+  sortNext: { keys: ['o'], scopes: ['global'], description: 'Sort by the next column', hint: 'sort' },
+  sortReverse: { keys: ['O'], scopes: ['global'], description: 'Reverse the sort order' },
+  paneClusters: { keys: ['1'], scopes: ['global'], description: 'Show the Clusters pane' },
+  paneInstances: { keys: ['2'], scopes: ['global'], description: 'Show the Instances pane' },
+  paneServices: { keys: ['3'], scopes: ['global'], description: 'Show the Services pane' },
+  paneTasks: { keys: ['4'], scopes: ['global'], description: 'Show the Tasks pane' },
+  paneFailures: { keys: ['5'], scopes: ['global'], description: 'Show the Failures pane' },
+  paneNext: { keys: ['tab'], scopes: ['global'], description: 'Next pane', hint: 'pane' },
+  panePrevious: { keys: ['shift-tab'], scopes: ['global'], description: 'Previous pane' },
+  filter: { keys: ['/'], scopes: ['global'], description: 'Filter rows (substring; a leading ! negates)', hint: 'filter' },
+  commandMode: { keys: [':'], scopes: ['global'], description: 'Command mode (:clusters, :cluster NAME, :region …)' },
+  help: { keys: ['?'], scopes: ['global'], description: 'Help for what is in front', hint: 'help' },
+  refresh: { keys: ['ctrl-r'], scopes: ['global'], description: 'Refresh now' },
+  quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit', hint: 'quit' },
+
+  cycleTaskWindow: {
+    keys: ['w'],
+    scopes: ['tasks'],
+    description: 'Timeline window: 15m, 1h, 6h',
+    hint: 'window',
+  },
+  cycleFailureWindow: {
+    keys: ['w'],
+    scopes: ['failures'],
+    description: 'Failures window: 1h, 6h, 24h',
+    hint: 'window',
+  },
+  stopTasks: {
+    keys: ['s'],
+    scopes: ['tasks'],
+    description: 'Stop the selected or marked tasks (StopTask)',
+    hint: 'stop',
+    dangerous: true,
+  },
+  rerunTask: {
+    keys: ['r'],
+    scopes: ['tasks'],
+    description: 'Run the selected standalone task again (RunTask)',
+    hint: 'rerun',
+    dangerous: true,
+  },
+  drainInstances: {
+    keys: ['d'],
+    scopes: ['instances'],
+    description: 'Drain the selected or marked instances (UpdateContainerInstancesState DRAINING)',
+    hint: 'drain',
+    dangerous: true,
+  },
+  activateInstances: {
+    keys: ['a'],
+    scopes: ['instances'],
+    description: 'Activate the selected or marked instances (UpdateContainerInstancesState ACTIVE)',
+    hint: 'activate',
+    dangerous: true,
+  },
+
+  confirm: { keys: ['y', 'enter'], scopes: ['dialog'], description: 'Confirm', hint: 'confirm' },
+  cancel: { keys: ['n', 'esc', 'q'], scopes: ['dialog'], description: 'Cancel', hint: 'cancel' },
+
+  filterApply: { keys: ['enter'], scopes: ['filter'], description: 'Keep this filter', hint: 'apply' },
+  filterClear: { keys: ['esc'], scopes: ['filter'], description: 'Clear the filter', hint: 'clear' },
+  filterErase: { keys: ['backspace', 'delete'], scopes: ['filter'], description: 'Erase a character' },
+
+  commandRun: { keys: ['enter'], scopes: ['command'], description: 'Run the command', hint: 'run' },
+  commandCancel: { keys: ['esc'], scopes: ['command'], description: 'Leave command mode', hint: 'cancel' },
+  commandErase: { keys: ['backspace', 'delete'], scopes: ['command'], description: 'Erase a character' },
+
+  helpClose: { keys: ['esc', '?', 'q'], scopes: ['help'], description: 'Close help', hint: 'close' },
+  helpDown: { keys: ['j', 'down'], scopes: ['help'], description: 'Scroll help down', hint: 'scroll' },
+  helpUp: { keys: ['k', 'up'], scopes: ['help'], description: 'Scroll help up' },
+} as const satisfies Record<string, CommandSpec>;
+
+export type CommandId = keyof typeof COMMANDS;
+
+export interface Command extends CommandSpec {
+  id: CommandId;
+}
+
+export const COMMAND_LIST: readonly Command[] = (Object.keys(COMMANDS) as CommandId[]).map((id) => ({
+  id,
+  ...(COMMANDS[id] as CommandSpec),
+}));
+
+/** The commands that apply in these scopes, in table order. */
+export function commandsIn(scopes: readonly Scope[]): Command[] {
+  return COMMAND_LIST.filter((command) => command.scopes.some((scope) => scopes.includes(scope)));
+}
+
+/** The command a key runs in these scopes (earlier scopes win; the table keeps them from overlapping anyway). */
+export function commandForKey(key: string, scopes: readonly Scope[]): Command | undefined {
+  for (const scope of scopes) {
+    const found = COMMAND_LIST.find((command) => command.scopes.includes(scope) && command.keys.includes(key));
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The scopes that are live for what is in front: a modal alone, or the pane's scope (and `detail`) over global. */
+export function activeScopes(front: { modal?: Scope; pane: PaneId; detail: boolean }): Scope[] {
+  if (front.modal) return [front.modal];
+  return front.detail ? ['detail', front.pane, 'global'] : [front.pane, 'global'];
+}
+
+// ---------------------------------------------------------------- key names from terminal input
+
+/** What Ink's useInput reports about a key (the fields we use). */
+export interface InkKey {
+  upArrow?: boolean;
+  downArrow?: boolean;
+  leftArrow?: boolean;
+  rightArrow?: boolean;
+  pageUp?: boolean;
+  pageDown?: boolean;
+  home?: boolean;
+  end?: boolean;
+  return?: boolean;
+  escape?: boolean;
+  ctrl?: boolean;
+  shift?: boolean;
+  tab?: boolean;
+  backspace?: boolean;
+  delete?: boolean;
+  meta?: boolean;
+}
+
+function characterKey(character: string): string {
+  if (character === ' ') return 'space';
+  if (character === '\r' || character === '\n') return 'enter';
+  if (character === '\t') return 'tab';
+  return character;
+}
+
+/**
+ * The key names in one input event. Several characters arriving in one chunk ("jjj" from a fast typist or a key
+ * repeat over a slow link) are several keys, each of which counts.
+ */
+export function keysFromInput(input: string, key: InkKey): string[] {
+  if (key.upArrow) return ['up'];
+  if (key.downArrow) return ['down'];
+  if (key.leftArrow) return ['left'];
+  if (key.rightArrow) return ['right'];
+  if (key.pageUp) return ['pgup'];
+  if (key.pageDown) return ['pgdn'];
+  if (key.home) return ['home'];
+  if (key.end) return ['end'];
+  if (key.return) return ['enter'];
+  if (key.escape) return ['esc'];
+  if (key.tab) return [key.shift ? 'shift-tab' : 'tab'];
+  if (key.backspace) return ['backspace'];
+  if (key.delete) return ['delete'];
+  if (key.ctrl && input.length === 1) return [`ctrl-${input.toLowerCase()}`];
+  if (key.meta) return [];
+  // Ink hands a chunk of plain text over whole: split it into characters (code points, so emoji stay one key).
+  return Array.from(input).map(characterKey);
+}
+
+/** Printable text a key adds to a text field (filter, command line), or undefined for a non-text key. */
+export function textOfKey(key: string): string | undefined {
+  if (key === 'space') return ' ';
+  if (Array.from(key).length === 1 && key >= ' ') return key;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- help and footer
+
+const KEY_LABELS: Readonly<Record<string, string>> = {
+  up: '↑',
+  down: '↓',
+  left: '←',
+  right: '→',
+};
+
+export function keyLabel(key: string): string {
+  return KEY_LABELS[key] ?? key;
+}
+
+export interface HelpEntry {
+  keys: string;
+  description: string;
+  dangerous: boolean;
+}
+
+/** Every command of the scopes with all its bindings, most specific scope first. */
+export function helpEntries(scopes: readonly Scope[]): HelpEntry[] {
+  const ordered = [...commandsIn(scopes)].sort(
+    (a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes),
+  );
+  return ordered.map((command) => ({
+    keys: command.keys.map(keyLabel).join(' / '),
+    description: command.description,
+    dangerous: command.dangerous === true,
+  }));
+}
+
+function scopeRank(commandScopes: readonly Scope[], scopes: readonly Scope[]): number {
+  const ranks = commandScopes.map((scope) => scopes.indexOf(scope)).filter((rank) => rank >= 0);
+  return Math.min(...ranks);
+}
+
+export interface FooterHint {
+  key: string;
+  label: string;
+  dangerous: boolean;
+}
+
+/** The footer's hints: commands with a hint, most specific scope first, shown by their first binding. */
+export function footerHints(scopes: readonly Scope[], options: { readOnly?: boolean } = {}): FooterHint[] {
+  return [...commandsIn(scopes)]
+    .filter((command) => command.hint !== undefined && !(options.readOnly && command.dangerous))
+    .sort((a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes))
+    .map((command) => ({
+      key: keyLabel(command.keys[0] ?? ''),
+      label: command.hint ?? '',
+      dangerous: command.dangerous === true,
+    }));
+}

@@ -1,0 +1,122 @@
+/**
+ * The UI's own state (what is in front, selections, filters, marks, the ticking clock), in a vanilla zustand store
+ * apart from the ECS data: key handlers read and write it with getState(), so they always act on the live state and
+ * never on what an earlier render captured.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { FAILURE_WINDOWS } from '../../domain/failures.ts';
+import type { TIMELINE_WINDOWS } from '../../domain/timeline.ts';
+import { PANES, type PaneId } from '../../keymap/keymap.ts';
+import type { SortState } from '../components/table.ts';
+import type { Tone } from '../theme/theme.ts';
+
+export type EntityKind = 'cluster' | 'instance' | 'service' | 'task';
+
+/** A view opened over the panes; the stack of them is what the breadcrumbs show. */
+export type View =
+  | { kind: EntityKind; arn: string; scroll: number }
+  | { kind: 'failureGroup'; key: string; list: ListState }
+  | { kind: 'describe'; of: EntityKind | 'failureGroup'; id: string; scroll: number };
+
+export interface ListState {
+  /** The selected row's key: the selection follows the entity when rows move. */
+  selectedKey?: string;
+  /** Where the selection was, for when its row disappears. */
+  selectedIndex: number;
+  sort?: SortState;
+  filter: string;
+  marks: ReadonlySet<string>;
+}
+
+export interface DialogState {
+  title: string;
+  lines: string[];
+  onConfirm: () => void;
+}
+
+export interface FlashState {
+  text: string;
+  tone: Tone;
+  at: number;
+}
+
+export type TaskWindow = keyof typeof TIMELINE_WINDOWS;
+export type FailureWindow = keyof typeof FAILURE_WINDOWS;
+
+export interface UiState {
+  now: number;
+  pane: PaneId;
+  lists: Readonly<Record<PaneId, ListState>>;
+  stack: readonly View[];
+  /** A text-entry or overlay mode in front of everything (the dialog has its own field). */
+  modal?: 'filter' | 'command' | 'help';
+  /** The text being typed in filter or command mode. */
+  input: string;
+  dialog?: DialogState;
+  flash?: FlashState;
+  /** The cluster the fast pollers watch (ARN). */
+  cluster?: string;
+  taskWindow: TaskWindow;
+  failureWindow: FailureWindow;
+  helpScroll: number;
+}
+
+export type UiStore = StoreApi<UiState>;
+
+export function emptyList(sort?: SortState): ListState {
+  return { selectedIndex: 0, filter: '', marks: new Set(), ...(sort ? { sort } : {}) };
+}
+
+export const DEFAULT_SORT: Readonly<Partial<Record<PaneId, SortState>>> = {
+  clusters: { column: 'name', descending: false },
+  services: { column: 'name', descending: false },
+  failures: { column: 'last', descending: true },
+};
+
+export function createUiStore(initial: { now: number; pane?: PaneId; cluster?: string }): UiStore {
+  const lists = Object.fromEntries(PANES.map((pane) => [pane, emptyList(DEFAULT_SORT[pane])])) as Record<
+    PaneId,
+    ListState
+  >;
+  return createStore<UiState>()(() => ({
+    now: initial.now,
+    pane: initial.pane ?? 'clusters',
+    lists,
+    stack: [],
+    input: '',
+    ...(initial.cluster ? { cluster: initial.cluster } : {}),
+    taskWindow: '15m',
+    failureWindow: '1h',
+    helpScroll: 0,
+  }));
+}
+
+export function topView(state: UiState): View | undefined {
+  return state.stack[state.stack.length - 1];
+}
+
+export function updateList(store: UiStore, pane: PaneId, patch: Partial<ListState>): void {
+  const state = store.getState();
+  store.setState({ lists: { ...state.lists, [pane]: { ...state.lists[pane], ...patch } } });
+}
+
+/** Replaces the view in front (selection or scroll changes inside it). */
+export function updateTopView(store: UiStore, view: View): void {
+  const { stack } = store.getState();
+  store.setState({ stack: [...stack.slice(0, -1), view] });
+}
+
+export function pushView(store: UiStore, view: View): void {
+  store.setState({ stack: [...store.getState().stack, view] });
+}
+
+export function popView(store: UiStore): boolean {
+  const { stack } = store.getState();
+  if (stack.length === 0) return false;
+  store.setState({ stack: stack.slice(0, -1) });
+  return true;
+}
+
+export function flash(store: UiStore, text: string, tone: Tone = 'text'): void {
+  store.setState({ flash: { text, tone, at: store.getState().now } });
+}

@@ -1,0 +1,652 @@
+/**
+ * The five panes as data: the rows each pane lists (built from the store with memoised selectors, so a row keeps its
+ * identity until its entity changes) and the columns that draw them. Pure: no React, no Ink. Every remote string is
+ * sanitised here, on its way into a cell.
+ */
+import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
+import {
+  countFailuresSince,
+  FAILURE_WINDOWS,
+  type FailureGroup,
+  type FailureOccurrence,
+  groupFailures,
+  signatureLabel,
+} from '../../domain/failures.ts';
+import { formatAge, MISSING } from '../../domain/format.ts';
+import { type Health, clusterHealth, type DeploymentProgress, deploymentProgress, serviceHealth } from '../../domain/health.ts';
+import { drainProgress, type InstanceUsage, instanceUsage, isServiceTask } from '../../domain/instances.ts';
+import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
+import type { Cluster, Service, Task } from '../../domain/model.ts';
+import { sanitizeText } from '../../domain/sanitize.ts';
+import {
+  ASCII_GLYPHS,
+  deriveTimeline,
+  type ObservedTransition,
+  renderTimelineBar,
+  TIMELINE_WINDOWS,
+  UNICODE_GLYPHS,
+} from '../../domain/timeline.ts';
+import type { PaneId } from '../../keymap/keymap.ts';
+import type { EcsState, ScopedInstance } from '../../store/store.ts';
+import type { Cell, Column, Span } from '../components/table.ts';
+import { BAR_TONE, HEALTH_TONE, healthMark } from '../theme/theme.ts';
+import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
+import { memoLast } from './memo.ts';
+
+/** Terminal-safe text for a remote value. */
+export const safe = (value: unknown): string => sanitizeText(value);
+/** The short name of an ARN, terminal-safe. */
+export const short = (arn: string | undefined): string => (arn === undefined ? MISSING : safe(shortName(arn)));
+
+const HOUR = 3_600_000;
+
+function healthCell(health: Health, ascii: boolean): Cell {
+  return { text: healthMark(health.level, ascii), tone: HEALTH_TONE[health.level] };
+}
+
+const HEALTH_ORDER = { ok: 0, unknown: 1, degraded: 2, failing: 3 } as const;
+
+// ---------------------------------------------------------------- clusters
+
+export interface ClusterRow {
+  arn: string;
+  cluster: Cluster;
+  name: string;
+  health: Health;
+  failuresLastHour: number;
+  /** Known only for clusters whose instances we listed. */
+  draining?: number;
+}
+
+export const selectClusterRows = memoLast(
+  (
+    clusters: EcsState['clusters'],
+    services: EcsState['services'],
+    instances: EcsState['instances'],
+    occurrences: EcsState['failureOccurrences'],
+    minute: number,
+  ): ClusterRow[] => {
+    const since = minute * 60_000 - HOUR;
+    const servicesByCluster = groupBy(services.values(), (service) => service.clusterArn);
+    const instancesByCluster = groupBy(instances.values(), (instance) => instance.clusterArn);
+    const occurrencesByCluster = groupBy(occurrences.values(), (occurrence) => occurrence.clusterArn);
+    return [...clusters.values()].map((cluster) => {
+      const clusterInstances = instancesByCluster.get(cluster.clusterArn);
+      const failuresLastHour = countFailuresSince(occurrencesByCluster.get(cluster.clusterArn) ?? [], since);
+      const row: ClusterRow = {
+        arn: cluster.clusterArn,
+        cluster,
+        name: safe(cluster.clusterName ?? shortName(cluster.clusterArn)),
+        failuresLastHour,
+        health: clusterHealth({
+          cluster,
+          services: servicesByCluster.get(cluster.clusterArn) ?? [],
+          failuresLastHour,
+          ...(clusterInstances ? { instances: clusterInstances } : {}),
+        }),
+      };
+      if (clusterInstances) {
+        row.draining = clusterInstances.filter((i) => canonicalStatus(i.status) === 'DRAINING').length;
+      }
+      return row;
+    });
+  },
+);
+
+function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
+}
+
+export function clusterColumns(ascii: boolean): Column<ClusterRow>[] {
+  return [
+    { id: 'name', title: 'CLUSTER', width: 14, flex: 1, value: (r) => r.name, sortValue: (r) => r.name },
+    {
+      id: 'health',
+      title: 'HEALTH',
+      width: 10,
+      value: (r) => healthCell(r.health, ascii),
+      sortValue: (r) => HEALTH_ORDER[r.health.level],
+    },
+    {
+      id: 'status',
+      title: 'STATUS',
+      width: 8,
+      priority: 0,
+      value: (r) => safe(r.cluster.status ?? MISSING),
+      sortValue: (r) => r.cluster.status,
+    },
+    {
+      id: 'services',
+      title: 'SVC',
+      width: 4,
+      align: 'right',
+      value: (r) => String(r.cluster.activeServicesCount ?? MISSING),
+      sortValue: (r) => r.cluster.activeServicesCount,
+    },
+    {
+      id: 'tasks',
+      title: 'RUN/PEND',
+      width: 8,
+      align: 'right',
+      value: (r) => `${r.cluster.runningTasksCount ?? '?'}/${r.cluster.pendingTasksCount ?? '?'}`,
+      sortValue: (r) => r.cluster.runningTasksCount,
+    },
+    {
+      id: 'instances',
+      title: 'INST(DRAIN)',
+      width: 11,
+      align: 'right',
+      value: (r) =>
+        `${r.cluster.registeredContainerInstancesCount ?? '?'}${r.draining ? `(${r.draining})` : ''}`,
+      sortValue: (r) => r.cluster.registeredContainerInstancesCount,
+    },
+    {
+      id: 'failures',
+      title: 'FAIL/1h',
+      width: 7,
+      align: 'right',
+      value: (r) => (r.failuresLastHour > 0 ? { text: String(r.failuresLastHour), tone: 'error' } : '0'),
+      sortValue: (r) => r.failuresLastHour,
+    },
+    {
+      id: 'reason',
+      title: 'WHY',
+      width: 12,
+      flex: 2,
+      priority: 0,
+      value: (r) => ({ text: safe(r.health.reason), tone: 'muted' }),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- instances
+
+export interface InstanceRow {
+  arn: string;
+  instance: ScopedInstance;
+  usage: InstanceUsage;
+  /** For a DRAINING instance: tasks still on it and the standalone ones that hold it. */
+  drain?: { remaining: number; serviceTasks: number; blocking: Task[] };
+}
+
+export const selectInstanceRows = memoLast(
+  (instances: EcsState['instances'], tasks: EcsState['tasks'], cluster: string | undefined): InstanceRow[] => {
+    if (cluster === undefined) return [];
+    const tasksByInstance = groupBy(tasks.values(), (task) =>
+      isTerminalStatus(task.lastStatus) ? undefined : task.containerInstanceArn,
+    );
+    const rows: InstanceRow[] = [];
+    for (const instance of instances.values()) {
+      if (instance.clusterArn !== cluster) continue;
+      const row: InstanceRow = { arn: instance.containerInstanceArn, instance, usage: instanceUsage(instance) };
+      if (canonicalStatus(instance.status) === 'DRAINING') {
+        const progress = drainProgress(tasksByInstance.get(instance.containerInstanceArn) ?? []);
+        row.drain = { remaining: progress.remaining, serviceTasks: progress.serviceTasks, blocking: progress.blocking };
+      }
+      rows.push(row);
+    }
+    return rows;
+  },
+);
+
+/** "DRAINING 3 left; held by db-migrate:1 (standalone)": what keeps a drain from finishing. */
+export function drainSummary(drain: NonNullable<InstanceRow['drain']>): string {
+  if (drain.remaining === 0) return 'drained';
+  const parts = [`${drain.remaining} task${drain.remaining === 1 ? '' : 's'} left`];
+  if (drain.blocking.length > 0) {
+    const names = drain.blocking.map((task) =>
+      task.taskDefinitionArn ? safe(taskDefinitionLabel(task.taskDefinitionArn)) : short(task.taskArn),
+    );
+    parts.push(`held by ${names.join(', ')} (standalone)`);
+  }
+  return parts.join('; ');
+}
+
+function usedOf(used: number | undefined, registered: number | undefined): string {
+  return used === undefined || registered === undefined ? MISSING : `${used}/${registered}`;
+}
+
+export function instanceColumns(): Column<InstanceRow>[] {
+  return [
+    {
+      id: 'ec2',
+      title: 'EC2 INSTANCE',
+      width: 19,
+      value: (r) => safe(r.instance.ec2InstanceId ?? shortName(r.arn)),
+      sortValue: (r) => r.instance.ec2InstanceId,
+    },
+    {
+      id: 'status',
+      title: 'STATUS',
+      width: 10,
+      value: (r) => {
+        const status = safe(r.instance.status ?? MISSING);
+        return canonicalStatus(r.instance.status) === 'ACTIVE' ? status : { text: status, tone: 'warn' };
+      },
+      sortValue: (r) => r.instance.status,
+    },
+    {
+      id: 'agent',
+      title: 'AGENT',
+      width: 7,
+      value: (r) =>
+        r.instance.agentConnected === false
+          ? { text: '✗ down', tone: 'error' }
+          : r.instance.agentConnected
+            ? { text: '✓ up', tone: 'ok' }
+            : MISSING,
+      sortValue: (r) => (r.instance.agentConnected ? 1 : 0),
+    },
+    {
+      id: 'az',
+      title: 'AZ',
+      width: 10,
+      priority: 0,
+      value: (r) => safe(r.instance.availabilityZone ?? MISSING),
+      sortValue: (r) => r.instance.availabilityZone,
+    },
+    {
+      id: 'type',
+      title: 'TYPE',
+      width: 10,
+      priority: 0,
+      value: (r) => safe(r.instance.instanceType ?? MISSING),
+      sortValue: (r) => r.instance.instanceType,
+    },
+    {
+      id: 'cpu',
+      title: 'CPU',
+      width: 9,
+      align: 'right',
+      value: (r) => usedOf(r.usage.cpuUsed, r.usage.cpuRegistered),
+      sortValue: (r) => r.usage.cpuUsed,
+    },
+    {
+      id: 'memory',
+      title: 'MEM MiB',
+      width: 11,
+      align: 'right',
+      value: (r) => usedOf(r.usage.memoryUsed, r.usage.memoryRegistered),
+      sortValue: (r) => r.usage.memoryUsed,
+    },
+    {
+      id: 'tasks',
+      title: 'TASKS',
+      width: 5,
+      align: 'right',
+      value: (r) => String(r.instance.runningTasksCount ?? MISSING),
+      sortValue: (r) => r.instance.runningTasksCount,
+    },
+    {
+      id: 'version',
+      title: 'AGENT VER',
+      width: 9,
+      priority: 0,
+      value: (r) => safe(r.instance.versionInfo?.agentVersion ?? MISSING),
+    },
+    {
+      id: 'drain',
+      title: 'DRAIN',
+      width: 14,
+      flex: 1,
+      value: (r) => (r.drain ? { text: drainSummary(r.drain), tone: r.drain.blocking.length > 0 ? 'warn' : 'text' } : ''),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- services
+
+export interface ServiceRow {
+  arn: string;
+  service: Service;
+  name: string;
+  health: Health;
+  progress?: DeploymentProgress;
+  lastEventAt?: number;
+}
+
+const serviceRowOf = memoPerObject((service: Service, events: readonly { createdAt?: number }[] | undefined) => {
+  const row: ServiceRow = {
+    arn: service.serviceArn,
+    service,
+    name: safe(service.serviceName ?? shortName(service.serviceArn)),
+    health: serviceHealth(service),
+  };
+  const progress = deploymentProgress(service);
+  if (progress) row.progress = progress;
+  const newest = events?.[0]?.createdAt;
+  if (newest !== undefined) row.lastEventAt = newest;
+  return row;
+});
+
+/** Per-entity memo keyed by the entity and one more reference (its events). */
+function memoPerObject<K extends object, E, V>(derive: (source: K, extra: E) => V): (source: K, extra: E) => V {
+  const cache = new WeakMap<K, { extra: E; value: V }>();
+  return (source, extra) => {
+    const hit = cache.get(source);
+    if (hit && Object.is(hit.extra, extra)) return hit.value;
+    const value = derive(source, extra);
+    cache.set(source, { extra, value });
+    return value;
+  };
+}
+
+export const selectServiceRows = memoLast(
+  (services: EcsState['services'], events: EcsState['serviceEvents'], cluster: string | undefined): ServiceRow[] => {
+    if (cluster === undefined) return [];
+    const rows: ServiceRow[] = [];
+    for (const service of services.values()) {
+      if (service.clusterArn !== cluster) continue;
+      rows.push(serviceRowOf(service, events.get(service.serviceArn)));
+    }
+    return rows;
+  },
+);
+
+export function rolloutText(progress: DeploymentProgress | undefined): string {
+  if (!progress) return MISSING;
+  const state = safe(progress.rolloutState ?? (progress.rollingOut ? 'IN_PROGRESS' : 'COMPLETED'));
+  const failed = progress.failedTasks > 0 ? ` ${progress.failedTasks} failed` : '';
+  return `${state} ${progress.percent}%${failed}`;
+}
+
+function launchLabel(service: Service): string {
+  if (service.capacityProviderStrategy && service.capacityProviderStrategy.length > 0) {
+    return safe(service.capacityProviderStrategy.map((item) => item.capacityProvider).join('+'));
+  }
+  return safe(service.launchType ?? service.deploymentController?.type ?? MISSING);
+}
+
+export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
+  return [
+    { id: 'name', title: 'SERVICE', width: 14, flex: 1, value: (r) => r.name, sortValue: (r) => r.name },
+    {
+      id: 'health',
+      title: 'HEALTH',
+      width: 10,
+      value: (r) => healthCell(r.health, ascii),
+      sortValue: (r) => HEALTH_ORDER[r.health.level],
+    },
+    {
+      id: 'counts',
+      title: 'DES/RUN/PEN',
+      width: 11,
+      align: 'right',
+      value: (r) => `${r.service.desiredCount ?? '?'}/${r.service.runningCount ?? '?'}/${r.service.pendingCount ?? '?'}`,
+      sortValue: (r) => r.service.desiredCount,
+    },
+    {
+      id: 'rollout',
+      title: 'ROLLOUT',
+      width: 22,
+      value: (r) => {
+        const text = rolloutText(r.progress);
+        const state = canonicalStatus(r.progress?.rolloutState);
+        return { text, tone: state === 'FAILED' ? 'error' : state === 'IN_PROGRESS' ? 'warn' : 'text' };
+      },
+      sortValue: (r) => r.progress?.percent,
+    },
+    {
+      id: 'taskdef',
+      title: 'TASK DEF',
+      width: 14,
+      value: (r) => (r.service.taskDefinition ? safe(taskDefinitionLabel(r.service.taskDefinition)) : MISSING),
+      sortValue: (r) => r.service.taskDefinition,
+    },
+    { id: 'launch', title: 'LAUNCH', width: 8, priority: 0, value: (r) => launchLabel(r.service) },
+    {
+      id: 'event',
+      title: 'EVENT',
+      width: 6,
+      align: 'right',
+      timeDependent: true,
+      value: (r, context) => formatAge(r.lastEventAt, context.now),
+      sortValue: (r) => (r.lastEventAt === undefined ? undefined : -r.lastEventAt),
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- tasks
+
+export interface TaskRow {
+  arn: string;
+  task: Task;
+  observed?: readonly ObservedTransition[];
+  /** Where it runs: the EC2 instance id, else the AZ. */
+  where: string;
+  service?: string;
+}
+
+const taskRowOf = memoPerObject(
+  (task: Task, extra: { observed?: readonly ObservedTransition[]; instance?: ScopedInstance }) => {
+    const row: TaskRow = {
+      arn: task.taskArn,
+      task,
+      where: safe(extra.instance?.ec2InstanceId ?? task.availabilityZone ?? MISSING),
+    };
+    if (extra.observed) row.observed = extra.observed;
+    if (isServiceTask(task) && task.group?.startsWith('service:')) row.service = safe(task.group.slice(8));
+    return row;
+  },
+);
+
+// The extra object must be stable per task for the memo: keep one per (observed, instance) pair.
+const extraCache = new WeakMap<object, Map<unknown, object>>();
+function stableExtra(observed: readonly ObservedTransition[] | undefined, instance: ScopedInstance | undefined) {
+  const anchor = (observed ?? EMPTY) as object;
+  let byInstance = extraCache.get(anchor);
+  if (!byInstance) {
+    byInstance = new Map();
+    extraCache.set(anchor, byInstance);
+  }
+  let extra = byInstance.get(instance) as { observed?: readonly ObservedTransition[]; instance?: ScopedInstance };
+  if (!extra) {
+    extra = { ...(observed ? { observed } : {}), ...(instance ? { instance } : {}) };
+    byInstance.set(instance, extra);
+  }
+  return extra;
+}
+const EMPTY: readonly ObservedTransition[] = [];
+
+export const selectTaskRows = memoLast(
+  (
+    tasks: EcsState['tasks'],
+    transitions: EcsState['transitions'],
+    instances: EcsState['instances'],
+    cluster: string | undefined,
+  ): TaskRow[] => {
+    if (cluster === undefined) return [];
+    const rows: TaskRow[] = [];
+    for (const task of tasks.values()) {
+      if (task.clusterArn !== cluster) continue;
+      const instance = task.containerInstanceArn ? instances.get(task.containerInstanceArn) : undefined;
+      rows.push(taskRowOf(task, stableExtra(transitions.get(task.taskArn), instance)));
+    }
+    return rows;
+  },
+);
+
+/** The tasks of a failure group (any cluster), newest first. */
+export function failureGroupTaskRows(state: EcsState, group: FailureGroup): TaskRow[] {
+  return group.tasks.flatMap((arn) => {
+    const task = state.tasks.get(arn);
+    if (!task) return [];
+    const instance = task.containerInstanceArn ? state.instances.get(task.containerInstanceArn) : undefined;
+    return [taskRowOf(task, stableExtra(state.transitions.get(arn), instance))];
+  });
+}
+
+export function timelineSpans(
+  row: Pick<TaskRow, 'task' | 'observed'>,
+  now: number,
+  window: TaskWindow,
+  width: number,
+  ascii: boolean,
+): Span[] {
+  const timeline = deriveTimeline(row.task, { now, ...(row.observed ? { observed: row.observed } : {}) });
+  const bar = renderTimelineBar(timeline, {
+    windowStart: now - TIMELINE_WINDOWS[window],
+    windowEnd: now,
+    width,
+    glyphs: ascii ? ASCII_GLYPHS : UNICODE_GLYPHS,
+  });
+  return bar.runs.map((run) => ({ text: run.text, tone: BAR_TONE[run.kind] }));
+}
+
+function statusTone(task: Task): 'ok' | 'warn' | 'error' | 'muted' | 'text' {
+  const last = canonicalStatus(task.lastStatus);
+  if (last === 'RUNNING') return canonicalStatus(task.desiredStatus) === 'STOPPED' ? 'warn' : 'ok';
+  if (isTerminalStatus(last)) return 'muted';
+  return 'warn';
+}
+
+export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<TaskRow>[] {
+  return [
+    { id: 'id', title: 'TASK', width: 10, value: (r) => short(r.arn), sortValue: (r) => shortName(r.arn) },
+    {
+      id: 'group',
+      title: 'SERVICE/GROUP',
+      width: 14,
+      value: (r) => r.service ?? safe(r.task.group ?? MISSING),
+      sortValue: (r) => r.task.group,
+    },
+    {
+      id: 'status',
+      title: 'LAST/DESIRED',
+      width: 16,
+      value: (r) => ({
+        text: `${safe(r.task.lastStatus ?? '?')}/${safe(r.task.desiredStatus ?? '?')}`,
+        tone: statusTone(r.task),
+      }),
+      sortValue: (r) => r.task.lastStatus,
+    },
+    {
+      id: 'health',
+      title: 'HEALTH',
+      width: 9,
+      priority: 0,
+      value: (r) => {
+        const health = canonicalStatus(r.task.healthStatus);
+        return health === 'UNHEALTHY' ? { text: '✗ UNHEALTHY', tone: 'error' } : safe(r.task.healthStatus ?? MISSING);
+      },
+      sortValue: (r) => r.task.healthStatus,
+    },
+    {
+      id: 'revision',
+      title: 'REV',
+      width: 12,
+      priority: 0,
+      value: (r) => (r.task.taskDefinitionArn ? safe(taskDefinitionLabel(r.task.taskDefinitionArn)) : MISSING),
+      sortValue: (r) => r.task.taskDefinitionArn,
+    },
+    { id: 'where', title: 'INSTANCE/AZ', width: 19, priority: 0, value: (r) => r.where, sortValue: (r) => r.where },
+    {
+      id: 'age',
+      title: 'AGE',
+      width: 5,
+      align: 'right',
+      timeDependent: true,
+      value: (r, context) => formatAge(r.task.createdAt, context.now),
+      sortValue: (r) => (r.task.createdAt === undefined ? undefined : -r.task.createdAt),
+    },
+    {
+      id: 'timeline',
+      title: 'TIMELINE',
+      width: 16,
+      flex: 1,
+      timeDependent: true,
+      value: (r, context) => ({ spans: timelineSpans(r, context.now, window(), context.width, ascii) }),
+      sortValue: (r) => r.task.createdAt,
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- failures
+
+export const selectFailureRows = memoLast(
+  (occurrences: EcsState['failureOccurrences'], window: FailureWindow, minute: number): FailureGroup[] =>
+    groupFailures(occurrences.values(), { since: minute * 60_000 - FAILURE_WINDOWS[window] }),
+);
+
+function listOf(values: readonly string[], limit = 2): string {
+  if (values.length === 0) return MISSING;
+  const shown = values.slice(0, limit).map((value) => short(value));
+  return values.length > limit ? `${shown.join(',')} +${values.length - limit}` : shown.join(',');
+}
+
+export function failureColumns(instanceName: (arn: string) => string): Column<FailureGroup>[] {
+  return [
+    {
+      id: 'group',
+      title: 'SERVICE/GROUP',
+      width: 16,
+      value: (g) => safe(g.signature.group),
+      sortValue: (g) => g.signature.group,
+    },
+    {
+      id: 'count',
+      title: 'COUNT',
+      width: 5,
+      align: 'right',
+      value: (g) => ({ text: String(g.count), tone: 'error' }),
+      sortValue: (g) => g.count,
+    },
+    {
+      id: 'signature',
+      title: 'SIGNATURE',
+      width: 24,
+      flex: 1,
+      value: (g) => safe(signatureLabel(g.signature)),
+      sortValue: (g) => signatureLabel(g.signature),
+    },
+    {
+      id: 'first',
+      title: 'FIRST',
+      width: 5,
+      align: 'right',
+      timeDependent: true,
+      value: (g, context) => formatAge(g.firstSeen, context.now),
+      sortValue: (g) => g.firstSeen,
+    },
+    {
+      id: 'last',
+      title: 'LAST',
+      width: 5,
+      align: 'right',
+      timeDependent: true,
+      value: (g, context) => formatAge(g.lastSeen, context.now),
+      sortValue: (g) => g.lastSeen,
+    },
+    {
+      id: 'instances',
+      title: 'INSTANCES',
+      width: 14,
+      priority: 0,
+      value: (g) => (g.instances.length === 0 ? MISSING : safe(g.instances.map(instanceName).join(','))),
+    },
+    { id: 'clusters', title: 'CLUSTER', width: 8, priority: 0, value: (g) => listOf(g.clusters) },
+  ];
+}
+
+/** Occurrences of one group, for its detail. */
+export function occurrencesOf(state: EcsState, group: FailureGroup): FailureOccurrence[] {
+  return group.ids.flatMap((id) => state.failureOccurrences.get(id) ?? []);
+}
+
+// ---------------------------------------------------------------- shared
+
+export const PANE_TITLES: Readonly<Record<PaneId, string>> = {
+  clusters: 'Clusters',
+  instances: 'Instances',
+  services: 'Services',
+  tasks: 'Tasks',
+  failures: 'Failures',
+};
