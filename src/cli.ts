@@ -49,6 +49,56 @@ async function serveSimulator(command: CliCommand & { kind: 'sim' | 'demo' }): P
   return 0;
 }
 
+/** True when `url` is an ecsdeck simulator (it answers GET /_sim/health): then dummy credentials will do. */
+async function isSimulator(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(new URL('/_sim/health', url), { signal: AbortSignal.timeout(1500) });
+    return response.ok && /simulator|ok/i.test(await response.text());
+  } catch {
+    return false;
+  }
+}
+
+/** `ecsdeck snapshot`: one pass through the data layer, printed. Errors are one sentence, exit 1. */
+async function runSnapshot(command: CliCommand & { kind: 'snapshot' }): Promise<number> {
+  const [{ createSdkGateway }, { realScheduler }, { buildSnapshot, collectSnapshotState }, text] = await Promise.all([
+    import('./ecs/sdkGateway.ts'),
+    import('./lib/scheduler.ts'),
+    import('./poll/snapshot.ts'),
+    import('./poll/snapshotText.ts'),
+  ]);
+  let simulator: { url: string; close(): Promise<void> } | undefined;
+  try {
+    if (command.demo) {
+      const { startSimulator } = await import('./sim/index.ts');
+      simulator = await startSimulator({ ...command.demo, port: 0 });
+    }
+    const endpoint = simulator?.url ?? command.endpointUrl;
+    const gateway = await createSdkGateway({
+      ...(endpoint ? { endpoint } : {}),
+      ...(command.profile ? { profile: command.profile } : {}),
+      ...(command.region ? { region: command.region } : {}),
+      simulator: simulator !== undefined || (endpoint !== undefined && (await isSimulator(endpoint))),
+      budgetPerSecond: command.budget,
+      scheduler: realScheduler,
+      maxAttempts: 3,
+    });
+    const state = await collectSnapshotState(gateway, () => Date.now());
+    const snapshot = buildSnapshot(state, gateway.target, Date.now());
+    process.stdout.write(command.json ? text.formatSnapshotJson(snapshot) : text.formatSnapshotText(snapshot));
+    return 0;
+  } catch (error) {
+    const { GatewayError } = await import('./ecs/errors.ts');
+    if (error instanceof GatewayError) {
+      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await simulator?.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
@@ -77,6 +127,8 @@ async function main(argv: string[]): Promise<number> {
         'ecsdeck: the terminal UI is not built yet; try `ecsdeck --demo` or `ecsdeck sim` (see ecsdeck --help).\n',
       );
       return 1;
+    case 'snapshot':
+      return runSnapshot(command);
     case 'sim':
     case 'demo':
       try {

@@ -12,15 +12,38 @@ export interface SimulatorFlags {
   port: number;
 }
 
+/** Where the calls go and how many per second at most. */
+export interface AwsFlags {
+  profile?: string;
+  region?: string;
+  /** `--endpoint-url` (AWS_ENDPOINT_URL_ECS is read later, by the SDK). */
+  endpointUrl?: string;
+  /** `--budget`: ECS calls per second, all operations together. */
+  budget: number;
+}
+
+export interface UiFlags {
+  cluster?: string;
+  readOnly: boolean;
+  /** `--refresh`: seconds between refreshes of the focused cluster. */
+  refresh?: number;
+  noColor: boolean;
+}
+
 export type CliCommand =
   | { kind: 'help' }
   | { kind: 'version' }
   /** `ecsdeck sim ...`: the simulator alone. */
   | ({ kind: 'sim' } & SimulatorFlags)
   /** `ecsdeck --demo [SCENARIO]`: the product on the simulator. */
-  | ({ kind: 'demo' } & SimulatorFlags)
-  /** `ecsdeck` against real AWS: the terminal UI. */
-  | { kind: 'ui' };
+  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget: number })
+  /** `ecsdeck` against AWS (or --endpoint-url): the terminal UI. */
+  | ({ kind: 'ui' } & AwsFlags & UiFlags)
+  /** `ecsdeck snapshot [--json]`: one pass, printed; with --demo, of an in-process demo simulator. */
+  | ({ kind: 'snapshot'; json: boolean; demo?: SimulatorFlags } & AwsFlags);
+
+/** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
+export const DEFAULT_BUDGET = 10;
 
 /** A command line that cannot be run; the message is one sentence for the user (exit status 2). */
 export class CliUsageError extends Error {
@@ -33,11 +56,27 @@ export class CliUsageError extends Error {
 export const HELP_TEXT = `ecsdeck: a terminal UI for Amazon ECS, with a built-in ECS simulator.
 
 Usage:
+  ecsdeck [--profile P] [--region R] [--endpoint-url URL] [--cluster NAME] [--read-only]
+          [--refresh SECONDS] [--budget REQ_PER_SEC] [--no-color]
+      Monitor ECS with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, SSO, ~/.aws/config).
+  ecsdeck snapshot [--json] [--profile P] [--region R] [--endpoint-url URL] [--budget N] [--demo [SCENARIO]]
+      One pass over the account, printed as text (80 columns) or JSON; no terminal needed.
   ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]
       Run the ECS simulator alone and print its endpoint, for the AWS CLI (--endpoint-url) or any SDK.
   ecsdeck --demo [SCENARIO] [--seed N] [--speed X] [--port N]
       Start the simulator with the demo scenario (or SCENARIO) and monitor it.
   ecsdeck --version | --help
+
+Options:
+  --profile P       AWS profile (default: AWS_PROFILE or the default profile)
+  --region R        AWS region (default: AWS_REGION or the profile's region)
+  --endpoint-url U  ECS endpoint (also AWS_ENDPOINT_URL_ECS), e.g. a simulator from \`ecsdeck sim\`
+  --cluster NAME    open on this cluster
+  --read-only       no action at all: every mutating key is disabled
+  --refresh S       seconds between refreshes of the focused cluster (default 5)
+  --budget N        at most N ECS API calls per second, all together (default ${DEFAULT_BUDGET})
+  --no-color        no colours (NO_COLOR is honoured too)
+  --json            (snapshot) print JSON instead of text
 
 Simulator options:
   --port N        port on 127.0.0.1 (default 0: a free port, printed at start)
@@ -46,7 +85,7 @@ Simulator options:
   --speed X       simulated seconds per real second (default 1)
 
 The terminal UI itself is not built yet: \`ecsdeck\` and \`ecsdeck --demo\` say so and, for the demo, serve the
-simulator so you can point other ECS clients at it.
+simulator so you can point other ECS clients at it; \`ecsdeck snapshot\` works today.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };
@@ -87,28 +126,105 @@ function parseSpeed(text: string): number {
   return value;
 }
 
+function parseRefresh(text: string): number {
+  const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1) || value > 3600)
+    throw new CliUsageError(`--refresh needs a number of seconds from 1 to 3600 (got "${text}").`);
+  return value;
+}
+
+function parseBudget(text: string): number {
+  const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 0.2) || value > 1000)
+    throw new CliUsageError(`--budget needs a number of calls per second from 0.2 to 1000 (got "${text}").`);
+  return value;
+}
+
+function parseEndpoint(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CliUsageError(`--endpoint-url needs a URL such as http://127.0.0.1:4566 (got "${text}").`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliUsageError(`--endpoint-url needs an http:// or https:// URL (got "${text}").`);
+  return text;
+}
+
+type Mode = 'sim' | 'demo' | 'ui' | 'snapshot';
+
+const MODE_LABEL: Record<Mode, string> = {
+  sim: 'ecsdeck sim',
+  demo: 'ecsdeck --demo',
+  ui: 'ecsdeck',
+  snapshot: 'ecsdeck snapshot',
+};
+
+/** The flags each mode accepts. */
+const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
+  sim: new Set(['--port', '--scenario', '--seed', '--speed']),
+  demo: new Set([
+    '--demo',
+    '--port',
+    '--scenario',
+    '--seed',
+    '--speed',
+    '--cluster',
+    '--read-only',
+    '--refresh',
+    '--budget',
+    '--no-color',
+  ]),
+  ui: new Set([
+    '--profile',
+    '--region',
+    '--endpoint-url',
+    '--cluster',
+    '--read-only',
+    '--refresh',
+    '--budget',
+    '--no-color',
+  ]),
+  snapshot: new Set([
+    '--json',
+    '--profile',
+    '--region',
+    '--endpoint-url',
+    '--budget',
+    '--demo',
+    '--scenario',
+    '--seed',
+    '--speed',
+  ]),
+};
+
 /** Parses `process.argv.slice(2)`. Throws CliUsageError with a one-sentence message. */
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const args = normalise(argv);
   if (args.includes('--help') || args.includes('-h')) return { kind: 'help' };
   if (args.includes('--version') || args.includes('-V')) return { kind: 'version' };
-  if (args.length === 0) return { kind: 'ui' };
 
-  let kind: 'sim' | 'demo';
+  let mode: Mode;
   let rest: string[];
   if (args[0] === 'sim') {
-    kind = 'sim';
+    mode = 'sim';
     rest = args.slice(1);
-  } else if (args.includes('--demo')) {
-    kind = 'demo';
-    rest = args;
-  } else if (args[0]?.startsWith('-')) {
-    throw new CliUsageError(`unknown option ${args[0]} (see ecsdeck --help).`);
+  } else if (args[0] === 'snapshot') {
+    mode = 'snapshot';
+    rest = args.slice(1);
+  } else if (args[0] !== undefined && !args[0].startsWith('-')) {
+    throw new CliUsageError(`unknown command "${args[0]}" (the commands are: sim, snapshot; see ecsdeck --help).`);
   } else {
-    throw new CliUsageError(`unknown command "${args[0]}" (the commands are: sim; see ecsdeck --help).`);
+    mode = args.includes('--demo') ? 'demo' : 'ui';
+    rest = args;
   }
 
-  const flags: SimulatorFlags = { ...SIMULATOR_DEFAULTS };
+  const simulator: SimulatorFlags = { ...SIMULATOR_DEFAULTS };
+  const aws: AwsFlags = { budget: DEFAULT_BUDGET };
+  const ui: UiFlags = { readOnly: false, noColor: false };
+  let json = false;
+  let demoRequested = false;
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
@@ -119,41 +235,85 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       i += 1;
       return value;
     };
-    if (arg.startsWith('-') && seen.has(arg)) throw new CliUsageError(`${arg} is given twice.`);
+    if (!arg.startsWith('-')) throw new CliUsageError(`unexpected argument "${arg}" (see ecsdeck --help).`);
+    if (seen.has(arg)) throw new CliUsageError(`${arg} is given twice.`);
     seen.add(arg);
+    if (arg === '--demo' && mode === 'sim') throw new CliUsageError('--demo cannot be combined with the sim command.');
+    if (!ACCEPTS[mode].has(arg)) {
+      throw new CliUsageError(
+        mode === 'ui'
+          ? `unknown option ${arg} (see ecsdeck --help).`
+          : `unknown option ${arg} for ${MODE_LABEL[mode]} (see ecsdeck --help).`,
+      );
+    }
     switch (arg) {
       case '--demo': {
-        if (kind !== 'demo') throw new CliUsageError('--demo cannot be combined with the sim command.');
+        demoRequested = true;
         const next = rest[i + 1];
         if (next !== undefined && !next.startsWith('-')) {
-          flags.scenario = next;
+          simulator.scenario = next;
           i += 1;
         }
         break;
       }
       case '--scenario': {
         const value = takeValue();
-        if (kind === 'demo' && flags.scenario !== SIMULATOR_DEFAULTS.scenario)
+        if (mode !== 'sim' && simulator.scenario !== SIMULATOR_DEFAULTS.scenario)
           throw new CliUsageError('give the demo scenario once: --demo SCENARIO or --scenario SCENARIO.');
-        flags.scenario = value;
+        simulator.scenario = value;
         break;
       }
       case '--port':
-        flags.port = parseInteger(arg, takeValue(), 0, 65_535, 'a port number from 0 to 65535');
+        simulator.port = parseInteger(arg, takeValue(), 0, 65_535, 'a port number from 0 to 65535');
         break;
       case '--seed':
-        flags.seed = parseInteger(arg, takeValue(), 0, 4_294_967_295, 'a whole number from 0 to 4294967295');
+        simulator.seed = parseInteger(arg, takeValue(), 0, 4_294_967_295, 'a whole number from 0 to 4294967295');
         break;
       case '--speed':
-        flags.speed = parseSpeed(takeValue());
+        simulator.speed = parseSpeed(takeValue());
         break;
-      default:
-        if (arg.startsWith('-')) {
-          const where = kind === 'sim' ? 'ecsdeck sim' : 'ecsdeck --demo';
-          throw new CliUsageError(`unknown option ${arg} for ${where} (see ecsdeck --help).`);
-        }
-        throw new CliUsageError(`unexpected argument "${arg}" (see ecsdeck --help).`);
+      case '--profile':
+        aws.profile = takeValue();
+        break;
+      case '--region':
+        aws.region = takeValue();
+        break;
+      case '--endpoint-url':
+        aws.endpointUrl = parseEndpoint(takeValue());
+        break;
+      case '--budget':
+        aws.budget = parseBudget(takeValue());
+        break;
+      case '--cluster':
+        ui.cluster = takeValue();
+        break;
+      case '--refresh':
+        ui.refresh = parseRefresh(takeValue());
+        break;
+      case '--read-only':
+        ui.readOnly = true;
+        break;
+      case '--no-color':
+        ui.noColor = true;
+        break;
+      case '--json':
+        json = true;
+        break;
     }
   }
-  return { kind, ...flags };
+  switch (mode) {
+    case 'sim':
+      return { kind: 'sim', ...simulator };
+    case 'demo':
+      return { kind: 'demo', ...simulator, ...ui, budget: aws.budget };
+    case 'ui':
+      return { kind: 'ui', ...aws, ...ui };
+    case 'snapshot': {
+      if (!demoRequested && seen.has('--scenario'))
+        throw new CliUsageError('--scenario goes with --demo for ecsdeck snapshot (see ecsdeck --help).');
+      if (demoRequested && aws.endpointUrl)
+        throw new CliUsageError('--demo and --endpoint-url cannot be combined: --demo starts its own simulator.');
+      return { kind: 'snapshot', json, ...aws, ...(demoRequested ? { demo: simulator } : {}) };
+    }
+  }
 }

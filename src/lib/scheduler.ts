@@ -45,8 +45,6 @@ export const realScheduler: Scheduler = (() => {
         },
         Math.max(0, ms),
       );
-      // A pending poll must never keep the process alive on quit.
-      timer.unref?.();
       live.set(id, timer);
       return { id };
     },

@@ -13,6 +13,8 @@ export interface RequestLogEntry {
   seq: number;
   /** The operation from X-Amz-Target, or '' when the request named none. */
   operation: string;
+  /** The short name of the cluster the request named, if any. */
+  cluster?: string;
   /** Wall-clock ms when the request arrived. */
   at: number;
   /** Simulated ms (model time) when it was handled. */

@@ -8,8 +8,10 @@
  * Per API call: parse -> injected latency -> model.advance() -> throttling -> faults -> the operation
  * (see faults.ts for why in that order). Every API call, whatever its outcome, is written to the request log.
  */
+
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { shortName } from '../domain/arn.ts';
 import { type Clock, systemClock } from '../lib/clock.ts';
 import { SeededRandom } from '../lib/random.ts';
 import { SimError } from './errors.ts';
@@ -113,6 +115,8 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     const requestId = requestIds.uuid();
     const arrivedAt = wallClock.now();
     let operation = '';
+    // The cluster a call is about (short name), so benchmarks can attribute calls; absent when none was named.
+    let cluster: string | undefined;
     const record = (
       response: SimResponse,
       outcome: RequestOutcome,
@@ -127,6 +131,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         requestId,
         durationMs: wallClock.now() - arrivedAt,
       };
+      if (cluster !== undefined) entry.cluster = cluster;
       if (details.errorType !== undefined) entry.errorType = details.errorType;
       if (details.fault !== undefined) entry.fault = details.fault;
       requestLog.add(entry);
@@ -158,6 +163,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         throw new SimError('SerializationException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
       }
       body = parseJsonObject(request.body);
+      if (typeof body.cluster === 'string') cluster = shortName(body.cluster);
     } catch (error) {
       return recordError(asSimError(error));
     }

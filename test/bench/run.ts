@@ -197,7 +197,7 @@ async function main(): Promise<void> {
     const rows: [string, string][] = [
       [
         'scenario',
-        `${results.scenario.name}: ${results.scenario.clusters} clusters, ${results.scenario.services} services, ${results.scenario.instances} instances, ${runningTasks} running tasks`,
+        `${results.scenario.name}: ${results.scenario.clusters} clusters, ${results.scenario.services} services, ${results.scenario.instances} instances, ${runningTasks} tasks with desiredStatus RUNNING`,
       ],
       ['load (build + warm-up)', `${results.scenario.loadMs} ms`],
       [

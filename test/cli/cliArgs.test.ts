@@ -34,7 +34,16 @@ describe('parseCliArgs', () => {
   });
 
   it('starts the demo, with an optional scenario after --demo', () => {
-    expect(parseCliArgs(['--demo'])).toEqual({ kind: 'demo', scenario: 'demo', seed: 1, speed: 1, port: 0 });
+    expect(parseCliArgs(['--demo'])).toEqual({
+      kind: 'demo',
+      scenario: 'demo',
+      seed: 1,
+      speed: 1,
+      port: 0,
+      budget: 10,
+      readOnly: false,
+      noColor: false,
+    });
     expect(parseCliArgs(['--demo', 'large', '--seed', '3'])).toMatchObject({
       kind: 'demo',
       scenario: 'large',
@@ -47,7 +56,7 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['sim', '-h'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['--version'])).toEqual({ kind: 'version' });
-    expect(parseCliArgs([])).toEqual({ kind: 'ui' });
+    expect(parseCliArgs([])).toEqual({ kind: 'ui', budget: 10, readOnly: false, noColor: false });
     expect(HELP_TEXT).toContain('ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]');
   });
 
@@ -63,12 +72,70 @@ describe('parseCliArgs', () => {
   });
 
   it('rejects unknown commands, options and arguments', () => {
-    expect(usageError(['serve'])).toBe('unknown command "serve" (the commands are: sim; see ecsdeck --help).');
+    expect(usageError(['serve'])).toBe(
+      'unknown command "serve" (the commands are: sim, snapshot; see ecsdeck --help).',
+    );
     expect(usageError(['sim', '--verbose'])).toBe('unknown option --verbose for ecsdeck sim (see ecsdeck --help).');
-    expect(usageError(['--profile', 'prod'])).toBe('unknown option --profile (see ecsdeck --help).');
+    expect(usageError(['--verbose'])).toBe('unknown option --verbose (see ecsdeck --help).');
+    expect(usageError(['sim', '--profile', 'prod'])).toBe(
+      'unknown option --profile for ecsdeck sim (see ecsdeck --help).',
+    );
     expect(usageError(['sim', 'extra'])).toBe('unexpected argument "extra" (see ecsdeck --help).');
     expect(usageError(['sim', '--demo'])).toBe('--demo cannot be combined with the sim command.');
     expect(usageError(['--demo', 'large', '--scenario', 'demo'])).toMatch(/^give the demo scenario once/);
+  });
+
+  it('reads the AWS and UI flags of the monitor', () => {
+    expect(
+      parseCliArgs([
+        '--profile',
+        'prod',
+        '--region=eu-west-1',
+        '--endpoint-url',
+        'http://127.0.0.1:4566',
+        '--cluster',
+        'web',
+        '--read-only',
+        '--refresh',
+        '10',
+        '--budget',
+        '2.5',
+        '--no-color',
+      ]),
+    ).toEqual({
+      kind: 'ui',
+      profile: 'prod',
+      region: 'eu-west-1',
+      endpointUrl: 'http://127.0.0.1:4566',
+      cluster: 'web',
+      readOnly: true,
+      refresh: 10,
+      budget: 2.5,
+      noColor: true,
+    });
+    expect(usageError(['--budget', '0'])).toMatch(/^--budget needs a number of calls per second/);
+    expect(usageError(['--refresh', 'soon'])).toMatch(/^--refresh needs a number of seconds/);
+    expect(usageError(['--endpoint-url', 'localhost:4566'])).toMatch(/^--endpoint-url needs an http/);
+  });
+
+  it('reads snapshot, with --json, AWS flags or an in-process demo', () => {
+    expect(parseCliArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, budget: 10 });
+    expect(parseCliArgs(['snapshot', '--json', '--region', 'us-west-2'])).toEqual({
+      kind: 'snapshot',
+      json: true,
+      region: 'us-west-2',
+      budget: 10,
+    });
+    expect(parseCliArgs(['snapshot', '--demo', 'large', '--seed', '7'])).toEqual({
+      kind: 'snapshot',
+      json: false,
+      budget: 10,
+      demo: { scenario: 'large', seed: 7, speed: 1, port: 0 },
+    });
+    expect(usageError(['snapshot', '--read-only'])).toBe(
+      'unknown option --read-only for ecsdeck snapshot (see ecsdeck --help).',
+    );
+    expect(usageError(['snapshot', '--demo', '--endpoint-url', 'http://127.0.0.1:1'])).toMatch(/cannot be combined/);
   });
 
   it('every usage error is a single line', () => {

@@ -15,6 +15,7 @@ import {
   resolveLaunch,
   shortfallsOn,
 } from './placement.ts';
+import type { TaskSize } from './resources.ts';
 import { staticHostPorts, taskSize } from './resources.ts';
 import type {
   CapacityProviderStrategyItem,
@@ -187,7 +188,7 @@ export class Launcher {
   }
 
   /** StartTask's checks on a named instance. */
-  #refusalOn(instance: SimContainerInstance, size: LaunchSpecSize, hostPorts: number[]): SimFailure | undefined {
+  #refusalOn(instance: SimContainerInstance, size: TaskSize, hostPorts: number[]): SimFailure | undefined {
     if (instance.status !== 'ACTIVE') return { arn: instance.arn, reason: instance.status };
     if (!instance.agentConnected) return { arn: instance.arn, reason: 'AGENT' };
     const shortfalls = shortfallsOn(this.#core, instance, { size, hostPorts });
@@ -205,5 +206,3 @@ export class Launcher {
     return `${this.#core.state.region}${'abc'[hash % 3]}`;
   }
 }
-
-type LaunchSpecSize = ReturnType<typeof taskSize>;

@@ -6,7 +6,7 @@
  * Each task has a step number; a scheduled step carries the number it was scheduled under and does nothing if
  * the task has moved on since (a stop cancels the pending pull, an exit cancels the pending health check).
  */
-import { outcomeDelayMs } from './behaviour.ts';
+import { drawOutcome, outcomeDelayMs } from './behaviour.ts';
 import type { ModelCore } from './core.ts';
 import { privateDnsName } from './ids.ts';
 import type { TaskSize } from './resources.ts';
@@ -125,7 +125,7 @@ export class Lifecycle {
   launchRunning(launch: TaskLaunch, startedSecondsAgo: number): SimTask {
     const now = this.#core.current;
     const timing = this.#core.timing;
-    const outcome = launch.outcome ?? this.#drawOutcome(launch.taskDefinition);
+    const outcome = launch.outcome ?? drawOutcome(launch.taskDefinition.behaviour, this.#core.outcomeRandom);
     if (outcome.kind === 'pull-error' || outcome.kind === 'resource-init-error') {
       return this.launch({ ...launch, outcome });
     }
@@ -155,7 +155,7 @@ export class Lifecycle {
     const { cluster, taskDefinition: definition } = launch;
     const id = core.ids.resourceId();
     const arn = core.arn('task', `${cluster.name}/${id}`);
-    const outcome = launch.outcome ?? this.#drawOutcome(definition);
+    const outcome = launch.outcome ?? drawOutcome(definition.behaviour, core.outcomeRandom);
     const awsvpc = definition.networkMode === 'awsvpc';
 
     const attachments: Attachment[] = [];
@@ -243,18 +243,6 @@ export class Lifecycle {
     this.#register(task, launch);
     this.#steps.set(task, 0);
     return task;
-  }
-
-  #drawOutcome(definition: SimTaskDefinition): Outcome {
-    const outcomes = definition.behaviour.outcomes;
-    const random = this.#core.outcomeRandom;
-    const total = outcomes.reduce((sum, o) => sum + (o.weight ?? 1), 0);
-    let roll = random.next() * total;
-    for (const outcome of outcomes) {
-      roll -= outcome.weight ?? 1;
-      if (roll < 0) return outcome;
-    }
-    return outcomes[outcomes.length - 1] ?? { kind: 'runs' };
   }
 
   /** Index the task and reserve what it holds. */
@@ -380,8 +368,9 @@ export class Lifecycle {
           );
         }
       }
-      if (service.loadBalancers.length > 0) core.markDirtyAt(service, startedAt + LB_REGISTRATION_MS);
     }
+    // The scheduler counts the task as healthy once its targets are registered: look again then.
+    if (service && service.loadBalancers.length > 0) core.markDirtyAt(service, startedAt + LB_REGISTRATION_MS);
 
     if (healthyAt > core.current) this.#at(task, healthyAt, () => this.#becomeHealthy(task, checked));
     const stableAt = healthyAt + STABLE_AFTER_MS;

@@ -11,8 +11,7 @@
  */
 import { isArn, parseArn } from '../../domain/arn.ts';
 import type { Clock } from '../../lib/clock.ts';
-import type { SeededRandom } from '../../lib/random.ts';
-import { SeededRandom as Random } from '../../lib/random.ts';
+import { SeededRandom } from '../../lib/random.ts';
 import type { SimFailure } from '../errors.ts';
 import { clusterNotFound, invalidParameter, SimError, serviceNotActive, serviceNotFound } from '../errors.ts';
 import type {
@@ -115,7 +114,7 @@ export class SimModel {
 
   constructor(options: SimModelOptions) {
     this.clock = options.clock;
-    this.random = new Random(options.seed);
+    this.random = new SeededRandom(options.seed);
     this.state = {
       region: options.region ?? 'us-east-1',
       accountId: options.accountId ?? '123456789012',
@@ -211,11 +210,7 @@ export class SimModel {
   /** No reference means the cluster named `default`, as in ECS. */
   findCluster(ref?: string): SimCluster | undefined {
     const name = ref ?? 'default';
-    if (isArn(name)) {
-      const parsed = parseArn(name);
-      if (parsed?.resourceType !== 'cluster') return undefined;
-      return this.state.clusters.get(name) ?? this.state.clusters.get(this.#core.arn('cluster', parsed.name));
-    }
+    if (isArn(name)) return this.state.clusters.get(name);
     return this.state.clusters.get(this.#core.arn('cluster', name));
   }
   /** Throws ClusterNotFoundException. */
@@ -288,6 +283,7 @@ export class SimModel {
     if (!isArn(ref)) return ref;
     const parsed = parseArn(ref);
     if (!parsed || parsed.resourceType !== type) return undefined;
+    if (parsed.region !== this.state.region || parsed.accountId !== this.state.accountId) return undefined;
     if (parsed.cluster !== undefined && parsed.cluster !== cluster.name) return undefined;
     return parsed.name;
   }

@@ -47,6 +47,8 @@ interface Cohort {
   target: LaunchTarget;
   /** "deployment ecs-svc/…" or "task set ecs-svc/…", for stop reasons. */
   label: string;
+  /** False once the cohort's deployment is no longer the one to launch for (the breaker tripped meanwhile). */
+  current: () => boolean;
   /** Start new tasks already RUNNING (a scenario's steady start), up to this many seconds ago. */
   steadySeconds?: number;
 }
@@ -198,6 +200,7 @@ export class ServiceScheduler {
         ...(primary.networkConfiguration ? { networkConfiguration: primary.networkConfiguration } : {}),
       },
       label: `deployment ${primary.id}`,
+      current: () => primary.status === 'PRIMARY' && (primary.rolloutState === 'FAILED') === failed,
       ...(steadySeconds !== undefined ? { steadySeconds } : {}),
     };
     this.#roll(service, cohort);
@@ -220,6 +223,8 @@ export class ServiceScheduler {
     const stillActive = () => cohort.active.filter((t) => t.desiredStatus === 'RUNNING');
 
     this.#stopUnhealthy(service, cohort.active);
+    // A failed health check can trip the circuit breaker; the reconcile it queued takes over from here.
+    if (!cohort.current()) return;
 
     // Tasks being replaced that are not serving yet go at once (PENDING tasks on a DRAINING instance too).
     for (const task of stillActive()) {
@@ -373,6 +378,11 @@ export class ServiceScheduler {
 
   #reconcileDaemon(service: SimService, steadySeconds: number | undefined): void {
     const core = this.#core;
+    // Health stops first: they may trip the circuit breaker and change the PRIMARY deployment.
+    this.#stopUnhealthy(
+      service,
+      this.#activeTasks(service, () => true),
+    );
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     if (!primary) return;
     const cluster = this.#clusterOf(service);
@@ -396,10 +406,6 @@ export class ServiceScheduler {
     };
     let desired = 0;
 
-    this.#stopUnhealthy(
-      service,
-      this.#activeTasks(service, () => true),
-    );
     for (const instance of core.clusterIndex(cluster.arn).instances.values()) {
       const here = [...core.liveTasksOfInstance(instance.arn)].filter(
         (t) => t.serviceArn === service.arn && t.desiredStatus === 'RUNNING',
@@ -479,6 +485,7 @@ export class ServiceScheduler {
           ...(set.networkConfiguration ? { networkConfiguration: set.networkConfiguration } : {}),
         },
         label: `task set ${set.id}`,
+        current: () => service.taskSets.includes(set),
         ...(steadySeconds !== undefined ? { steadySeconds } : {}),
       };
       this.#roll(service, cohort);

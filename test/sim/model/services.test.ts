@@ -333,6 +333,44 @@ describe('deployment circuit breaker', () => {
     expect(bad.status).toBe('INACTIVE');
   });
 
+  it('failed health checks trip it too, and nothing more of the failed deployment is launched', () => {
+    const sim = newSim(21);
+    ec2Cluster(sim, 'prod', ['us-east-1a', 'us-east-1b', 'us-east-1c'], 4096, 16_384);
+    const checked = [container({ healthCheck: { command: ['CMD-SHELL', 'true'] } })];
+    taskDefinition(sim, 'api', undefined, { containerDefinitions: checked });
+    taskDefinition(
+      sim,
+      'api',
+      { outcomes: [{ kind: 'unhealthy', afterSeconds: 15 }] },
+      { containerDefinitions: checked },
+    );
+    const service = sim.model.createService({
+      cluster: 'prod',
+      serviceName: 'api',
+      taskDefinition: 'api:1',
+      desiredCount: 6,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+    });
+    stepUntil(sim, () => isSteady(service), 120);
+    sim.model.updateService({ cluster: 'prod', service: 'api', taskDefinition: 'api:2' });
+    const bad = service.deployments[0];
+    if (!bad) throw new Error('no deployment');
+    stepUntil(sim, () => bad.rolloutState === 'FAILED', 900);
+    const failedAt = bad.updatedAt;
+    const ofBad = () => serviceTasks(sim, service).filter((t) => t.deploymentId === bad.id);
+    expect(ofBad().filter((t) => t.createdAt >= failedAt)).toEqual([]);
+    expect(
+      messages(service).filter((m) => m.endsWith('failed container health checks.')).length,
+    ).toBeGreaterThanOrEqual(3);
+    stepUntil(
+      sim,
+      () => isSteady(service) && service.deployments[0]?.taskDefinitionArn.endsWith('api:1') === true,
+      900,
+    );
+    expect(ofBad().filter((t) => t.createdAt >= failedAt)).toEqual([]);
+    expect(ofBad().every((t) => t.lastStatus === 'STOPPED')).toBe(true);
+  });
+
   it('without rollback the failed deployment stays PRIMARY and launches nothing more', () => {
     const sim = newSim(7);
     ec2Cluster(sim);

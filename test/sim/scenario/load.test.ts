@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/lib/clock.ts';
 import { SimModel } from '../../../src/sim/model/model.ts';
 import { readScenario, scenarioFromDocument } from '../../../src/sim/scenario/files.ts';
-import { createScenarioModel, loadScenario, ScenarioError } from '../../../src/sim/scenario/load.ts';
+import { createScenarioModel, loadScenario, ScenarioError, shiftTaskSets } from '../../../src/sim/scenario/load.ts';
 
 const OPEN_MS = Date.UTC(2025, 0, 15, 9, 0, 0);
 
@@ -141,6 +141,44 @@ describe('loadScenario', () => {
     expect(() =>
       createScenarioModel({ scenario, source: 'crowded.json', seed: 1, clock: new ManualClock(OPEN_MS) }),
     ).toThrow(new ScenarioError('crowded.json', 'clusters[0].tasks[2]', 'could not be placed: RESOURCE:CPU'));
+  });
+});
+
+describe('shiftTaskSets', () => {
+  it('moves scale step by step, swaps PRIMARY at the end, and recreates a missing second task set', () => {
+    const clock = new ManualClock(OPEN_MS);
+    const model = new SimModel({ seed: 2, clock });
+    const document = small();
+    document.script = [];
+    document.clusters[0] = {
+      name: 'c1',
+      instances: [{ name: 'n', count: 2, instanceType: 'm5.large', cpu: 2048, memory: 7680 }],
+      services: [
+        {
+          name: 'ext',
+          taskDefinition: 'app:1',
+          desiredCount: 4,
+          deploymentController: { type: 'EXTERNAL' },
+          taskSets: [{ taskDefinition: 'app:1', scale: 100, primary: true, startSteadySeconds: 60 }],
+        },
+      ],
+    };
+    const loaded = loadScenario(model, scenarioFromDocument(document, 'ext.json', 'ext'));
+    const definitions = [loaded.taskDefinitionArn('app:1'), loaded.taskDefinitionArn('app:2')];
+    const sets = () => model.findService(model.requireCluster('c1'), 'ext')?.taskSets ?? [];
+    const scales = () => sets().map((set) => `${set.status}:${set.scale.value}`);
+
+    expect(shiftTaskSets(model, 'c1', 'ext', 50, definitions)).toMatch(/^created ecs-svc\/\d+ at 0%$/);
+    expect(sets()[1]?.taskDefinitionArn).toBe(definitions[1]);
+    expect(scales()).toEqual(['PRIMARY:100', 'ACTIVE:0']);
+    shiftTaskSets(model, 'c1', 'ext', 50, definitions);
+    expect(scales()).toEqual(['PRIMARY:50', 'ACTIVE:50']);
+    shiftTaskSets(model, 'c1', 'ext', 50, definitions);
+    expect(scales()).toEqual(['PRIMARY:0', 'ACTIVE:100']);
+    expect(shiftTaskSets(model, 'c1', 'ext', 50, definitions)).toMatch(/is now PRIMARY$/);
+    expect(scales()).toEqual(['ACTIVE:0', 'PRIMARY:100']);
+    shiftTaskSets(model, 'c1', 'ext', 50, definitions);
+    expect(scales()).toEqual(['ACTIVE:50', 'PRIMARY:50']);
   });
 });
 
