@@ -84,6 +84,10 @@ function missingOf(failures: Failure[]): string[] {
   return failures.filter((f) => f.reason === 'MISSING' && f.arn).map((f) => f.arn as string);
 }
 
+function tasksOutcome(out: { tasks?: unknown; failures?: unknown }): TasksOutcome {
+  return { tasks: normalizeList(out.tasks, normalizeTask), failures: normalizeList(out.failures, normalizeFailure) };
+}
+
 function mergeDescribe<T>(parts: DescribeResult<T>[]): DescribeResult<T> {
   return {
     items: parts.flatMap((p) => p.items),
@@ -221,6 +225,31 @@ class SdkGateway implements EcsGateway {
     return arns;
   }
 
+  /** A Describe* call chunked at its limit, the chunks in parallel (under the concurrency cap), merged. */
+  async #describeInChunks<T>(
+    operation: string,
+    ids: string[],
+    limit: number,
+    normalize: (item: unknown) => T | undefined,
+    options: CallOptions | undefined,
+    send: (batch: string[], abortSignal?: AbortSignal) => Promise<{ items: unknown; failures: unknown }>,
+  ): Promise<DescribeResult<T>> {
+    const parts = await Promise.all(
+      chunk(ids, limit).map((batch) =>
+        this.#call(
+          operation,
+          async (abortSignal) => {
+            const out = await send(batch, abortSignal);
+            const failures = normalizeList(out.failures, normalizeFailure);
+            return { items: normalizeList(out.items, normalize), failures, missing: missingOf(failures) };
+          },
+          options,
+        ),
+      ),
+    );
+    return mergeDescribe(parts);
+  }
+
   listClusters(options?: CallOptions): Promise<string[]> {
     return this.#listAll(
       'ListClusters',
@@ -234,24 +263,20 @@ class SdkGateway implements EcsGateway {
     );
   }
 
-  async describeClusters(clusters: string[], options?: CallOptions): Promise<DescribeResult<Cluster>> {
-    const parts = await Promise.all(
-      chunk(clusters, DESCRIBE_LIMIT.clusters).map((batch) =>
-        this.#call(
-          'DescribeClusters',
-          async (abortSignal) => {
-            const out = await this.#client.send(
-              new this.#sdk.DescribeClustersCommand({ clusters: batch, include: ['STATISTICS', 'SETTINGS'] }),
-              { abortSignal },
-            );
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return { items: normalizeList(out.clusters, normalizeCluster), failures, missing: missingOf(failures) };
-          },
-          options,
-        ),
-      ),
+  describeClusters(clusters: string[], options?: CallOptions): Promise<DescribeResult<Cluster>> {
+    return this.#describeInChunks(
+      'DescribeClusters',
+      clusters,
+      DESCRIBE_LIMIT.clusters,
+      normalizeCluster,
+      options,
+      (batch, abortSignal) =>
+        this.#client
+          .send(new this.#sdk.DescribeClustersCommand({ clusters: batch, include: ['STATISTICS', 'SETTINGS'] }), {
+            abortSignal,
+          })
+          .then((out) => ({ items: out.clusters, failures: out.failures })),
     );
-    return mergeDescribe(parts);
   }
 
   listContainerInstances(cluster: string, filter?: { status?: string }, options?: CallOptions): Promise<string[]> {
@@ -273,32 +298,24 @@ class SdkGateway implements EcsGateway {
     );
   }
 
-  async describeContainerInstances(
+  describeContainerInstances(
     cluster: string,
     containerInstances: string[],
     options?: CallOptions,
   ): Promise<DescribeResult<ContainerInstance>> {
-    const parts = await Promise.all(
-      chunk(containerInstances, DESCRIBE_LIMIT.containerInstances).map((batch) =>
-        this.#call(
-          'DescribeContainerInstances',
-          async (abortSignal) => {
-            const out = await this.#client.send(
-              new this.#sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: batch }),
-              { abortSignal },
-            );
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return {
-              items: normalizeList(out.containerInstances, normalizeContainerInstance),
-              failures,
-              missing: missingOf(failures),
-            };
-          },
-          options,
-        ),
-      ),
+    return this.#describeInChunks(
+      'DescribeContainerInstances',
+      containerInstances,
+      DESCRIBE_LIMIT.containerInstances,
+      normalizeContainerInstance,
+      options,
+      (batch, abortSignal) =>
+        this.#client
+          .send(new this.#sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: batch }), {
+            abortSignal,
+          })
+          .then((out) => ({ items: out.containerInstances, failures: out.failures })),
     );
-    return mergeDescribe(parts);
   }
 
   listServices(cluster: string, options?: CallOptions): Promise<string[]> {
@@ -318,23 +335,18 @@ class SdkGateway implements EcsGateway {
     );
   }
 
-  async describeServices(cluster: string, services: string[], options?: CallOptions): Promise<DescribeResult<Service>> {
-    const parts = await Promise.all(
-      chunk(services, DESCRIBE_LIMIT.services).map((batch) =>
-        this.#call(
-          'DescribeServices',
-          async (abortSignal) => {
-            const out = await this.#client.send(new this.#sdk.DescribeServicesCommand({ cluster, services: batch }), {
-              abortSignal,
-            });
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return { items: normalizeList(out.services, normalizeService), failures, missing: missingOf(failures) };
-          },
-          options,
-        ),
-      ),
+  describeServices(cluster: string, services: string[], options?: CallOptions): Promise<DescribeResult<Service>> {
+    return this.#describeInChunks(
+      'DescribeServices',
+      services,
+      DESCRIBE_LIMIT.services,
+      normalizeService,
+      options,
+      (batch, abortSignal) =>
+        this.#client
+          .send(new this.#sdk.DescribeServicesCommand({ cluster, services: batch }), { abortSignal })
+          .then((out) => ({ items: out.services, failures: out.failures })),
     );
-    return mergeDescribe(parts);
   }
 
   describeTaskSets(cluster: string, service: string, options?: CallOptions): Promise<DescribeResult<TaskSet>> {
@@ -370,32 +382,23 @@ class SdkGateway implements EcsGateway {
     );
   }
 
-  async describeTasks(
+  describeTasks(
     cluster: string,
     tasks: string[],
     options?: CallOptions & { includeTags?: boolean },
   ): Promise<DescribeResult<Task>> {
-    const parts = await Promise.all(
-      chunk(tasks, DESCRIBE_LIMIT.tasks).map((batch) =>
-        this.#call(
-          'DescribeTasks',
-          async (abortSignal) => {
-            const out = await this.#client.send(
-              new this.#sdk.DescribeTasksCommand({
-                cluster,
-                tasks: batch,
-                ...(options?.includeTags ? { include: ['TAGS'] } : {}),
-              }),
-              { abortSignal },
-            );
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return { items: normalizeList(out.tasks, normalizeTask), failures, missing: missingOf(failures) };
-          },
-          options,
-        ),
-      ),
+    const include = options?.includeTags ? { include: ['TAGS' as const] } : {};
+    return this.#describeInChunks(
+      'DescribeTasks',
+      tasks,
+      DESCRIBE_LIMIT.tasks,
+      normalizeTask,
+      options,
+      (batch, abortSignal) =>
+        this.#client
+          .send(new this.#sdk.DescribeTasksCommand({ cluster, tasks: batch, ...include }), { abortSignal })
+          .then((out) => ({ items: out.tasks, failures: out.failures })),
     );
-    return mergeDescribe(parts);
   }
 
   describeTaskDefinition(taskDefinition: string, options?: CallOptions) {
@@ -431,11 +434,7 @@ class SdkGateway implements EcsGateway {
     return this.#call(
       'RunTask',
       async (abortSignal) => {
-        const out = await this.#client.send(new this.#sdk.RunTaskCommand(request as never), { abortSignal });
-        return {
-          tasks: normalizeList(out.tasks, normalizeTask),
-          failures: normalizeList(out.failures, normalizeFailure),
-        };
+        return tasksOutcome(await this.#client.send(new this.#sdk.RunTaskCommand(request as never), { abortSignal }));
       },
       options,
       true,
@@ -446,11 +445,7 @@ class SdkGateway implements EcsGateway {
     return this.#call(
       'StartTask',
       async (abortSignal) => {
-        const out = await this.#client.send(new this.#sdk.StartTaskCommand(request as never), { abortSignal });
-        return {
-          tasks: normalizeList(out.tasks, normalizeTask),
-          failures: normalizeList(out.failures, normalizeFailure),
-        };
+        return tasksOutcome(await this.#client.send(new this.#sdk.StartTaskCommand(request as never), { abortSignal }));
       },
       options,
       true,

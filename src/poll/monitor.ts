@@ -159,6 +159,12 @@ export class Monitor {
     while (all().some((p) => p.running)) await Promise.all(all().map((p) => p.idle()));
   }
 
+  /** How many runs each feed has started (benchmarks count refresh cycles with it). */
+  feedRuns(): Record<string, number> {
+    const all = [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundStopped.values()];
+    return Object.fromEntries(all.map((poller) => [poller.name, poller.runs]));
+  }
+
   /** A task definition revision, described at most once (revisions never change). */
   taskDefinition(arn: string): Promise<TaskDefinition | undefined> {
     const cached = this.#store.getState().taskDefinitions.get(arn);
