@@ -123,4 +123,66 @@ describe('Monitor against the simulator', () => {
       await h.runUntil(() => h.store.getState().meta.get(clustersKey)?.lastError === undefined, { stepMs: 1000 });
     }
   });
+
+  it('rides out slow responses and connection resets, then recovers', async () => {
+    harness = await startHarness({ gateway: { maxAttempts: 1 } });
+    const h = harness;
+    h.sim.server.setFaults({ latencyMs: 150 });
+    h.monitor.start();
+    await h.runUntil(() => h.store.getState().meta.get(feedKey.clusters)?.inFlight === true);
+    await h.runUntil(() => h.store.getState().meta.get(feedKey.clusters)?.lastSuccessAt !== undefined);
+    expect(h.store.getState().clusters.size).toBe(3);
+
+    h.sim.server.setFaults({ resetRate: 1 });
+    h.monitor.refreshNow();
+    await h.runUntil(() => h.store.getState().meta.get(feedKey.clusters)?.lastError?.kind === 'network');
+    expect(h.store.getState().meta.get(feedKey.clusters)?.lastError?.message).toMatch(
+      /^Cannot reach .*connection reset/,
+    );
+    expect(h.store.getState().clusters.size).toBe(3);
+    h.sim.server.setFaults({});
+    await h.runUntil(() => h.store.getState().meta.get(feedKey.clusters)?.lastError === undefined, { stepMs: 1000 });
+  });
+
+  it('says the endpoint is down when nothing listens, and recovers when it comes back', async () => {
+    harness = await startHarness();
+    const port = new URL(harness.sim.url).port;
+    await harness.sim.close();
+    const { createSdkGateway } = await import('../../src/ecs/sdkGateway.ts');
+    const { createEcsStore } = await import('../../src/store/store.ts');
+    const { Monitor } = await import('../../src/poll/monitor.ts');
+    const { startSimulator } = await import('../../src/sim/index.ts');
+    const scheduler = harness.scheduler;
+    const gateway = await createSdkGateway({
+      endpoint: `http://127.0.0.1:${port}`,
+      simulator: true,
+      budgetPerSecond: 1000,
+      scheduler,
+      maxAttempts: 1,
+    });
+    const store = createEcsStore();
+    const monitor = new Monitor({ gateway, store, scheduler });
+    const h: typeof harness = { ...harness, gateway, store, monitor };
+    monitor.start();
+    try {
+      await h.runUntil(() => store.getState().meta.get(feedKey.clusters)?.lastError !== undefined);
+      const error = store.getState().meta.get(feedKey.clusters)?.lastError;
+      expect(error?.kind).toBe('network');
+      expect(error?.message).toBe(`Cannot reach http://127.0.0.1:${port}: connection refused.`);
+      const revived = await startSimulator({
+        scenario: 'demo',
+        clock: scheduler,
+        wallClock: scheduler,
+        port: Number(port),
+      });
+      harness = { ...h, sim: revived };
+      await h.runUntil(() => store.getState().meta.get(feedKey.clusters)?.lastSuccessAt !== undefined, {
+        stepMs: 1000,
+      });
+      expect(store.getState().clusters.size).toBe(3);
+      expect(store.getState().meta.get(feedKey.clusters)?.lastError).toBeUndefined();
+    } finally {
+      monitor.stop();
+    }
+  });
 });
