@@ -54,7 +54,7 @@ const allowedLayers: Record<string, string[]> = {
   lib: ['lib'],
   sim: ['sim', 'domain', 'lib'],
   ecs: ['ecs', 'domain', 'lib'],
-  poll: ['poll', 'ecs', 'store', 'domain', 'lib'],
+  poll: ['poll', 'ecs', 'store', 'recorder', 'domain', 'lib'],
   store: ['store', 'domain', 'lib'],
   recorder: ['recorder', 'domain', 'lib'],
   actions: ['actions', 'ecs', 'store', 'recorder', 'domain', 'lib', 'keymap'],

@@ -5,7 +5,7 @@
  * immutable and cached, stopping tasks are re-described with the running ones in the same batches.
  */
 import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
-import type { Task, TaskDefinition } from '../domain/model.ts';
+import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
 import type { Scheduler } from '../lib/scheduler.ts';
 import {
@@ -53,7 +53,10 @@ export function scaledCadence(refreshSeconds: number | undefined): Cadence {
 /** What the flight recorder hears from the pollers. */
 export interface MonitorObserver {
   transitions?(entries: { task: Task; status: string; at: number }[]): void;
-  failures?(occurrences: FailureOccurrence[], tasks: Task[]): void;
+  /** Tasks seen reaching STOPPED that did not end well, once each. */
+  failedTasks?(tasks: Task[], observedAt: number): void;
+  /** Placement failures first seen in a service's events. */
+  placementFailures?(entries: { service: Service; event: ServiceEvent }[]): void;
 }
 
 export interface MonitorOptions {
@@ -249,12 +252,20 @@ export class Monitor {
     const { items, missing } = await this.#gateway.describeServices(cluster, arns, { signal });
     setServices(this.#store, cluster, items, { complete: true });
     pruneEntities(this.#store, 'services', missing);
-    const placementFailures = items.flatMap((service) =>
-      (service.events ?? []).flatMap((event) => serviceEventFailure(service, event) ?? []),
-    );
-    if (placementFailures.length > 0) {
-      addFailures(this.#store, placementFailures);
-      this.#observer.failures?.(placementFailures, []);
+    const known = this.#store.getState().failureOccurrences;
+    const fresh: { service: Service; event: ServiceEvent; occurrence: FailureOccurrence }[] = [];
+    for (const service of items) {
+      for (const event of service.events ?? []) {
+        const occurrence = serviceEventFailure(service, event);
+        if (occurrence && !known.has(occurrence.id)) fresh.push({ service, event, occurrence });
+      }
+    }
+    if (fresh.length > 0) {
+      addFailures(
+        this.#store,
+        fresh.map((f) => f.occurrence),
+      );
+      this.#observer.placementFailures?.(fresh);
     }
   }
 
@@ -308,9 +319,9 @@ export class Monitor {
     if (occurrences.length > 0) {
       addFailures(this.#store, occurrences);
       const failedArns = new Set(occurrences.map((o) => o.id));
-      this.#observer.failures?.(
-        occurrences,
+      this.#observer.failedTasks?.(
         newlyStopped.filter((task) => failedArns.has(task.taskArn)),
+        now,
       );
     }
   }

@@ -46,6 +46,7 @@ function readablePart(text: string): string {
     .toLowerCase()
     .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
     .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/[-.]{2,}/g, '-')
     .replace(/^[-.]+|[-.]+$/g, '');
 }
 

@@ -23,7 +23,8 @@
  *
  * Loading streams every file oldest first, line by line, skipping lines that are not JSON, not a record, of an
  * unknown kind or a newer format version, longer than `maxLineBytes`, or a truncated last line; their count comes
- * back with the records and ONE warning goes to the logger. Nothing there is fatal.
+ * back with the records and ONE warning goes to the logger. Nothing there is fatal. Load at start, before the first
+ * append (or after a flush): a write in progress would read as a truncated tail.
  *
  * One process writes a given file; two ecsdeck processes on one target still keep every line whole (O_APPEND and
  * whole-line writes), but their rotations are not coordinated.

@@ -19,7 +19,7 @@ import {
   setDefined,
   type UnknownRecord,
 } from '../domain/coerce.ts';
-import type { ActionFailureContext } from '../domain/failures.ts';
+import { type ActionFailureContext, serviceEventFailure } from '../domain/failures.ts';
 import {
   type Container,
   type Failure,
@@ -223,12 +223,13 @@ export function stoppedTaskRecord(
   return record;
 }
 
-/** The failure record of a service event; undefined for an event without a time or a message. */
+/** The failure record of a placement-failure event; undefined for any other event (nothing else is recorded). */
 export function serviceEventFailureRecord(
   service: Pick<Service, 'serviceArn' | 'serviceName' | 'clusterArn'>,
   event: ServiceEvent,
 ): FailureRecord | undefined {
   if (event.createdAt === undefined || event.message === undefined) return undefined;
+  if (!serviceEventFailure(service, event)) return undefined;
   const record: FailureRecord = {
     v: RECORD_FORMAT_VERSION,
     kind: 'failure',

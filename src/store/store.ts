@@ -212,7 +212,12 @@ export function mergeEvents(
  * Tasks as described. Records a transition whenever a task's status differs from what we held (or we see it
  * for the first time), stamped with `observedAt`.
  */
-export function upsertTasks(store: EcsStore, tasks: Task[], observedAt: number): void {
+export function upsertTasks(
+  store: EcsStore,
+  tasks: Task[],
+  observedAt: number,
+  options: { recordTransitions?: boolean } = {},
+): void {
   const state = store.getState();
   const merged = mergeEntities(
     state.tasks,
@@ -220,7 +225,8 @@ export function upsertTasks(store: EcsStore, tasks: Task[], observedAt: number):
     { keep: olderVersion },
   );
   let transitions: Map<string, readonly ObservedTransition[]> | undefined;
-  for (const task of tasks) {
+  // Tasks restored from history were not observed now: their transitions come from the record.
+  for (const task of options.recordTransitions === false ? [] : tasks) {
     if (task.lastStatus === undefined) continue;
     const history = state.transitions.get(task.taskArn) ?? [];
     const last = history[history.length - 1];

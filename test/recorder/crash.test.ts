@@ -4,7 +4,7 @@
  * loop; the test kills it once it has reported enough written, three runs in a row on the same file.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.ts';
@@ -17,9 +17,10 @@ const root = resolve(import.meta.dirname, '../..');
 const fixture = join(import.meta.dirname, 'fixtures', 'crashingWriter.ts');
 const FILE = 'recorder-crash.jsonl';
 const BASE_AT = Date.UTC(2025, 0, 15, 9, 0, 0);
-const RECORD_BYTES = 48 * 1024;
+/** The huge record of each batch: a write of several MiB is long enough for a kill to land inside it. */
+const HUGE_RECORD_BYTES = 4 * 2 ** 20;
 const RUNS = 3;
-const WANTED_PER_RUN = 120;
+const WANTED_PER_RUN = 48;
 const DEADLINE_MS = 25_000;
 
 let directory: string;
@@ -36,13 +37,27 @@ afterEach(() => {
 });
 
 /**
+ * Kills the writer as soon as the file grows again, that is while its next write is under way (a bounded wait: the
+ * writer never pauses for long between writes).
+ */
+function killMidWrite(writer: ChildProcess): void {
+  const path = join(directory, FILE);
+  const size = statSync(path).size;
+  const deadline = performance.now() + 2_000;
+  while (statSync(path).size === size && performance.now() < deadline) {
+    // Spin on the file's size: a timer would let the write finish first.
+  }
+  writer.kill('SIGKILL');
+}
+
+/**
  * Starts a writer and resolves with the count it last reported once that reaches `wanted`, with the process already
  * killed; rejects if it exits on its own or the deadline passes.
  */
 function runAndKill(run: number, wanted: number): Promise<number> {
   const writer = spawn(
     process.execPath,
-    ['--import', 'tsx', fixture, directory, FILE, String(run), String(RECORD_BYTES)],
+    ['--import', 'tsx', fixture, directory, FILE, String(run), String(HUGE_RECORD_BYTES)],
     {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,8 +82,7 @@ function runAndKill(run: number, wanted: number): Promise<number> {
       reported = Number(complete.slice(complete.lastIndexOf('\n') + 1)) || reported;
       if (!killed && reported >= wanted) {
         killed = true;
-        // Mid-write: the child never stops writing between reports.
-        writer.kill('SIGKILL');
+        killMidWrite(writer);
       }
     });
     writer.on('exit', (code, signal) => {
@@ -80,7 +94,13 @@ function runAndKill(run: number, wanted: number): Promise<number> {
 }
 
 function recorder(): FlightRecorder {
-  return new FlightRecorder({ directory, fileName: FILE, clock: new ManualClock(BASE_AT + 60_000), maxBytes: 2 ** 30 });
+  return new FlightRecorder({
+    directory,
+    fileName: FILE,
+    clock: new ManualClock(BASE_AT + 60_000),
+    maxBytes: 2 ** 40,
+    maxLineBytes: HUGE_RECORD_BYTES + 4096,
+  });
 }
 
 function parsesAsJson(line: string): boolean {
@@ -104,7 +124,10 @@ function sequencesByRun(records: readonly RecorderRecord[]): Map<number, number[
 }
 
 describe('a writer killed with SIGKILL', () => {
-  it('loses at most the line being written, run after run, and the feed keeps the earlier failures', async () => {
+  // Three child processes and a few dozen MiB of I/O: more than the default timeout on a busy 2-core machine.
+  it('loses at most the line being written, run after run, and the feed keeps the earlier failures', {
+    timeout: 120_000,
+  }, async () => {
     const reportedByRun = new Map<number, number>();
     let cutLines = 0;
     for (let run = 1; run <= RUNS; run++) {
