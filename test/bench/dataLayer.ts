@@ -11,10 +11,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EcsGateway } from '../../src/ecs/gateway.ts';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
+import { SeededRandom } from '../../src/lib/random.ts';
 import { flushMicrotasks, VirtualScheduler } from '../../src/lib/scheduler.ts';
 import { DEFAULT_CADENCE, feedKey, Monitor } from '../../src/poll/monitor.ts';
+import { restoreFromRecords } from '../../src/poll/recording.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import { createEcsStore } from '../../src/store/store.ts';
+import { history } from './recorderHistory.ts';
 
 const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 const CYCLES = 24;
@@ -140,6 +143,10 @@ async function main(): Promise<void> {
     await scheduler.advance(1000);
   }
   await monitor.idle();
+  // An hour of flight-recorder history folded in, as a restart would.
+  const recorded = [...history(1, new SeededRandom(7))];
+  restoreFromRecords(store, recorded, scheduler.now());
+  recorded.length = 0;
   gc?.();
   const memory = process.memoryUsage();
   const appHeapMiB = Math.round((memory.heapUsed - heapWithSimulatorOnly) / 1048576);
@@ -162,6 +169,7 @@ async function main(): Promise<void> {
     stoppedTasksDescribedMoreThanOnce: stoppedDescribedMoreThanOnce.length,
     taskDefinitionsDescribedMoreThanOnce: definitionsDescribedTwice,
     storeTasks: store.getState().tasks.size,
+    storeFailureOccurrences: store.getState().failureOccurrences.size,
     rssMiB: Math.round(memory.rss / 1048576),
     heapUsedMiB: Math.round(memory.heapUsed / 1048576),
     appHeapMiB,
@@ -175,7 +183,7 @@ async function main(): Promise<void> {
     'other clusters + cluster list per cycle': result.otherCallsPerCycle,
     'STOPPED tasks described more than once': result.stoppedTasksDescribedMoreThanOnce,
     'task definitions described more than once': result.taskDefinitionsDescribedMoreThanOnce,
-    'app heap after 1 h of polling (store, gateway, SDK)': `${result.appHeapMiB} MiB`,
+    'app heap: large scenario + 1 h polling + 1 h recorder history': `${result.appHeapMiB} MiB`,
     'process (app + simulator) after 1 h': `${result.rssMiB} MiB RSS, ${result.heapUsedMiB} MiB heap`,
   });
   writeFileSync(join(import.meta.dirname, 'results', 'data-layer.json'), `${JSON.stringify(result, null, 2)}\n`);

@@ -129,3 +129,21 @@ describe('bin/ecsdeck.js', () => {
     );
   });
 });
+
+describe('ecsdeck snapshot', () => {
+  it('--json --demo prints valid JSON of the demo account', async () => {
+    const running = run(['snapshot', '--json', '--demo', '--budget', '100']);
+    expect(await running.exited).toBe(0);
+    const snapshot = JSON.parse(running.stdout()) as { target: { kind: string }; clusters: { name: string }[] };
+    expect(snapshot.target.kind).toBe('simulator');
+    expect(snapshot.clusters.map((c) => c.name)).toEqual(['batch', 'prod', 'staging']);
+    expect(running.stderr()).toBe('');
+  });
+
+  it('says in one sentence when the endpoint cannot be reached, and exits 1', async () => {
+    const running = run(['snapshot', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
+    expect(await running.exited).toBe(1);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toMatch(/^ecsdeck: [^\n]+\.\n$/);
+  });
+});
