@@ -99,6 +99,135 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }): Promise<
   }
 }
 
+/**
+ * The terminal UI, on AWS (`ecsdeck`) or on an in-process simulator (`ecsdeck --demo`): gateway -> pollers ->
+ * store -> UI, the flight recorder under them, the actions beside them. Loops when the user switches region or
+ * profile (`:region`, `:profile`), rebuilding everything that depends on them.
+ */
+async function runInteractive(command: CliCommand & { kind: 'ui' | 'demo' }): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write(
+      'ecsdeck: the interactive mode needs a terminal (stdin and stdout); for plain output use `ecsdeck snapshot` (or --json).\n',
+    );
+    return 2;
+  }
+  const { createSdkGateway } = await import('./ecs/sdkGateway.ts');
+  const { GatewayError } = await import('./ecs/errors.ts');
+  const { realScheduler } = await import('./lib/scheduler.ts');
+  const monitorModule = await import('./poll/monitor.ts');
+  const recording = await import('./poll/recording.ts');
+  const recorderModule = await import('./recorder/index.ts');
+  const actions = await import('./actions/index.ts');
+  const ui = await import('./ui/app/runApp.tsx');
+  const { createEcsStore } = await import('./store/store.ts');
+  let simulator: { url: string; close(): Promise<void> } | undefined;
+  if (command.kind === 'demo') {
+    const { startSimulator } = await import('./sim/index.ts');
+    simulator = await startSimulator({
+      scenario: command.scenario,
+      seed: command.seed,
+      speed: command.speed,
+      port: command.port,
+    });
+  }
+  let region = command.kind === 'ui' ? command.region : undefined;
+  let profile = command.kind === 'ui' ? command.profile : undefined;
+  const endpoint = simulator?.url ?? (command.kind === 'ui' ? command.endpointUrl : undefined);
+  const isSim = simulator !== undefined || (endpoint !== undefined && (await isSimulator(endpoint)));
+  try {
+    for (;;) {
+      let gateway: Awaited<ReturnType<typeof createSdkGateway>>;
+      try {
+        gateway = await createSdkGateway({
+          ...(endpoint ? { endpoint } : {}),
+          ...(region ? { region } : {}),
+          ...(profile ? { profile } : {}),
+          simulator: isSim,
+          budgetPerSecond: command.budget,
+          scheduler: realScheduler,
+        });
+      } catch (error) {
+        if (error instanceof GatewayError) {
+          process.stderr.write(`ecsdeck: ${error.message}\n`);
+          return 1;
+        }
+        throw error;
+      }
+      const store = createEcsStore();
+      const recorder = new recorderModule.FlightRecorder({
+        directory: recorderModule.stateDirectory(),
+        fileName: recorderModule.recorderFileName({
+          region: gateway.target.region,
+          ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
+          // The simulator's port changes every run: name it by scenario so its history carries over.
+          ...(command.kind === 'demo' ? { endpoint: `simulator:${command.scenario}` } : endpoint ? { endpoint } : {}),
+        }),
+      });
+      const loaded = await recorder.load();
+      recording.restoreFromRecords(store, loaded.records, Date.now());
+      const monitor = new monitorModule.Monitor({
+        gateway,
+        store,
+        scheduler: realScheduler,
+        cadence: monitorModule.scaledCadence(command.refresh),
+        observer: recording.recordingObserver(recorder),
+      });
+      const runner = new actions.ActionRunner({
+        gateway,
+        store,
+        scheduler: realScheduler,
+        journal: actions.recorderJournal(recorder),
+        readOnly: command.readOnly,
+        refresher: monitor,
+      });
+      // The UI has confirmed what it showed; the runner refuses (read-only, a repeated intent) with one sentence.
+      const execute = async (outcome: import('./actions/types.ts').PlanOutcome) => {
+        if ('plan' in outcome) await runner.execute(outcome.plan);
+      };
+      monitor.start();
+      let exit: Awaited<ReturnType<typeof ui.runApp>>;
+      try {
+        exit = await ui.runApp({
+          store,
+          monitor,
+          target: {
+            endpointKind: gateway.target.kind,
+            region: gateway.target.region,
+            ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
+            ...(gateway.target.endpoint ? { endpoint: gateway.target.endpoint } : {}),
+          },
+          options: {
+            readOnly: command.readOnly,
+            noColor: command.noColor,
+            ...(command.cluster ? { cluster: command.cluster } : {}),
+          },
+          actions: {
+            stopTasks: (tasks) => execute(runner.planStop(tasks)),
+            drainInstances: (instances) => execute(runner.planDrain(instances)),
+            activateInstances: (instances) => execute(runner.planActivate(instances)),
+            rerunTask: async (task) => {
+              const prepared = await runner.prepareRerun({
+                taskArn: task.taskArn,
+                clusterArn: task.clusterArn ?? '',
+              });
+              if (prepared.kind === 'standalone') await execute(prepared.run);
+            },
+          },
+        });
+      } finally {
+        monitor.stop();
+        runner.close();
+        await recorder.close();
+      }
+      if (exit.kind === 'quit') return 0;
+      region = exit.region ?? region;
+      profile = exit.profile ?? profile;
+    }
+  } finally {
+    await simulator?.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
@@ -123,14 +252,12 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`ecsdeck ${packageVersion()}\n`);
       return 0;
     case 'ui':
-      process.stderr.write(
-        'ecsdeck: the terminal UI is not built yet; try `ecsdeck --demo` or `ecsdeck sim` (see ecsdeck --help).\n',
-      );
-      return 1;
+      return runInteractive(command);
     case 'snapshot':
       return runSnapshot(command);
-    case 'sim':
     case 'demo':
+      return runInteractive(command);
+    case 'sim':
       try {
         return await serveSimulator(command);
       } catch (error) {
