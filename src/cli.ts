@@ -13,7 +13,7 @@ function packageVersion(): string {
 }
 
 /** Serves the simulator until SIGINT/SIGTERM, then closes it. */
-async function serveSimulator(command: CliCommand & { kind: 'sim' | 'demo' }): Promise<number> {
+async function serveSimulator(command: CliCommand & { kind: 'sim' }): Promise<number> {
   const { startSimulator } = await import('./sim/index.ts');
   const simulator = await startSimulator({
     scenario: command.scenario,
@@ -31,12 +31,6 @@ async function serveSimulator(command: CliCommand & { kind: 'sim' | 'demo' }): P
     `  AWS_ACCESS_KEY_ID=sim AWS_SECRET_ACCESS_KEY=sim aws ecs list-clusters --endpoint-url ${url} --region us-east-1`,
     `or with an SDK: AWS_ENDPOINT_URL_ECS=${url} AWS_REGION=us-east-1 (plus any credentials).`,
   ];
-  if (command.kind === 'demo')
-    lines.push(
-      '',
-      'The ecsdeck terminal UI is not built yet, so --demo only runs the demo simulator for now: point the',
-      'AWS CLI or an SDK at the endpoint above to look around.',
-    );
   lines.push('Press Ctrl-C to stop.', '');
   process.stdout.write(lines.join('\n'));
 

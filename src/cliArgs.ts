@@ -83,9 +83,6 @@ Simulator options:
   --scenario S    a scenario name (demo, large) or a path to a scenario .json file (default demo)
   --seed N        seed of every random draw; the same seed replays the same story (default 1)
   --speed X       simulated seconds per real second (default 1)
-
-The terminal UI itself is not built yet: \`ecsdeck\` and \`ecsdeck --demo\` say so and, for the demo, serve the
-simulator so you can point other ECS clients at it; \`ecsdeck snapshot\` works today.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };

@@ -81,13 +81,13 @@ describe('ecsdeck sim', () => {
     expect(sim.stderr()).toBe('');
   });
 
-  it('--demo serves the demo and says the terminal UI is not built yet; SIGTERM stops it', async () => {
-    const demo = run(['--demo', '--seed', '4']);
-    const url = await endpointOf(demo);
-    expect(demo.stdout()).toContain('terminal UI is not built yet');
-    expect(await clusterNames(url)).toHaveLength(3);
-    demo.child.kill('SIGTERM');
-    expect(await demo.exited).toBe(0);
+  it('the interactive mode refuses to run without a terminal, pointing to snapshot', async () => {
+    for (const args of [['--demo'], ['--region', 'us-east-1']]) {
+      const piped = run(args);
+      expect(await piped.exited).toBe(2);
+      expect(piped.stdout()).toBe('');
+      expect(piped.stderr()).toMatch(/^ecsdeck: the interactive mode needs a terminal .*ecsdeck snapshot/);
+    }
   });
 
   it('a bad flag is one sentence on stderr and exit status 2', async () => {
