@@ -175,9 +175,9 @@ async function runInteractive(command: CliCommand & { kind: 'ui' | 'demo' }): Pr
         refresher: monitor,
       });
       // The UI has confirmed what it showed; the runner refuses (read-only, a repeated intent) with one sentence.
-      const execute = async (outcome: import('./actions/types.ts').PlanOutcome) => {
-        if ('plan' in outcome) await runner.execute(outcome.plan);
-      };
+      // Each handler answers with a result whose message the UI flashes.
+      const execute = async (outcome: import('./actions/types.ts').PlanOutcome) =>
+        'plan' in outcome ? runner.execute(outcome.plan) : { message: outcome.error, status: 'refused' };
       monitor.start();
       let exit: Awaited<ReturnType<typeof ui.runApp>>;
       try {
@@ -204,7 +204,9 @@ async function runInteractive(command: CliCommand & { kind: 'ui' | 'demo' }): Pr
                 taskArn: task.taskArn,
                 clusterArn: task.clusterArn ?? '',
               });
-              if (prepared.kind === 'standalone') await execute(prepared.run);
+              if (prepared.kind === 'standalone') return execute(prepared.run);
+              if (prepared.kind === 'service') return { message: prepared.explanation, status: 'refused' };
+              return { message: prepared.error, status: 'refused' };
             },
           },
         });
