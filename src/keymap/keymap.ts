@@ -41,9 +41,19 @@ export const COMMANDS = {
   moveBottom: { keys: ['G', 'end'], scopes: ['global'], description: 'Go to the last row' },
   open: { keys: ['enter'], scopes: ['global'], description: 'Open the selected row', hint: 'open' },
   back: { keys: ['esc', 'left'], scopes: ['global'], description: 'Go back (close the view in front)', hint: 'back' },
-  describe: { keys: ['v'], scopes: ['global'], description: 'Describe: the full raw record, scrollable', hint: 'describe' },
+  describe: {
+    keys: ['v'],
+    scopes: ['global'],
+    description: 'Describe: the full raw record, scrollable',
+    hint: 'describe',
+  },
   copyArn: { keys: ['y'], scopes: ['global'], description: 'Copy the ARN of the selection (OSC 52)', hint: 'copy ARN' },
-  toggleMark: { keys: ['space'], scopes: ['global'], description: 'Mark or unmark the row for a bulk action', hint: 'mark' },
+  toggleMark: {
+    keys: ['space'],
+    scopes: ['global'],
+    description: 'Mark or unmark the row for a bulk action',
+    hint: 'mark',
+  },
   clearMarks: { keys: ['ctrl-u'], scopes: ['global'], description: 'Clear every mark in this pane' },
   sortNext: { keys: ['o'], scopes: ['global'], description: 'Sort by the next column', hint: 'sort' },
   sortReverse: { keys: ['O'], scopes: ['global'], description: 'Reverse the sort order' },
@@ -54,11 +64,16 @@ export const COMMANDS = {
   paneFailures: { keys: ['5'], scopes: ['global'], description: 'Show the Failures pane' },
   paneNext: { keys: ['tab'], scopes: ['global'], description: 'Next pane', hint: 'pane' },
   panePrevious: { keys: ['shift-tab'], scopes: ['global'], description: 'Previous pane' },
-  filter: { keys: ['/'], scopes: ['global'], description: 'Filter rows (substring; a leading ! negates)', hint: 'filter' },
+  filter: {
+    keys: ['/'],
+    scopes: ['global'],
+    description: 'Filter rows (substring; a leading ! negates)',
+    hint: 'filter',
+  },
   commandMode: { keys: [':'], scopes: ['global'], description: 'Command mode (:clusters, :cluster NAME, :region …)' },
   help: { keys: ['?'], scopes: ['global'], description: 'Help for what is in front', hint: 'help' },
   refresh: { keys: ['ctrl-r'], scopes: ['global'], description: 'Refresh now' },
-  quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit', hint: 'quit' },
+  quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
 
   cycleTaskWindow: {
     keys: ['w'],
@@ -101,8 +116,8 @@ export const COMMANDS = {
     dangerous: true,
   },
 
-  confirm: { keys: ['y', 'enter'], scopes: ['dialog'], description: 'Confirm', hint: 'confirm' },
-  cancel: { keys: ['n', 'esc', 'q'], scopes: ['dialog'], description: 'Cancel', hint: 'cancel' },
+  confirm: { keys: ['y', 'enter'], scopes: ['dialog'], description: 'Confirm: make the call', hint: 'confirm' },
+  cancel: { keys: ['n', 'esc', 'q'], scopes: ['dialog'], description: 'Cancel: call nothing', hint: 'cancel' },
 
   filterApply: { keys: ['enter'], scopes: ['filter'], description: 'Keep this filter', hint: 'apply' },
   filterClear: { keys: ['esc'], scopes: ['filter'], description: 'Clear the filter', hint: 'clear' },
@@ -229,9 +244,7 @@ export interface HelpEntry {
 
 /** Every command of the scopes with all its bindings, most specific scope first. */
 export function helpEntries(scopes: readonly Scope[]): HelpEntry[] {
-  const ordered = [...commandsIn(scopes)].sort(
-    (a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes),
-  );
+  const ordered = [...commandsIn(scopes)].sort((a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes));
   return ordered.map((command) => ({
     keys: command.keys.map(keyLabel).join(' / '),
     description: command.description,

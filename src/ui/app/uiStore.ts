@@ -70,6 +70,7 @@ export function emptyList(sort?: SortState): ListState {
 export const DEFAULT_SORT: Readonly<Partial<Record<PaneId, SortState>>> = {
   clusters: { column: 'name', descending: false },
   services: { column: 'name', descending: false },
+  tasks: { column: 'group', descending: false },
   failures: { column: 'last', descending: true },
 };
 

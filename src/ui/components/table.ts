@@ -118,16 +118,24 @@ export function headerText<T>(layout: ColumnLayout<T>, sort?: SortState): string
     .join(' '.repeat(GAP));
 }
 
+/** The largest useful scroll offset for `total` lines in `height` rows. */
+export function maxScroll(total: number, height: number): number {
+  return Math.max(0, total - Math.max(1, height));
+}
+
 export interface SortState {
   column: string;
   descending: boolean;
 }
 
+/** One collator for every comparison: `localeCompare` builds one per call, which is slow over 10,000 rows. */
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 function compareValues(a: string | number | undefined, b: string | number | undefined): number {
   if (a === undefined) return b === undefined ? 0 : 1;
   if (b === undefined) return -1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a).localeCompare(String(b), undefined, { numeric: true });
+  return collator.compare(String(a), String(b));
 }
 
 /** Sorted copy (stable; missing values last in either direction). Unknown or unsortable column: the input order. */

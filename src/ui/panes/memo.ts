@@ -3,7 +3,11 @@ export function memoLast<A extends unknown[], R>(compute: (...args: A) => R): (.
   let lastArgs: A | undefined;
   let lastResult: R | undefined;
   return (...args: A): R => {
-    if (lastArgs && lastArgs.length === args.length && lastArgs.every((value, index) => Object.is(value, args[index]))) {
+    if (
+      lastArgs &&
+      lastArgs.length === args.length &&
+      lastArgs.every((value, index) => Object.is(value, args[index]))
+    ) {
       return lastResult as R;
     }
     lastResult = compute(...args);
@@ -12,15 +16,17 @@ export function memoLast<A extends unknown[], R>(compute: (...args: A) => R): (.
   };
 }
 
-/** One derived object per source object, kept while the source is: rows keep their identity until the entity changes. */
-export function perObject<K extends object, V>(derive: (source: K) => V): (source: K) => V {
-  const cache = new WeakMap<K, V>();
-  return (source) => {
-    let value = cache.get(source);
-    if (value === undefined) {
-      value = derive(source);
-      cache.set(source, value);
-    }
+/**
+ * One derived value per source object and one more reference (a service and its event history): kept while both
+ * are the same, so rows keep their identity until their entity changes.
+ */
+export function memoPerObject<K extends object, E, V>(derive: (source: K, extra: E) => V): (source: K, extra: E) => V {
+  const cache = new WeakMap<K, { extra: E; value: V }>();
+  return (source, extra) => {
+    const hit = cache.get(source);
+    if (hit && Object.is(hit.extra, extra)) return hit.value;
+    const value = derive(source, extra);
+    cache.set(source, { extra, value });
     return value;
   };
 }

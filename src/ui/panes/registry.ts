@@ -3,8 +3,9 @@
  * with their columns and keys. Both the components (to draw) and the key handlers (to move, open, mark, copy) use
  * it, so they always agree on what row N is.
  */
-import type { FailureGroup } from '../../domain/failures.ts';
+
 import { shortName } from '../../domain/arn.ts';
+import type { FailureGroup } from '../../domain/failures.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
 import type { ListState, UiState } from '../app/uiStore.ts';
@@ -127,6 +128,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
           ecs.instances,
           ecs.failureOccurrences,
           minuteOf(ui.now),
+          ui.cluster,
         );
         return table(rows, clusterList(rows, list.filter, list.sort), clusters, 'cluster');
       }

@@ -13,10 +13,16 @@ import {
   signatureLabel,
 } from '../../domain/failures.ts';
 import { formatAge, MISSING } from '../../domain/format.ts';
-import { type Health, clusterHealth, type DeploymentProgress, deploymentProgress, serviceHealth } from '../../domain/health.ts';
+import {
+  clusterHealth,
+  type DeploymentProgress,
+  deploymentProgress,
+  type Health,
+  serviceHealth,
+} from '../../domain/health.ts';
 import { drainProgress, type InstanceUsage, instanceUsage, isServiceTask } from '../../domain/instances.ts';
 import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
-import type { Cluster, Service, Task } from '../../domain/model.ts';
+import type { Cluster, Service, Task, TaskSet } from '../../domain/model.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import {
   ASCII_GLYPHS,
@@ -28,10 +34,10 @@ import {
 } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { EcsState, ScopedInstance } from '../../store/store.ts';
+import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
 import type { Cell, Column, Span } from '../components/table.ts';
 import { BAR_TONE, HEALTH_TONE, healthMark } from '../theme/theme.ts';
-import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
-import { memoLast } from './memo.ts';
+import { memoLast, memoPerObject } from './memo.ts';
 
 /** Terminal-safe text for a remote value. */
 export const safe = (value: unknown): string => sanitizeText(value);
@@ -54,6 +60,8 @@ export interface ClusterRow {
   name: string;
   health: Health;
   failuresLastHour: number;
+  /** The cluster the other panes show (and the fast pollers watch). */
+  watched: boolean;
   /** Known only for clusters whose instances we listed. */
   draining?: number;
 }
@@ -65,6 +73,7 @@ export const selectClusterRows = memoLast(
     instances: EcsState['instances'],
     occurrences: EcsState['failureOccurrences'],
     minute: number,
+    watched: string | undefined,
   ): ClusterRow[] => {
     const since = minute * 60_000 - HOUR;
     const servicesByCluster = groupBy(services.values(), (service) => service.clusterArn);
@@ -77,6 +86,7 @@ export const selectClusterRows = memoLast(
         arn: cluster.clusterArn,
         cluster,
         name: safe(cluster.clusterName ?? shortName(cluster.clusterArn)),
+        watched: cluster.clusterArn === watched,
         failuresLastHour,
         health: clusterHealth({
           cluster,
@@ -107,11 +117,19 @@ function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined):
 
 export function clusterColumns(ascii: boolean): Column<ClusterRow>[] {
   return [
-    { id: 'name', title: 'CLUSTER', width: 14, flex: 1, value: (r) => r.name, sortValue: (r) => r.name },
+    {
+      id: 'name',
+      title: 'CLUSTER',
+      width: 14,
+      flex: 1,
+      value: (r) => (r.watched ? { text: `${r.name} ${ascii ? '@' : '●'}`, tone: 'accent' } : r.name),
+      sortValue: (r) => r.name,
+    },
     {
       id: 'health',
       title: 'HEALTH',
       width: 10,
+      priority: 3,
       value: (r) => healthCell(r.health, ascii),
       sortValue: (r) => HEALTH_ORDER[r.health.level],
     },
@@ -144,14 +162,14 @@ export function clusterColumns(ascii: boolean): Column<ClusterRow>[] {
       title: 'INST(DRAIN)',
       width: 11,
       align: 'right',
-      value: (r) =>
-        `${r.cluster.registeredContainerInstancesCount ?? '?'}${r.draining ? `(${r.draining})` : ''}`,
+      value: (r) => `${r.cluster.registeredContainerInstancesCount ?? '?'}${r.draining ? `(${r.draining})` : ''}`,
       sortValue: (r) => r.cluster.registeredContainerInstancesCount,
     },
     {
       id: 'failures',
       title: 'FAIL/1h',
       width: 7,
+      priority: 2,
       align: 'right',
       value: (r) => (r.failuresLastHour > 0 ? { text: String(r.failuresLastHour), tone: 'error' } : '0'),
       sortValue: (r) => r.failuresLastHour,
@@ -210,6 +228,18 @@ export function drainSummary(drain: NonNullable<InstanceRow['drain']>): string {
   return parts.join('; ');
 }
 
+/** The row's short form: who holds the drain comes first (the TASKS column has the count). */
+export function drainCell(drain: NonNullable<InstanceRow['drain']>): string {
+  if (drain.remaining === 0) return 'drained';
+  if (drain.blocking.length === 0)
+    return `moving ${drain.serviceTasks} service task${drain.serviceTasks === 1 ? '' : 's'}`;
+  const names = drain.blocking.map((task) =>
+    task.taskDefinitionArn ? safe(taskDefinitionLabel(task.taskDefinitionArn)) : short(task.taskArn),
+  );
+  const moving = drain.serviceTasks > 0 ? `, moving ${drain.serviceTasks}` : '';
+  return `held by ${names.join(', ')} (standalone)${moving}`;
+}
+
 function usedOf(used: number | undefined, registered: number | undefined): string {
   return used === undefined || registered === undefined ? MISSING : `${used}/${registered}`;
 }
@@ -236,7 +266,7 @@ export function instanceColumns(): Column<InstanceRow>[] {
     {
       id: 'agent',
       title: 'AGENT',
-      width: 7,
+      width: 6,
       value: (r) =>
         r.instance.agentConnected === false
           ? { text: '✗ down', tone: 'error' }
@@ -272,7 +302,7 @@ export function instanceColumns(): Column<InstanceRow>[] {
     {
       id: 'memory',
       title: 'MEM MiB',
-      width: 11,
+      width: 10,
       align: 'right',
       value: (r) => usedOf(r.usage.memoryUsed, r.usage.memoryRegistered),
       sortValue: (r) => r.usage.memoryUsed,
@@ -295,9 +325,10 @@ export function instanceColumns(): Column<InstanceRow>[] {
     {
       id: 'drain',
       title: 'DRAIN',
-      width: 14,
+      width: 30,
       flex: 1,
-      value: (r) => (r.drain ? { text: drainSummary(r.drain), tone: r.drain.blocking.length > 0 ? 'warn' : 'text' } : ''),
+      priority: 2,
+      value: (r) => (r.drain ? { text: drainCell(r.drain), tone: r.drain.blocking.length > 0 ? 'warn' : 'text' } : ''),
     },
   ];
 }
@@ -327,18 +358,6 @@ const serviceRowOf = memoPerObject((service: Service, events: readonly { created
   return row;
 });
 
-/** Per-entity memo keyed by the entity and one more reference (its events). */
-function memoPerObject<K extends object, E, V>(derive: (source: K, extra: E) => V): (source: K, extra: E) => V {
-  const cache = new WeakMap<K, { extra: E; value: V }>();
-  return (source, extra) => {
-    const hit = cache.get(source);
-    if (hit && Object.is(hit.extra, extra)) return hit.value;
-    const value = derive(source, extra);
-    cache.set(source, { extra, value });
-    return value;
-  };
-}
-
 export const selectServiceRows = memoLast(
   (services: EcsState['services'], events: EcsState['serviceEvents'], cluster: string | undefined): ServiceRow[] => {
     if (cluster === undefined) return [];
@@ -356,6 +375,15 @@ export function rolloutText(progress: DeploymentProgress | undefined): string {
   const state = safe(progress.rolloutState ?? (progress.rollingOut ? 'IN_PROGRESS' : 'COMPLETED'));
   const failed = progress.failedTasks > 0 ? ` ${progress.failedTasks} failed` : '';
   return `${state} ${progress.percent}%${failed}`;
+}
+
+/** For services deployed through task sets: "sets P:50% A:50%" (status initial and scale, primary first). */
+export function taskSetsText(sets: readonly TaskSet[]): string {
+  const ordered = [...sets].sort(
+    (a, b) => Number(canonicalStatus(b.status) === 'PRIMARY') - Number(canonicalStatus(a.status) === 'PRIMARY'),
+  );
+  const parts = ordered.map((set) => `${safe((set.status ?? '?').slice(0, 1))}:${set.scale?.value ?? '?'}%`);
+  return `sets ${parts.join(' ')}`;
 }
 
 function launchLabel(service: Service): string {
@@ -380,14 +408,20 @@ export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
       title: 'DES/RUN/PEN',
       width: 11,
       align: 'right',
-      value: (r) => `${r.service.desiredCount ?? '?'}/${r.service.runningCount ?? '?'}/${r.service.pendingCount ?? '?'}`,
+      value: (r) =>
+        `${r.service.desiredCount ?? '?'}/${r.service.runningCount ?? '?'}/${r.service.pendingCount ?? '?'}`,
       sortValue: (r) => r.service.desiredCount,
     },
     {
       id: 'rollout',
       title: 'ROLLOUT',
-      width: 22,
+      width: 24,
       value: (r) => {
+        const sets = r.service.taskSets ?? [];
+        if (!r.progress && sets.length > 0) {
+          const settling = sets.some((set) => canonicalStatus(set.stabilityStatus) !== 'STEADY_STATE');
+          return { text: taskSetsText(sets), tone: settling ? 'warn' : 'text' };
+        }
         const text = rolloutText(r.progress);
         const state = canonicalStatus(r.progress?.rolloutState);
         return { text, tone: state === 'FAILED' ? 'error' : state === 'IN_PROGRESS' ? 'warn' : 'text' };
@@ -425,36 +459,29 @@ export interface TaskRow {
   service?: string;
 }
 
-const taskRowOf = memoPerObject(
-  (task: Task, extra: { observed?: readonly ObservedTransition[]; instance?: ScopedInstance }) => {
-    const row: TaskRow = {
-      arn: task.taskArn,
-      task,
-      where: safe(extra.instance?.ec2InstanceId ?? task.availabilityZone ?? MISSING),
-    };
-    if (extra.observed) row.observed = extra.observed;
-    if (isServiceTask(task) && task.group?.startsWith('service:')) row.service = safe(task.group.slice(8));
-    return row;
-  },
-);
+/** One row per task, rebuilt only when the task, its observed transitions or its instance record change. */
+const taskRowCache = new WeakMap<
+  Task,
+  { observed: readonly ObservedTransition[] | undefined; instance: ScopedInstance | undefined; row: TaskRow }
+>();
 
-// The extra object must be stable per task for the memo: keep one per (observed, instance) pair.
-const extraCache = new WeakMap<object, Map<unknown, object>>();
-function stableExtra(observed: readonly ObservedTransition[] | undefined, instance: ScopedInstance | undefined) {
-  const anchor = (observed ?? EMPTY) as object;
-  let byInstance = extraCache.get(anchor);
-  if (!byInstance) {
-    byInstance = new Map();
-    extraCache.set(anchor, byInstance);
-  }
-  let extra = byInstance.get(instance) as { observed?: readonly ObservedTransition[]; instance?: ScopedInstance };
-  if (!extra) {
-    extra = { ...(observed ? { observed } : {}), ...(instance ? { instance } : {}) };
-    byInstance.set(instance, extra);
-  }
-  return extra;
+function taskRowOf(
+  task: Task,
+  observed: readonly ObservedTransition[] | undefined,
+  instance: ScopedInstance | undefined,
+): TaskRow {
+  const hit = taskRowCache.get(task);
+  if (hit && hit.observed === observed && hit.instance === instance) return hit.row;
+  const row: TaskRow = {
+    arn: task.taskArn,
+    task,
+    where: safe(instance?.ec2InstanceId ?? task.availabilityZone ?? MISSING),
+  };
+  if (observed) row.observed = observed;
+  if (isServiceTask(task) && task.group?.startsWith('service:')) row.service = safe(task.group.slice(8));
+  taskRowCache.set(task, { observed, instance, row });
+  return row;
 }
-const EMPTY: readonly ObservedTransition[] = [];
 
 export const selectTaskRows = memoLast(
   (
@@ -468,7 +495,7 @@ export const selectTaskRows = memoLast(
     for (const task of tasks.values()) {
       if (task.clusterArn !== cluster) continue;
       const instance = task.containerInstanceArn ? instances.get(task.containerInstanceArn) : undefined;
-      rows.push(taskRowOf(task, stableExtra(transitions.get(task.taskArn), instance)));
+      rows.push(taskRowOf(task, transitions.get(task.taskArn), instance));
     }
     return rows;
   },
@@ -480,25 +507,37 @@ export function failureGroupTaskRows(state: EcsState, group: FailureGroup): Task
     const task = state.tasks.get(arn);
     if (!task) return [];
     const instance = task.containerInstanceArn ? state.instances.get(task.containerInstanceArn) : undefined;
-    return [taskRowOf(task, stableExtra(state.transitions.get(arn), instance))];
+    return [taskRowOf(task, state.transitions.get(arn), instance)];
   });
 }
 
 export function timelineSpans(
   row: Pick<TaskRow, 'task' | 'observed'>,
   now: number,
-  window: TaskWindow,
+  window: TaskWindow | { start: number; end: number },
   width: number,
   ascii: boolean,
 ): Span[] {
   const timeline = deriveTimeline(row.task, { now, ...(row.observed ? { observed: row.observed } : {}) });
+  const range = typeof window === 'string' ? { start: now - TIMELINE_WINDOWS[window], end: now } : window;
   const bar = renderTimelineBar(timeline, {
-    windowStart: now - TIMELINE_WINDOWS[window],
-    windowEnd: now,
+    windowStart: range.start,
+    windowEnd: range.end,
     width,
     glyphs: ascii ? ASCII_GLYPHS : UNICODE_GLYPHS,
   });
   return bar.runs.map((run) => ({ text: run.text, tone: BAR_TONE[run.kind] }));
+}
+
+/**
+ * The window that shows a task's whole life at full width (its detail view): from its first stamp to its stop (or
+ * now), with a little room after the stop for the exit code. Undefined when the task has no stamps at all.
+ */
+export function lifetimeWindow(task: Task, now: number): { start: number; end: number } | undefined {
+  const start = task.createdAt ?? task.pullStartedAt ?? task.startedAt;
+  if (start === undefined) return undefined;
+  const end = Math.max(start + 1_000, task.stoppedAt ?? task.executionStoppedAt ?? now);
+  return { start, end: end + Math.ceil((end - start) / 10) };
 }
 
 function statusTone(task: Task): 'ok' | 'warn' | 'error' | 'muted' | 'text' {
@@ -521,7 +560,8 @@ export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<Ta
     {
       id: 'status',
       title: 'LAST/DESIRED',
-      width: 16,
+      width: 18,
+      priority: 2,
       value: (r) => ({
         text: `${safe(r.task.lastStatus ?? '?')}/${safe(r.task.desiredStatus ?? '?')}`,
         tone: statusTone(r.task),
@@ -542,7 +582,7 @@ export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<Ta
     {
       id: 'revision',
       title: 'REV',
-      width: 12,
+      width: 15,
       priority: 0,
       value: (r) => (r.task.taskDefinitionArn ? safe(taskDefinitionLabel(r.task.taskDefinitionArn)) : MISSING),
       sortValue: (r) => r.task.taskDefinitionArn,
@@ -551,7 +591,7 @@ export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<Ta
     {
       id: 'age',
       title: 'AGE',
-      width: 5,
+      width: 6,
       align: 'right',
       timeDependent: true,
       value: (r, context) => formatAge(r.task.createdAt, context.now),

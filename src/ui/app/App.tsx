@@ -1,0 +1,174 @@
+/**
+ * The screen: header, breadcrumbs, the body (panes, a detail view, help or a dialog), a status line and the footer.
+ * Exactly as tall as the terminal; on a wide terminal several panes show at once, on 80x24 one fills the body.
+ */
+import { Box, useInput, useWindowSize } from 'ink';
+import { useEffect } from 'react';
+import { activeScopes, type PaneId, type Scope } from '../../keymap/keymap.ts';
+import type { Scheduler } from '../../lib/scheduler.ts';
+import type { EcsState } from '../../store/store.ts';
+import { Breadcrumbs } from '../components/Breadcrumbs.tsx';
+import { Dialog } from '../components/Dialog.tsx';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
+import { Footer } from '../components/Footer.tsx';
+import { Header } from '../components/Header.tsx';
+import { HelpOverlay } from '../components/HelpOverlay.tsx';
+import { StatusLine } from '../components/StatusLine.tsx';
+import { DetailView, PaneView } from '../panes/PaneView.tsx';
+import { PANE_TITLES } from '../panes/rows.ts';
+import { ThemeContext } from '../theme/context.ts';
+import type { Theme } from '../theme/theme.ts';
+import { AppContext, type AppServices, useApp, useEcs, useUi } from './context.ts';
+import type { Controller } from './controller.ts';
+import type { UiState } from './uiStore.ts';
+
+export interface AppProps {
+  services: AppServices;
+  controller: Controller;
+  theme: Theme;
+  scheduler: Scheduler;
+  /** Fixed size (tests); otherwise the terminal's, following resizes. */
+  size?: { columns: number; rows: number };
+  /** A cluster to open on (name or ARN), else the first one listed. */
+  initialCluster?: string;
+  /** Receives the body height after each layout (page up/down). */
+  onLayout?: (bodyHeight: number) => void;
+}
+
+/** Lines around the body: header (2), breadcrumbs, status line, footer. */
+export const CHROME_LINES = 5;
+/** The smallest terminal the wide layout uses. */
+export const WIDE = { columns: 120, rows: 32 };
+const TICK_MS = 1_000;
+
+export function App(props: AppProps) {
+  return (
+    <ThemeContext.Provider value={props.theme}>
+      <AppContext.Provider value={props.services}>
+        <Screen {...props} />
+      </AppContext.Provider>
+    </ThemeContext.Provider>
+  );
+}
+
+function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: number } {
+  const live = useWindowSize();
+  return fixed ?? { columns: Math.max(20, live.columns), rows: Math.max(8, live.rows) };
+}
+
+function Screen({ controller, scheduler, size, initialCluster, onLayout }: AppProps) {
+  const { ui, ecs, readOnly } = useApp();
+  const { columns, rows } = useTerminalSize(size);
+  const state = useUi((s) => s);
+
+  useInput((input, key) => controller.handleInput(input, key));
+
+  // The clock that ages "3s ago": one tick a second, in its own slice of the UI store.
+  useEffect(() => {
+    let handle: ReturnType<Scheduler['setTimeout']> | undefined;
+    const tick = () => {
+      const now = scheduler.now();
+      ui.setState({ now });
+      handle = scheduler.setTimeout(tick, TICK_MS - (now % TICK_MS));
+    };
+    tick();
+    return () => {
+      if (handle) scheduler.clearTimeout(handle);
+    };
+  }, [scheduler, ui]);
+
+  // Open on the requested cluster, else the first one by name, as soon as clusters are known.
+  useEffect(() => {
+    const pick = (clusters: EcsState['clusters']) => {
+      if (ui.getState().cluster !== undefined || clusters.size === 0) return;
+      const all = [...clusters.values()];
+      const wanted = initialCluster?.toLowerCase();
+      const chosen =
+        (wanted && all.find((c) => c.clusterArn.toLowerCase() === wanted || c.clusterName?.toLowerCase() === wanted)) ||
+        all.sort((a, b) => (a.clusterName ?? a.clusterArn).localeCompare(b.clusterName ?? b.clusterArn))[0];
+      if (chosen) controller.focusCluster(chosen.clusterArn);
+    };
+    pick(ecs.getState().clusters);
+    return ecs.subscribe((next, previous) => {
+      if (next.clusters !== previous.clusters) pick(next.clusters);
+    });
+  }, [ecs, ui, controller, initialCluster]);
+
+  const bodyHeight = Math.max(1, rows - CHROME_LINES);
+  useEffect(() => onLayout?.(bodyHeight), [onLayout, bodyHeight]);
+  const scopes = controller.scopes(state);
+  const wide = columns >= WIDE.columns && rows >= WIDE.rows;
+
+  return (
+    <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+      <Header width={columns} />
+      <Breadcrumbs width={columns} />
+      <Box width={columns} height={bodyHeight} overflow="hidden">
+        <Body state={state} width={columns} height={bodyHeight} wide={wide} readOnly={readOnly} />
+      </Box>
+      <StatusLine state={state} width={columns} />
+      <Footer scopes={scopes} width={columns} readOnly={readOnly} />
+    </Box>
+  );
+}
+
+function Body({
+  state,
+  width,
+  height,
+  wide,
+  readOnly,
+}: {
+  state: UiState;
+  width: number;
+  height: number;
+  wide: boolean;
+  readOnly: boolean;
+}) {
+  if (state.modal === 'help') {
+    const beneath: Scope[] = activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+    return <HelpOverlay scopes={beneath} scroll={state.helpScroll} width={width} height={height} readOnly={readOnly} />;
+  }
+  if (state.dialog) {
+    return <Dialog dialog={state.dialog} width={Math.min(width, 100)} height={Math.min(height, 16)} />;
+  }
+  const view = state.stack[state.stack.length - 1];
+  if (view) {
+    return (
+      <ErrorBoundary label="This view" resetKey={view}>
+        <DetailView view={view} width={width} height={height} />
+      </ErrorBoundary>
+    );
+  }
+  if (!wide) return <SafePane key={state.pane} pane={state.pane} width={width} height={height} focused />;
+  return <WideLayout pane={state.pane} width={width} height={height} />;
+}
+
+/** Clusters and Failures side by side on top; below them the cluster pane in front (Services unless another). */
+function WideLayout({ pane, width, height }: { pane: PaneId; width: number; height: number }) {
+  const topHeight = Math.max(6, Math.min(12, Math.floor(height / 3)));
+  const leftWidth = Math.floor(width * 0.45);
+  const main: PaneId = pane === 'clusters' || pane === 'failures' ? 'services' : pane;
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <Box width={width} height={topHeight}>
+        <SafePane pane="clusters" width={leftWidth} height={topHeight} focused={pane === 'clusters'} />
+        <Box width={1} />
+        <SafePane pane="failures" width={width - leftWidth - 1} height={topHeight} focused={pane === 'failures'} />
+      </Box>
+      <SafePane key={main} pane={main} width={width} height={height - topHeight} focused={pane === main} />
+    </Box>
+  );
+}
+
+/** A pane behind its own error boundary, retried whenever the data changes. */
+function SafePane(props: { pane: PaneId; width: number; height: number; focused: boolean }) {
+  const data = useEcs((s) => s);
+  return (
+    <Box width={props.width} height={props.height} overflow="hidden">
+      <ErrorBoundary label={`${PANE_TITLES[props.pane]} pane`} resetKey={data}>
+        <PaneView {...props} />
+      </ErrorBoundary>
+    </Box>
+  );
+}

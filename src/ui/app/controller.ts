@@ -1,0 +1,675 @@
+/**
+ * Keys to commands to state changes. Every handler reads the live state from the stores at the moment the key is
+ * handled (never a value captured by an earlier render), so keys that arrive in one chunk each act on the state the
+ * previous one left.
+ */
+import { shortName } from '../../domain/arn.ts';
+import type { FailureGroup } from '../../domain/failures.ts';
+import type { Task } from '../../domain/model.ts';
+import {
+  activeScopes,
+  type CommandId,
+  commandForKey,
+  helpEntries,
+  type InkKey,
+  keysFromInput,
+  PANES,
+  type PaneId,
+  type Scope,
+  textOfKey,
+} from '../../keymap/keymap.ts';
+import type { Scheduler } from '../../lib/scheduler.ts';
+import type { EcsState, EcsStore, ScopedInstance } from '../../store/store.ts';
+import { maxScroll, nextSort } from '../components/table.ts';
+import {
+  clusterDetailLines,
+  describeLines,
+  instanceDetailLines,
+  serviceDetailLines,
+  taskDetailLines,
+} from '../panes/details.ts';
+import { memoLast } from '../panes/memo.ts';
+import { type AnyTable, type PaneTables, selectedIndexIn } from '../panes/registry.ts';
+import { failureGroupTaskRows, safe } from '../panes/rows.ts';
+import {
+  type EntityKind,
+  emptyList,
+  flash,
+  type ListState,
+  popView,
+  pushView,
+  topView,
+  type UiState,
+  type UiStore,
+  updateList,
+  updateTopView,
+  type View,
+} from './uiStore.ts';
+
+/** What the app needs of the pollers (poll/Monitor fits). */
+export interface MonitorLike {
+  focusCluster(cluster: string | undefined): void;
+  refreshNow(): void;
+}
+
+/**
+ * The mutating actions, supplied from outside (actions/ is its own issue). Absent: the key says "not available yet".
+ * Each is called only after the user confirmed the dialog naming exactly what it will do. A handler may return (a
+ * promise of) `{ message, status? }` (an ActionResult fits): the flash line shows it, in a tone by status.
+ */
+export interface UiActionHandlers {
+  stopTasks?(tasks: Task[]): unknown;
+  rerunTask?(task: Task): unknown;
+  drainInstances?(instances: ScopedInstance[]): unknown;
+  activateInstances?(instances: ScopedInstance[]): unknown;
+}
+
+/** Why the app ended: quit, or a request to reopen on another region or profile (the CLI rebuilds the gateway). */
+export type AppExit = { kind: 'quit' } | { kind: 'switch'; region?: string; profile?: string };
+
+export interface ControllerOptions {
+  ecs: EcsStore;
+  ui: UiStore;
+  tables: PaneTables;
+  monitor: MonitorLike;
+  scheduler: Scheduler;
+  readOnly: boolean;
+  actions?: UiActionHandlers;
+  /** Puts text on the clipboard (OSC 52 to the terminal); returns false when it could not. */
+  copy(text: string): boolean;
+  exit(result: AppExit): void;
+  /** Lines of the body (between the breadcrumbs and the status line), as last laid out. */
+  bodyHeight(): number;
+}
+
+const FOCUS_DELAY_MS = 300;
+
+export class Controller {
+  readonly #o: ControllerOptions;
+  #focusTimer: ReturnType<Scheduler['setTimeout']> | undefined;
+  readonly #groupRows = memoLast(failureGroupTaskRowsFor);
+
+  constructor(options: ControllerOptions) {
+    this.#o = options;
+  }
+
+  /** The scopes live right now. */
+  scopes(state: UiState = this.#o.ui.getState()): Scope[] {
+    const modal: Scope | undefined = state.dialog ? 'dialog' : state.modal;
+    return activeScopes({ ...(modal ? { modal } : {}), pane: state.pane, detail: state.stack.length > 0 });
+  }
+
+  /** The scopes under the modal in front: what help describes. */
+  scopesBeneath(state: UiState = this.#o.ui.getState()): Scope[] {
+    return activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+  }
+
+  /** One input event from Ink: possibly several keys. */
+  handleInput(input: string, key: InkKey): void {
+    for (const name of keysFromInput(input, key)) {
+      try {
+        this.handleKey(name);
+      } catch (error) {
+        // One bad record must not take the whole app down with a key press.
+        flash(this.#o.ui, `That key failed: ${safe(error instanceof Error ? error.message : error)}`, 'error');
+      }
+    }
+  }
+
+  handleKey(key: string): void {
+    const scopes = this.scopes();
+    const command = commandForKey(key, scopes);
+    if (command) {
+      this.run(command.id);
+      return;
+    }
+    const text = textOfKey(key);
+    const { modal } = this.#o.ui.getState();
+    if (text !== undefined && (modal === 'filter' || modal === 'command')) this.#type(text);
+  }
+
+  /** The table in front (a pane, or a failure group's tasks), or undefined when a line view is in front. */
+  frontTable(state: UiState = this.#o.ui.getState(), ecs: EcsState = this.#o.ecs.getState()): AnyTable | undefined {
+    const view = topView(state);
+    if (!view) return this.#o.tables.paneTable(state.pane, ecs, state);
+    if (view.kind === 'failureGroup') {
+      const group = ecs.failureGroups.get(view.key);
+      const rows = this.#groupRows(group, ecs.tasks, ecs.transitions, ecs.instances);
+      return this.#o.tables.taskTable(rows, view.list, state.taskWindow);
+    }
+    return undefined;
+  }
+
+  /** The list state of the table in front. */
+  frontList(state: UiState = this.#o.ui.getState()): ListState {
+    const view = topView(state);
+    return view?.kind === 'failureGroup' ? view.list : state.lists[state.pane];
+  }
+
+  #setFrontList(patch: Partial<ListState>): void {
+    const state = this.#o.ui.getState();
+    const view = topView(state);
+    if (view?.kind === 'failureGroup') updateTopView(this.#o.ui, { ...view, list: { ...view.list, ...patch } });
+    else updateList(this.#o.ui, state.pane, patch);
+  }
+
+  run(id: CommandId): void {
+    const ui = this.#o.ui;
+    switch (id) {
+      case 'moveDown':
+        this.#move(1);
+        return;
+      case 'moveUp':
+        this.#move(-1);
+        return;
+      case 'pageDown':
+        this.#move(Math.max(1, this.#page() - 1));
+        return;
+      case 'pageUp':
+        this.#move(-Math.max(1, this.#page() - 1));
+        return;
+      case 'moveTop':
+        this.#move(Number.NEGATIVE_INFINITY);
+        return;
+      case 'moveBottom':
+        this.#move(Number.POSITIVE_INFINITY);
+        return;
+      case 'open':
+        this.#open();
+        return;
+      case 'back':
+        this.#back();
+        return;
+      case 'describe':
+        this.#describe();
+        return;
+      case 'copyArn':
+        this.#copyArn();
+        return;
+      case 'toggleMark':
+        this.#toggleMark();
+        return;
+      case 'clearMarks':
+        this.#setFrontList({ marks: new Set() });
+        return;
+      case 'sortNext': {
+        const table = this.frontTable();
+        if (table) this.#setFrontList({ sort: nextSort(table.columns, this.frontList().sort) });
+        return;
+      }
+      case 'sortReverse': {
+        const sort = this.frontList().sort;
+        if (sort) this.#setFrontList({ sort: { ...sort, descending: !sort.descending } });
+        return;
+      }
+      case 'paneClusters':
+        this.showPane('clusters');
+        return;
+      case 'paneInstances':
+        this.showPane('instances');
+        return;
+      case 'paneServices':
+        this.showPane('services');
+        return;
+      case 'paneTasks':
+        this.showPane('tasks');
+        return;
+      case 'paneFailures':
+        this.showPane('failures');
+        return;
+      case 'paneNext':
+        this.#cyclePane(1);
+        return;
+      case 'panePrevious':
+        this.#cyclePane(-1);
+        return;
+      case 'filter':
+        ui.setState({ modal: 'filter', input: this.frontList().filter });
+        return;
+      case 'commandMode':
+        ui.setState({ modal: 'command', input: '' });
+        return;
+      case 'help':
+        ui.setState({ modal: 'help', helpScroll: 0 });
+        return;
+      case 'refresh':
+        this.#o.monitor.refreshNow();
+        flash(ui, 'Refreshing…');
+        return;
+      case 'quit':
+        this.#o.exit({ kind: 'quit' });
+        return;
+      case 'cycleTaskWindow': {
+        const order = ['15m', '1h', '6h'] as const;
+        const next = order[(order.indexOf(ui.getState().taskWindow) + 1) % order.length] ?? '15m';
+        ui.setState({ taskWindow: next });
+        return;
+      }
+      case 'cycleFailureWindow': {
+        const order = ['1h', '6h', '24h'] as const;
+        const next = order[(order.indexOf(ui.getState().failureWindow) + 1) % order.length] ?? '1h';
+        ui.setState({ failureWindow: next });
+        return;
+      }
+      case 'stopTasks':
+        this.#stopTasks();
+        return;
+      case 'rerunTask':
+        this.#rerunTask();
+        return;
+      case 'drainInstances':
+        this.#instancesAction('drain');
+        return;
+      case 'activateInstances':
+        this.#instancesAction('activate');
+        return;
+      case 'confirm': {
+        const dialog = ui.getState().dialog;
+        ui.setState({ dialog: undefined });
+        dialog?.onConfirm();
+        return;
+      }
+      case 'cancel':
+        ui.setState({ dialog: undefined });
+        flash(ui, 'Cancelled: nothing was called.', 'muted');
+        return;
+      case 'filterApply':
+        ui.setState({ modal: undefined, input: '' });
+        return;
+      case 'filterClear':
+        this.#setFrontList({ filter: '' });
+        ui.setState({ modal: undefined, input: '' });
+        return;
+      case 'filterErase':
+      case 'commandErase': {
+        const input = Array.from(ui.getState().input).slice(0, -1).join('');
+        ui.setState({ input });
+        if (id === 'filterErase') this.#setFrontList({ filter: input });
+        return;
+      }
+      case 'commandRun': {
+        const line = ui.getState().input;
+        ui.setState({ modal: undefined, input: '' });
+        this.runCommandLine(line);
+        return;
+      }
+      case 'commandCancel':
+        ui.setState({ modal: undefined, input: '' });
+        return;
+      case 'helpClose':
+        ui.setState({ modal: undefined });
+        return;
+      case 'helpDown': {
+        const state = ui.getState();
+        const entries = helpEntries(this.scopesBeneath(state)).length;
+        // The help overlay has a title line above its entries.
+        ui.setState({ helpScroll: Math.min(maxScroll(entries, this.#o.bodyHeight() - 1), state.helpScroll + 1) });
+        return;
+      }
+      case 'helpUp':
+        ui.setState({ helpScroll: Math.max(0, ui.getState().helpScroll - 1) });
+        return;
+    }
+  }
+
+  /** Rows a page holds: a table spends two lines on its title and column header, a line view none. */
+  #page(): number {
+    const view = topView(this.#o.ui.getState());
+    return Math.max(1, view && view.kind !== 'failureGroup' ? this.#o.bodyHeight() : this.#o.bodyHeight() - 2);
+  }
+
+  showPane(pane: PaneId): void {
+    this.#o.ui.setState({ pane, stack: [] });
+  }
+
+  #cyclePane(step: number): void {
+    const index = PANES.indexOf(this.#o.ui.getState().pane);
+    const next = PANES[(index + step + PANES.length) % PANES.length] ?? 'clusters';
+    this.showPane(next);
+  }
+
+  #type(text: string): void {
+    const ui = this.#o.ui;
+    const input = ui.getState().input + text;
+    ui.setState({ input });
+    // The filter applies as it is typed.
+    if (ui.getState().modal === 'filter') this.#setFrontList({ filter: input });
+  }
+
+  #move(delta: number): void {
+    const state = this.#o.ui.getState();
+    const view = topView(state);
+    if (view && view.kind !== 'failureGroup') {
+      const total = this.#lineCount(view);
+      const max = maxScroll(total, this.#o.bodyHeight());
+      const scroll = Math.min(max, Math.max(0, Number.isFinite(delta) ? view.scroll + delta : delta > 0 ? max : 0));
+      updateTopView(this.#o.ui, { ...view, scroll });
+      return;
+    }
+    const table = this.frontTable(state);
+    if (!table || table.items.length === 0) return;
+    const list = this.frontList(state);
+    const current = selectedIndexIn(table, list);
+    const target = Number.isFinite(delta)
+      ? Math.min(table.items.length - 1, Math.max(0, current + delta))
+      : delta > 0
+        ? table.items.length - 1
+        : 0;
+    const item = table.items[target];
+    const selectedKey = item === undefined ? undefined : table.keyOf(item);
+    this.#setFrontList({ selectedIndex: target, ...(selectedKey !== undefined ? { selectedKey } : {}) });
+    if (!view && state.pane === 'clusters' && selectedKey !== undefined) this.#focusSoon(selectedKey);
+  }
+
+  /** The selected row of the table in front. */
+  selected(): { table: AnyTable; item: unknown } | undefined {
+    const table = this.frontTable();
+    if (!table) return undefined;
+    const index = selectedIndexIn(table, this.frontList());
+    const item = index >= 0 ? table.items[index] : undefined;
+    return item === undefined ? undefined : { table, item };
+  }
+
+  /** Point the pollers at a cluster a moment after the selection rests there (moving through the list costs nothing). */
+  #focusSoon(arn: string): void {
+    const { scheduler } = this.#o;
+    if (this.#focusTimer) scheduler.clearTimeout(this.#focusTimer);
+    this.#focusTimer = scheduler.setTimeout(() => {
+      this.#focusTimer = undefined;
+      this.focusCluster(arn);
+    }, FOCUS_DELAY_MS);
+  }
+
+  focusCluster(arn: string): void {
+    const ui = this.#o.ui;
+    if (ui.getState().cluster === arn) return;
+    // Selections in the cluster-scoped panes belonged to the old cluster.
+    const lists = { ...ui.getState().lists };
+    for (const pane of ['instances', 'services', 'tasks'] as const) {
+      lists[pane] = emptyList(lists[pane].sort);
+    }
+    ui.setState({ cluster: arn, lists });
+    this.#o.monitor.focusCluster(arn);
+  }
+
+  #open(): void {
+    const selection = this.selected();
+    if (!selection) return;
+    const { table, item } = selection;
+    if (table.entity === 'failureGroup') {
+      pushView(this.#o.ui, {
+        kind: 'failureGroup',
+        key: table.keyOf(item),
+        list: emptyList({ column: 'age', descending: false }),
+      });
+      return;
+    }
+    const arn = table.arnOf(item);
+    if (arn === undefined) return;
+    if (table.entity === 'cluster') this.focusCluster(arn);
+    pushView(this.#o.ui, { kind: table.entity, arn, scroll: 0 });
+  }
+
+  #back(): void {
+    if (popView(this.#o.ui)) return;
+    if (this.frontList().filter !== '') this.#setFrontList({ filter: '' });
+  }
+
+  /** What `v` and `y` act on: the entity view in front, else the selected row. */
+  #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
+    const view = topView(this.#o.ui.getState());
+    if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
+    if (view?.kind === 'describe') return { kind: view.of, id: view.id };
+    const selection = this.selected();
+    if (!selection) return undefined;
+    const { table, item } = selection;
+    return { kind: table.entity, id: table.entity === 'failureGroup' ? table.keyOf(item) : (table.arnOf(item) ?? '') };
+  }
+
+  #describe(): void {
+    const subject = this.#subject();
+    if (!subject) return;
+    const view = topView(this.#o.ui.getState());
+    if (view?.kind === 'describe') return;
+    pushView(this.#o.ui, { kind: 'describe', of: subject.kind, id: subject.id, scroll: 0 });
+  }
+
+  #copyArn(): void {
+    const subject = this.#subject();
+    if (!subject || subject.kind === 'failureGroup') {
+      flash(this.#o.ui, 'Nothing with an ARN is selected.', 'warn');
+      return;
+    }
+    const arn = safe(subject.id);
+    const ok = this.#o.copy(arn);
+    flash(this.#o.ui, ok ? `Copied ${arn}` : 'Could not copy: the ARN is too long for OSC 52.', ok ? 'ok' : 'warn');
+  }
+
+  #toggleMark(): void {
+    const selection = this.selected();
+    if (!selection) return;
+    const key = selection.table.keyOf(selection.item);
+    const marks = new Set(this.frontList().marks);
+    if (marks.has(key)) marks.delete(key);
+    else marks.add(key);
+    this.#setFrontList({ marks });
+  }
+
+  /** The marked rows of the table in front, or the selected one; in an entity view, that entity. */
+  #targets<T>(kind: EntityKind, lookup: (state: EcsState, arn: string) => T | undefined): T[] {
+    const ecs = this.#o.ecs.getState();
+    const view = topView(this.#o.ui.getState());
+    if (view && view.kind === kind) {
+      const one = lookup(ecs, view.arn);
+      return one ? [one] : [];
+    }
+    const table = this.frontTable();
+    if (!table || table.entity !== kind) return [];
+    const marks = this.frontList().marks;
+    const marked = table.items.filter((item) => marks.has(table.keyOf(item)));
+    const chosen = marked.length > 0 ? marked : [this.selected()?.item].filter((item) => item !== undefined);
+    return chosen.flatMap((item) => {
+      const arn = table.arnOf(item);
+      const found = arn === undefined ? undefined : lookup(ecs, arn);
+      return found ? [found] : [];
+    });
+  }
+
+  /** Shared gate of every dangerous command: read-only, a handler to call, something to act on. */
+  #gate(handler: unknown, count: number, what: string): boolean {
+    if (this.#o.readOnly) {
+      flash(this.#o.ui, 'Read-only mode: no actions.', 'warn');
+      return false;
+    }
+    if (typeof handler !== 'function') {
+      flash(this.#o.ui, `${what}: not available yet.`, 'warn');
+      return false;
+    }
+    if (count === 0) {
+      flash(this.#o.ui, `${what}: nothing selected.`, 'warn');
+      return false;
+    }
+    return true;
+  }
+
+  #confirm(title: string, lines: string[], onConfirm: () => unknown): void {
+    const failed = (error: unknown) =>
+      flash(this.#o.ui, `Failed: ${safe(error instanceof Error ? error.message : error)}`, 'error');
+    this.#o.ui.setState({
+      dialog: {
+        title,
+        lines,
+        onConfirm: () => {
+          flash(this.#o.ui, 'Sent; waiting for the answer…', 'muted');
+          try {
+            Promise.resolve(onConfirm()).then((result) => this.#flashResult(result), failed);
+          } catch (error) {
+            failed(error);
+          }
+        },
+      },
+    });
+  }
+
+  /** A handler may answer with a result carrying one line (`message`) and a `status`: the flash shows it. */
+  #flashResult(result: unknown): void {
+    if (typeof result !== 'object' || result === null || !('message' in result)) {
+      flash(this.#o.ui, 'Done.', 'ok');
+      return;
+    }
+    const { message, status } = result as { message: unknown; status?: unknown };
+    const tone = status === 'ok' || status === undefined ? 'ok' : status === 'partial' ? 'warn' : 'error';
+    flash(this.#o.ui, safe(message), tone);
+  }
+
+  #stopTasks(): void {
+    const tasks = this.#targets('task', (state, arn) => state.tasks.get(arn));
+    const handler = this.#o.actions?.stopTasks;
+    if (!this.#gate(handler, tasks.length, 'Stop')) return;
+    const cluster = shortName(tasks[0]?.clusterArn ?? '');
+    this.#confirm(
+      `StopTask on ${tasks.length} task${tasks.length === 1 ? '' : 's'} in cluster ${safe(cluster)}?`,
+      tasks.map(
+        (task) => `  ${safe(shortName(task.taskArn))}  ${safe(task.group ?? '')}  ${safe(task.lastStatus ?? '')}`,
+      ),
+      () => handler?.(tasks),
+    );
+  }
+
+  #rerunTask(): void {
+    const tasks = this.#targets('task', (state, arn) => state.tasks.get(arn)).slice(0, 1);
+    const handler = this.#o.actions?.rerunTask;
+    if (!this.#gate(handler, tasks.length, 'Rerun')) return;
+    const task = tasks[0] as Task;
+    this.#confirm(
+      `RunTask again: ${safe(shortName(task.taskDefinitionArn ?? task.taskArn))}?`,
+      [`  same task definition, overrides, group and launch settings as ${safe(shortName(task.taskArn))}`],
+      () => handler?.(task),
+    );
+  }
+
+  #instancesAction(kind: 'drain' | 'activate'): void {
+    const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
+    const handler = kind === 'drain' ? this.#o.actions?.drainInstances : this.#o.actions?.activateInstances;
+    if (!this.#gate(handler, instances.length, kind === 'drain' ? 'Drain' : 'Activate')) return;
+    const status = kind === 'drain' ? 'DRAINING' : 'ACTIVE';
+    this.#confirm(
+      `UpdateContainerInstancesState ${status} on ${instances.length} instance${instances.length === 1 ? '' : 's'}?`,
+      instances.map((i) => `  ${safe(i.ec2InstanceId ?? shortName(i.containerInstanceArn))}  ${safe(i.status ?? '')}`),
+      () => handler?.(instances),
+    );
+  }
+
+  /** `:clusters`, `:cluster NAME`, `:region NAME`, `:profile NAME`, `:q`. */
+  runCommandLine(line: string): void {
+    const [word = '', ...rest] = line.trim().split(/\s+/);
+    const argument = rest.join(' ');
+    const ui = this.#o.ui;
+    const panes: Record<string, PaneId> = {
+      clusters: 'clusters',
+      cl: 'clusters',
+      instances: 'instances',
+      inst: 'instances',
+      services: 'services',
+      svc: 'services',
+      tasks: 'tasks',
+      failures: 'failures',
+      fail: 'failures',
+    };
+    const pane = panes[word.toLowerCase()];
+    if (pane) {
+      this.showPane(pane);
+      return;
+    }
+    switch (word.toLowerCase()) {
+      case '':
+        return;
+      case 'cluster': {
+        const wanted = argument.toLowerCase();
+        const cluster = [...this.#o.ecs.getState().clusters.values()].find(
+          (c) =>
+            c.clusterArn.toLowerCase() === wanted ||
+            (c.clusterName ?? shortName(c.clusterArn)).toLowerCase() === wanted,
+        );
+        if (!cluster) {
+          flash(ui, `No cluster named ${safe(argument)}.`, 'error');
+          return;
+        }
+        this.focusCluster(cluster.clusterArn);
+        ui.setState({ pane: 'services', stack: [] });
+        flash(ui, `Watching cluster ${safe(cluster.clusterName ?? argument)}.`, 'ok');
+        return;
+      }
+      case 'region':
+      case 'profile': {
+        if (argument === '') {
+          flash(ui, `Usage: :${word} NAME`, 'warn');
+          return;
+        }
+        this.#o.exit(word === 'region' ? { kind: 'switch', region: argument } : { kind: 'switch', profile: argument });
+        return;
+      }
+      case 'q':
+      case 'quit':
+        this.#o.exit({ kind: 'quit' });
+        return;
+      default:
+        flash(
+          ui,
+          `Unknown command :${safe(word)} (try :clusters, :cluster NAME, :region NAME, :profile NAME).`,
+          'error',
+        );
+    }
+  }
+
+  #lineCount(view: Exclude<View, { kind: 'failureGroup' }>): number {
+    const ecs = this.#o.ecs.getState();
+    const { now, taskWindow } = this.#o.ui.getState();
+    return viewLines(ecs, view, now, taskWindow).length;
+  }
+}
+
+export function failureGroupTaskRowsFor(
+  group: FailureGroup | undefined,
+  tasks: EcsState['tasks'],
+  transitions: EcsState['transitions'],
+  instances: EcsState['instances'],
+) {
+  if (!group) return [];
+  return failureGroupTaskRows({ tasks, transitions, instances } as EcsState, group);
+}
+
+/** The lines of a line view (entity detail or describe). */
+export function viewLines(
+  ecs: EcsState,
+  view: Exclude<View, { kind: 'failureGroup' }>,
+  now: number,
+  taskWindow: UiState['taskWindow'],
+) {
+  if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id));
+  switch (view.kind) {
+    case 'cluster':
+      return clusterDetailLines(ecs, view.arn, now);
+    case 'instance':
+      return instanceDetailLines(ecs, view.arn, now);
+    case 'service':
+      return serviceDetailLines(ecs, view.arn, now);
+    case 'task':
+      return taskDetailLines(ecs, view.arn, now, taskWindow);
+  }
+}
+
+export function recordOf(ecs: EcsState, kind: EntityKind | 'failureGroup', id: string): unknown {
+  switch (kind) {
+    case 'cluster':
+      return ecs.clusters.get(id);
+    case 'instance':
+      return ecs.instances.get(id);
+    case 'service':
+      return ecs.services.get(id);
+    case 'task':
+      return ecs.tasks.get(id);
+    case 'failureGroup':
+      return ecs.failureGroups.get(id);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Mounts the app fullscreen (alternate screen, incremental rendering) and resolves when the user quits, or asks
+ * to reopen on another region or profile. The caller owns the store, the monitor and the process.
+ */
+import { render } from 'ink';
+import { osc52Sequence } from '../../lib/osc52.ts';
+import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
+import type { EcsStore } from '../../store/store.ts';
+import { createPaneTables } from '../panes/registry.ts';
+import { colourWanted, createTheme } from '../theme/theme.ts';
+import { App } from './App.tsx';
+import type { TargetInfo } from './context.ts';
+import { type AppExit, Controller, type MonitorLike, type UiActionHandlers } from './controller.ts';
+import { createUiStore } from './uiStore.ts';
+
+export interface RunAppOptions {
+  store: EcsStore;
+  monitor: MonitorLike;
+  target: TargetInfo;
+  options?: {
+    readOnly?: boolean;
+    /** `--no-color`; NO_COLOR in `env` is honoured too. */
+    noColor?: boolean;
+    /** Open on this cluster (name or ARN). */
+    cluster?: string;
+    ascii?: boolean;
+  };
+  actions?: UiActionHandlers;
+  scheduler?: Scheduler;
+  env?: Readonly<Record<string, string | undefined>>;
+  stdin?: NodeJS.ReadStream;
+  stdout?: NodeJS.WriteStream;
+  stderr?: NodeJS.WriteStream;
+}
+
+export async function runApp(run: RunAppOptions): Promise<AppExit> {
+  const scheduler = run.scheduler ?? realScheduler;
+  const env = run.env ?? process.env;
+  const stdout = run.stdout ?? process.stdout;
+  const theme = createTheme({
+    colour: colourWanted(env, run.options?.noColor === true),
+    ascii: run.options?.ascii === true,
+  });
+  const ui = createUiStore({ now: scheduler.now() });
+  const tables = createPaneTables(theme);
+  const readOnly = run.options?.readOnly === true;
+  let bodyHeight = 10;
+  let finish: (result: AppExit) => void = () => {};
+  const finished = new Promise<AppExit>((resolve) => {
+    finish = resolve;
+  });
+  const controller = new Controller({
+    ecs: run.store,
+    ui,
+    tables,
+    monitor: run.monitor,
+    scheduler,
+    readOnly,
+    ...(run.actions ? { actions: run.actions } : {}),
+    copy: (text) => {
+      const sequence = osc52Sequence(text, { env });
+      if (sequence === undefined) return false;
+      stdout.write(sequence);
+      return true;
+    },
+    exit: (result) => finish(result),
+    bodyHeight: () => bodyHeight,
+  });
+  const instance = render(
+    <App
+      services={{ ecs: run.store, ui, tables, target: run.target, readOnly }}
+      controller={controller}
+      theme={theme}
+      scheduler={scheduler}
+      {...(run.options?.cluster ? { initialCluster: run.options.cluster } : {})}
+      onLayout={(height) => {
+        bodyHeight = height;
+      }}
+    />,
+    {
+      stdout,
+      ...(run.stdin ? { stdin: run.stdin } : {}),
+      ...(run.stderr ? { stderr: run.stderr } : {}),
+      // A terminal is interactive even when CI is set in the environment (Ink would otherwise draw only at exit).
+      interactive: stdout.isTTY === true,
+      alternateScreen: true,
+      incrementalRendering: true,
+      maxFps: 30,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
+  );
+  // A crash inside React ends the app too; Ink restores the screen on unmount either way.
+  const crashed = instance.waitUntilExit().then(
+    (): AppExit => ({ kind: 'quit' }),
+    (error: unknown) => {
+      throw error;
+    },
+  );
+  const result = await Promise.race([finished, crashed]);
+  instance.unmount();
+  await instance.waitUntilExit().catch(() => undefined);
+  return result;
+}

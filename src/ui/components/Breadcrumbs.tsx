@@ -1,0 +1,50 @@
+import { shortName } from '../../domain/arn.ts';
+import { PANES } from '../../keymap/keymap.ts';
+import type { EcsState } from '../../store/store.ts';
+import { useEcs, useUi } from '../app/context.ts';
+import type { UiState, View } from '../app/uiStore.ts';
+import { PANE_TITLES, safe } from '../panes/rows.ts';
+import { SpanLine } from './SpanLine.tsx';
+import type { Span } from './table.ts';
+
+/** Below this width the tabs of the other panes show their number only: the path needs the room. */
+const COMPACT_BELOW = 120;
+
+export function breadcrumbText(state: UiState, ecs: EcsState): string {
+  const parts: string[] = [PANE_TITLES[state.pane]];
+  if (state.cluster && state.pane !== 'clusters' && state.pane !== 'failures') {
+    parts.push(safe(ecs.clusters.get(state.cluster)?.clusterName ?? shortName(state.cluster)));
+  }
+  for (const view of state.stack) parts.push(viewLabel(view, ecs));
+  return parts.join(' › ');
+}
+
+function viewLabel(view: View, ecs: EcsState): string {
+  switch (view.kind) {
+    case 'failureGroup':
+      return `failure ${safe(ecs.failureGroups.get(view.key)?.signature.group ?? view.key)}`;
+    case 'describe':
+      return 'describe';
+    case 'service':
+      return `service ${safe(ecs.services.get(view.arn)?.serviceName ?? shortName(view.arn))}`;
+    case 'cluster':
+      return `cluster ${safe(ecs.clusters.get(view.arn)?.clusterName ?? shortName(view.arn))}`;
+    case 'instance':
+      return `instance ${safe(ecs.instances.get(view.arn)?.ec2InstanceId ?? shortName(view.arn))}`;
+    case 'task':
+      return `task ${safe(shortName(view.arn))}`;
+  }
+}
+
+export function Breadcrumbs({ width }: { width: number }) {
+  const state = useUi((s) => s);
+  const ecs = useEcs((s) => s);
+  const compact = width < COMPACT_BELOW;
+  const tabs: Span[] = PANES.map((pane, index) => ({
+    text: compact && pane !== state.pane ? ` ${index + 1} ` : ` ${index + 1} ${PANE_TITLES[pane]} `,
+    tone: pane === state.pane ? 'selection' : 'muted',
+  }));
+  return (
+    <SpanLine spans={[...tabs, { text: '  ' }, { text: breadcrumbText(state, ecs), tone: 'accent' }]} width={width} />
+  );
+}

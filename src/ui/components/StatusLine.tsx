@@ -1,0 +1,19 @@
+import { useMemo } from 'react';
+import type { UiState } from '../app/uiStore.ts';
+import { SpanLine } from './SpanLine.tsx';
+import type { Span } from './table.ts';
+
+/** How long a flash message stays. */
+const FLASH_MS = 6_000;
+
+/** The filter or command being typed, else the latest flash message. */
+export function StatusLine({ state, width }: { state: UiState; width: number }) {
+  const spans = useMemo((): Span[] => {
+    if (state.modal === 'filter') return [{ text: '/', tone: 'accent' }, { text: `${state.input}█` }];
+    if (state.modal === 'command') return [{ text: ':', tone: 'accent' }, { text: `${state.input}█` }];
+    if (state.flash && state.now - state.flash.at < FLASH_MS)
+      return [{ text: state.flash.text, tone: state.flash.tone }];
+    return [];
+  }, [state.modal, state.input, state.flash, state.now]);
+  return <SpanLine spans={spans} width={width} />;
+}

@@ -1,0 +1,100 @@
+/**
+ * A windowed table: only the rows that fit are mounted, one Text per row, each row memoised so a keypress re-renders
+ * the two rows whose selection changed and a poll re-renders the rows whose entity changed.
+ */
+import { Box, Text } from 'ink';
+import { memo, useMemo, useRef } from 'react';
+import { useTheme } from '../theme/context.ts';
+import { SpanLine } from './SpanLine.tsx';
+import {
+  type Column,
+  type ColumnLayout,
+  headerText,
+  layoutColumns,
+  rowSpans,
+  type SortState,
+  type Span,
+} from './table.ts';
+
+/** The first visible row: moves only as far as needed to keep the selection in view. */
+export function windowStart(previousTop: number, selected: number, height: number, total: number): number {
+  if (height <= 0 || total <= height) return 0;
+  let top = Math.min(Math.max(0, previousTop), total - height);
+  if (selected >= 0 && selected < top) top = selected;
+  if (selected >= top + height) top = selected - height + 1;
+  return top;
+}
+
+export interface VirtualTableProps<T> {
+  items: readonly T[];
+  columns: readonly Column<T>[];
+  keyOf(item: T): string;
+  selectedIndex: number;
+  marks: ReadonlySet<string>;
+  width: number;
+  /** Lines for the header and the rows together. */
+  height: number;
+  now: number;
+  focused: boolean;
+  sort?: SortState;
+  /** Replaces the column header line (the Tasks pane puts its time axis there). */
+  header?: (layout: ColumnLayout<T>) => string;
+  emptyText?: string;
+}
+
+interface RowProps {
+  item: unknown;
+  layout: ColumnLayout<unknown>;
+  selected: boolean;
+  marked: boolean;
+  /** 0 for tables without clock-driven columns, so their rows do not re-render every second. */
+  now: number;
+  width: number;
+}
+
+const Row = memo(function Row({ item, layout, selected, marked, now, width }: RowProps) {
+  const theme = useTheme();
+  const pointer = selected ? (theme.ascii ? '>' : '›') : ' ';
+  const spans: Span[] = [{ text: `${pointer}${marked ? '*' : ' '}`, tone: selected ? 'accent' : 'text' }];
+  spans.push(...rowSpans(item, layout, { now, theme }));
+  return <SpanLine spans={spans} width={width} {...(selected ? { lineTone: 'selection' as const } : {})} />;
+});
+
+export function VirtualTable<T>(props: VirtualTableProps<T>) {
+  const { items, columns, keyOf, selectedIndex, marks, width, height, now, focused, sort } = props;
+  const layout = useMemo(() => layoutColumns(columns, width), [columns, width]);
+  const bodyHeight = Math.max(0, height - 1);
+  const topRef = useRef(0);
+  const top = windowStart(topRef.current, selectedIndex, bodyHeight, items.length);
+  topRef.current = top;
+  const visible = items.slice(top, top + bodyHeight);
+  const rowNow = layout.timeDependent ? now : 0;
+  const header = props.header ? props.header(layout) : headerText(layout, sort);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text wrap="truncate-end" bold dimColor={!focused}>
+        {`  ${header}`}
+      </Text>
+      {visible.length === 0 ? (
+        <Text wrap="truncate-end" dimColor>
+          {`  ${props.emptyText ?? 'nothing here'}`}
+        </Text>
+      ) : (
+        visible.map((item, offset) => {
+          const key = keyOf(item);
+          return (
+            <Row
+              key={key}
+              item={item}
+              layout={layout as ColumnLayout<unknown>}
+              selected={focused && top + offset === selectedIndex}
+              marked={marks.has(key)}
+              now={rowNow}
+              width={width}
+            />
+          );
+        })
+      )}
+    </Box>
+  );
+}

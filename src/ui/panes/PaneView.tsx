@@ -1,0 +1,161 @@
+import { Box } from 'ink';
+import { useMemo } from 'react';
+import { shortName } from '../../domain/arn.ts';
+import { sanitizeText } from '../../domain/sanitize.ts';
+import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
+import type { PaneId } from '../../keymap/keymap.ts';
+import type { ResourceMeta } from '../../store/store.ts';
+import { useApp, useEcs, useUi } from '../app/context.ts';
+import { failureGroupTaskRowsFor, viewLines } from '../app/controller.ts';
+import { feedOfPane } from '../app/feeds.ts';
+import type { View } from '../app/uiStore.ts';
+import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
+import { LinesView } from '../components/LinesView.tsx';
+import { SpanLine } from '../components/SpanLine.tsx';
+import type { ColumnLayout, Span } from '../components/table.ts';
+import { VirtualTable } from '../components/VirtualTable.tsx';
+import { failureGroupLines } from './details.ts';
+import { memoLast } from './memo.ts';
+import { type AnyTable, selectedIndexIn } from './registry.ts';
+import { PANE_TITLES, safe } from './rows.ts';
+
+/** The time axis over the TIMELINE column, in place of its title; the other titles stay. */
+function axisHeader(window: keyof typeof TIMELINE_WINDOWS, now: number) {
+  return (layout: ColumnLayout<unknown>): string =>
+    layout.columns
+      .map(({ column, width }) =>
+        column.id === 'timeline'
+          ? renderTimeAxis({ windowStart: now - TIMELINE_WINDOWS[window], windowEnd: now, width })
+          : column.title.padEnd(width).slice(0, width),
+      )
+      .join(' ');
+}
+
+function titleSpans(title: string, focused: boolean, details: string, problem?: string): Span[] {
+  const spans: Span[] = [
+    { text: ` ${title} `, tone: focused ? 'selection' : 'title' },
+    { text: ` ${details}`, tone: 'muted' },
+  ];
+  if (problem) spans.push({ text: `  ✗ ${problem}`, tone: 'error' });
+  return spans;
+}
+
+/** The pane feed's last error while it is newer than its last success: the data shown is that old. */
+export function feedProblem(meta: ResourceMeta | undefined): string | undefined {
+  if (!meta?.lastError) return undefined;
+  if ((meta.lastSuccessAt ?? Number.NEGATIVE_INFINITY) > meta.lastError.at) return undefined;
+  const kept = meta.lastSuccessAt === undefined ? 'no data yet' : 'showing the last good data';
+  return `${sanitizeText(meta.lastError.message, { maxLength: 160 })} (${kept})`;
+}
+
+/** One pane: a title line and its table. */
+export function PaneView({
+  pane,
+  width,
+  height,
+  focused,
+}: {
+  pane: PaneId;
+  width: number;
+  height: number;
+  focused: boolean;
+}) {
+  const { tables } = useApp();
+  const ecs = useEcs((s) => s);
+  const ui = useUi((s) => s);
+  const table: AnyTable = tables.paneTable(pane, ecs, ui);
+  const list = ui.lists[pane];
+  const selectedIndex = selectedIndexIn(table, list);
+  const clusterName = ui.cluster ? safe(ecs.clusters.get(ui.cluster)?.clusterName ?? shortName(ui.cluster)) : undefined;
+  const parts = [`${table.items.length}/${table.total}`];
+  if (pane !== 'clusters' && pane !== 'failures')
+    parts.unshift(clusterName ? `cluster ${clusterName}` : 'no cluster selected');
+  if (list.filter) parts.push(`filter "${safe(list.filter)}"`);
+  if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
+  if (pane === 'tasks') parts.push(`window ${ui.taskWindow}`);
+  if (pane === 'failures') parts.push(`window ${ui.failureWindow}`);
+  const empty =
+    pane !== 'clusters' && pane !== 'failures' && !ui.cluster
+      ? 'select a cluster in the Clusters pane (1) first'
+      : pane === 'failures'
+        ? 'no failures in this window'
+        : 'nothing here (yet)';
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <SpanLine
+        spans={titleSpans(
+          PANE_TITLES[pane],
+          focused,
+          parts.join(' · '),
+          feedProblem(ecs.meta.get(feedOfPane(pane, ui.cluster))),
+        )}
+        width={width}
+      />
+      <ErrorBoundary label={`${PANE_TITLES[pane]} pane`} resetKey={table.items}>
+        <VirtualTable
+          items={table.items}
+          columns={table.columns}
+          keyOf={table.keyOf}
+          selectedIndex={selectedIndex}
+          marks={list.marks}
+          width={width}
+          height={height - 1}
+          now={ui.now}
+          focused={focused}
+          {...(list.sort ? { sort: list.sort } : {})}
+          {...(pane === 'tasks' ? { header: axisHeader(ui.taskWindow, ui.now) } : {})}
+          emptyText={empty}
+        />
+      </ErrorBoundary>
+    </Box>
+  );
+}
+
+const groupRowsMemo = memoLast(failureGroupTaskRowsFor);
+
+/** A view opened over the panes: an entity's detail, a raw describe, or a failure group with its tasks. */
+export function DetailView({ view, width, height }: { view: View; width: number; height: number }) {
+  const { tables } = useApp();
+  const ecs = useEcs((s) => s);
+  const now = useUi((s) => s.now);
+  const taskWindow = useUi((s) => s.taskWindow);
+  const lines = useMemo(
+    () => (view.kind === 'failureGroup' ? [] : viewLines(ecs, view, now, taskWindow)),
+    [ecs, view, now, taskWindow],
+  );
+  if (view.kind !== 'failureGroup') {
+    return (
+      <ErrorBoundary label="This view" resetKey={lines}>
+        <LinesView lines={lines} scroll={view.scroll} width={width} height={height} />
+      </ErrorBoundary>
+    );
+  }
+  const group = ecs.failureGroups.get(view.key);
+  const header = group
+    ? failureGroupLines(ecs, group, now)
+    : [[{ text: 'This failure group is gone.', tone: 'warn' as const }]];
+  const rows = groupRowsMemo(group, ecs.tasks, ecs.transitions, ecs.instances);
+  const table = tables.taskTable(rows, view.list, taskWindow);
+  const headerHeight = Math.min(header.length + 1, Math.max(0, height - 3));
+  return (
+    <Box flexDirection="column" width={width} height={height}>
+      <LinesView lines={header} scroll={0} width={width} height={headerHeight} />
+      <ErrorBoundary label="Failure group tasks" resetKey={table.items}>
+        <VirtualTable
+          items={table.items}
+          columns={table.columns}
+          keyOf={table.keyOf}
+          selectedIndex={selectedIndexIn(table, view.list)}
+          marks={view.list.marks}
+          width={width}
+          height={height - headerHeight}
+          now={now}
+          focused
+          {...(view.list.sort ? { sort: view.list.sort } : {})}
+          header={axisHeader(taskWindow, now)}
+          emptyText="ECS has forgotten these tasks and the flight recorder holds no copy"
+        />
+      </ErrorBoundary>
+    </Box>
+  );
+}

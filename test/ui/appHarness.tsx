@@ -1,0 +1,205 @@
+/**
+ * The app rendered with ink-testing-library (or a terminal of any size) over the real data layer: simulator, SDK
+ * gateway, store and monitor on virtual time (test/poll/harness.ts). Frames are read as plain text.
+ */
+import { EventEmitter } from 'node:events';
+import { render as inkRender } from 'ink';
+import { render as testingRender } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
+import { type AppExit, Controller, type UiActionHandlers } from '../../src/ui/app/controller.ts';
+import { createUiStore, type UiStore } from '../../src/ui/app/uiStore.ts';
+import { createPaneTables } from '../../src/ui/panes/registry.ts';
+import { createTheme } from '../../src/ui/theme/theme.ts';
+import { type Harness, startHarness } from '../poll/harness.ts';
+
+// Ink asks `tput` for the size of a stdout without rows on every layout (a process spawn per frame): the test
+// streams have none, so give terminal-size the answer through the environment.
+process.env.COLUMNS ??= '100';
+process.env.LINES ??= '30';
+
+/** Polls (real time, no sleeping on a timer) until `done` holds: Ink flushes a lone ESC after a short delay. */
+export async function waitUntil(done: () => boolean, deadlineMs = 3_000): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  while (!done()) {
+    if (performance.now() > deadline) throw new Error('waitUntil: condition not reached before the deadline');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the terminal's own styling from frames
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]|\u001b\][^\u0007]*\u0007/g;
+export const plain = (text: string) => text.replace(ANSI, '');
+
+/** A stdout of any size for Ink, keeping every write (debug mode writes whole frames). */
+class SizedStdout extends EventEmitter {
+  frames: string[] = [];
+  constructor(
+    public columns: number,
+    public rows: number,
+  ) {
+    super();
+  }
+  write = (frame: string) => {
+    this.frames.push(frame);
+    return true;
+  };
+  lastFrame = () => this.frames[this.frames.length - 1];
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  data: string | null = null;
+  write = (data: string) => {
+    this.data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const { data } = this;
+    this.data = null;
+    return data;
+  };
+}
+
+interface Mounted {
+  lastFrame(): string | undefined;
+  stdin: { write(data: string): void };
+  unmount(): void;
+  resize?(columns: number, rows: number): void;
+}
+
+/** ink-testing-library at its fixed 100 columns; a sized fake terminal for anything wider. */
+function mount(tree: ReactElement, columns: number, rows: number, sized: boolean): Mounted {
+  if (columns <= 100 && !sized) {
+    const rendered = testingRender(tree);
+    return { lastFrame: rendered.lastFrame, stdin: rendered.stdin, unmount: rendered.unmount };
+  }
+  const stdout = new SizedStdout(columns, rows);
+  const stdin = new FakeStdin();
+  const instance = inkRender(tree, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    debug: true,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return {
+    lastFrame: stdout.lastFrame,
+    stdin,
+    unmount: instance.unmount,
+    resize: (nextColumns, nextRows) => {
+      stdout.columns = nextColumns;
+      stdout.rows = nextRows;
+      stdout.emit('resize');
+    },
+  };
+}
+
+export interface UiHarness {
+  data: Harness;
+  ui: UiStore;
+  controller: Controller;
+  copies: string[];
+  exits: AppExit[];
+  frame(): string;
+  /** Types keys (one chunk) and lets the frame catch up. */
+  press(keys: string): Promise<void>;
+  /** Runs virtual time and real I/O until the frame satisfies `done` (fails at a real-time deadline). */
+  waitForFrame(done: (frame: string) => boolean, deadlineMs?: number): Promise<string>;
+  /** Resizes the fake terminal (resizable harnesses only). */
+  resize(columns: number, rows: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startUi(
+  options: {
+    columns?: number;
+    rows?: number;
+    readOnly?: boolean;
+    actions?: UiActionHandlers;
+    scenario?: string;
+    /** Follow the (fake) terminal's size instead of a fixed one, so resize() can be tested. */
+    resizable?: boolean;
+  } = {},
+): Promise<UiHarness> {
+  const columns = options.columns ?? 100;
+  const rows = options.rows ?? 30;
+  const data = await startHarness(options.scenario ? { sim: { scenario: options.scenario } } : {});
+  const theme = createTheme({ colour: false });
+  const ui = createUiStore({ now: data.scheduler.now() });
+  const tables = createPaneTables(theme);
+  const copies: string[] = [];
+  const exits: AppExit[] = [];
+  const readOnly = options.readOnly === true;
+  const controller = new Controller({
+    ecs: data.store,
+    ui,
+    tables,
+    monitor: data.monitor,
+    scheduler: data.scheduler,
+    readOnly,
+    ...(options.actions ? { actions: options.actions } : {}),
+    copy: (text) => {
+      copies.push(text);
+      return true;
+    },
+    exit: (result) => exits.push(result),
+    bodyHeight: () => rows - CHROME_LINES,
+  });
+  const mounted = mount(
+    <App
+      services={{
+        ecs: data.store,
+        ui,
+        tables,
+        target: { endpointKind: 'simulator', endpoint: data.sim.url, region: 'us-east-1', profile: 'demo' },
+        readOnly,
+      }}
+      controller={controller}
+      theme={theme}
+      scheduler={data.scheduler}
+      {...(options.resizable ? {} : { size: { columns, rows } })}
+    />,
+    columns,
+    rows,
+    options.resizable === true,
+  );
+  data.monitor.start();
+  const frame = () => plain(mounted.lastFrame() ?? '');
+  const settle = async () => {
+    for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  };
+  return {
+    data,
+    ui,
+    controller,
+    copies,
+    exits,
+    frame,
+    press: async (keys) => {
+      mounted.stdin.write(keys);
+      await settle();
+    },
+    waitForFrame: async (done, deadlineMs = 20_000) => {
+      await data.runUntil(() => done(frame()), { deadlineMs, stepMs: 250 });
+      await settle();
+      return frame();
+    },
+    resize: async (nextColumns, nextRows) => {
+      if (!mounted.resize) throw new Error('this harness has a fixed size');
+      mounted.resize(nextColumns, nextRows);
+      await settle();
+    },
+    close: async () => {
+      mounted.unmount();
+      await data.close();
+    },
+  };
+}
