@@ -1,8 +1,26 @@
 #!/usr/bin/env node
-// The installed `ecsdeck` command: checks the Node version, then runs src/cli.ts through tsx, in this process
-// (what `node --import tsx src/cli.ts` does). A bundled build replaces this launcher in a later release.
+// The installed `ecsdeck` command. Plain ES2017 on purpose (no top-level await, no optional chaining, no static
+// import): an old Node parses it and is told clearly what is needed, instead of failing with a syntax error.
+// It runs the bundle (dist/ecsdeck.js, built by `npm run build` and shipped in the package) when present, else the
+// sources through tsx (a development checkout).
 const MINIMUM_NODE_MAJOR = 22;
 const version = process.versions.node;
+
+async function start() {
+  const fs = await import('node:fs');
+  const bundle = new URL('../dist/ecsdeck.js', import.meta.url);
+  if (fs.existsSync(bundle)) {
+    // V8's compiled code cached on disk (in the temp directory): later starts skip most of the compiling.
+    const nodeModule = await import('node:module');
+    if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
+    await import(bundle.href);
+    return;
+  }
+  const tsx = await import('tsx/esm/api');
+  tsx.register();
+  await import(new URL('../src/cli.ts', import.meta.url).href);
+}
+
 if (Number.parseInt(version.split('.')[0], 10) < MINIMUM_NODE_MAJOR) {
   process.stderr.write(
     `ecsdeck needs Node.js ${MINIMUM_NODE_MAJOR} or newer, but this is Node.js ${version}: ` +
@@ -10,7 +28,9 @@ if (Number.parseInt(version.split('.')[0], 10) < MINIMUM_NODE_MAJOR) {
       `or install Node.js ${MINIMUM_NODE_MAJOR}.\n`,
   );
   process.exit(1);
+} else {
+  start().catch((error) => {
+    process.stderr.write(`ecsdeck: could not start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
 }
-const { register } = await import('tsx/esm/api');
-register();
-await import(new URL('../src/cli.ts', import.meta.url).href);

@@ -3,7 +3,16 @@
  * them, so --help and the Node check stay instant. Imported by nothing.
  */
 import { readFileSync } from 'node:fs';
-import { type CliCommand, CliUsageError, HELP_TEXT, nodeVersionProblem, parseCliArgs } from './cliArgs.ts';
+import {
+  type CliCommand,
+  CliUsageError,
+  DEFAULT_BUDGET,
+  HELP_TEXT,
+  nodeVersionProblem,
+  parseCliArgs,
+} from './cliArgs.ts';
+import { COMMAND_LIST } from './keymap/keymap.ts';
+import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, withoutAwsSettings } from './lib/config.ts';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -43,24 +52,26 @@ async function serveSimulator(command: CliCommand & { kind: 'sim' }): Promise<nu
   return 0;
 }
 
-/** True when `url` is an ecsdeck simulator (it answers GET /_sim/health): then dummy credentials will do. */
-async function isSimulator(url: string): Promise<boolean> {
-  try {
-    const response = await fetch(new URL('/_sim/health', url), { signal: AbortSignal.timeout(1500) });
-    return response.ok && /simulator|ok/i.test(await response.text());
-  } catch {
-    return false;
-  }
-}
-
 /** `ecsdeck snapshot`: one pass through the data layer, printed. Errors are one sentence, exit 1. */
-async function runSnapshot(command: CliCommand & { kind: 'snapshot' }): Promise<number> {
-  const [{ createSdkGateway }, { realScheduler }, { buildSnapshot, collectSnapshotState }, text] = await Promise.all([
+async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: EcsdeckConfig): Promise<number> {
+  const [
+    { createSdkGateway },
+    { isSimulatorEndpoint },
+    { realScheduler },
+    { buildSnapshot, collectSnapshotState },
+    text,
+  ] = await Promise.all([
     import('./ecs/sdkGateway.ts'),
+    import('./ecs/simulatorProbe.ts'),
     import('./lib/scheduler.ts'),
     import('./poll/snapshot.ts'),
     import('./poll/snapshotText.ts'),
   ]);
+  const settings = effectiveSettings(
+    command.demo ? withoutAwsSettings(config) : config,
+    { profile: command.profile, region: command.region, budget: command.budget },
+    { defaultBudget: DEFAULT_BUDGET },
+  );
   let simulator: { url: string; close(): Promise<void> } | undefined;
   try {
     if (command.demo) {
@@ -70,10 +81,10 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }): Promise<
     const endpoint = simulator?.url ?? command.endpointUrl;
     const gateway = await createSdkGateway({
       ...(endpoint ? { endpoint } : {}),
-      ...(command.profile ? { profile: command.profile } : {}),
-      ...(command.region ? { region: command.region } : {}),
-      simulator: simulator !== undefined || (endpoint !== undefined && (await isSimulator(endpoint))),
-      budgetPerSecond: command.budget,
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.region ? { region: settings.region } : {}),
+      simulator: simulator !== undefined || (endpoint !== undefined && (await isSimulatorEndpoint(endpoint))),
+      budgetPerSecond: settings.budget,
       scheduler: realScheduler,
       maxAttempts: 3,
     });
@@ -93,134 +104,16 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }): Promise<
   }
 }
 
-/**
- * The terminal UI, on AWS (`ecsdeck`) or on an in-process simulator (`ecsdeck --demo`): gateway -> pollers ->
- * store -> UI, the flight recorder under them, the actions beside them. Loops when the user switches region or
- * profile (`:region`, `:profile`), rebuilding everything that depends on them.
- */
-async function runInteractive(command: CliCommand & { kind: 'ui' | 'demo' }): Promise<number> {
-  if (!process.stdout.isTTY || !process.stdin.isTTY) {
-    process.stderr.write(
-      'ecsdeck: the interactive mode needs a terminal (stdin and stdout); for plain output use `ecsdeck snapshot` (or --json).\n',
-    );
-    return 2;
-  }
-  const { createSdkGateway } = await import('./ecs/sdkGateway.ts');
-  const { GatewayError } = await import('./ecs/errors.ts');
-  const { realScheduler } = await import('./lib/scheduler.ts');
-  const monitorModule = await import('./poll/monitor.ts');
-  const recording = await import('./poll/recording.ts');
-  const recorderModule = await import('./recorder/index.ts');
-  const actions = await import('./actions/index.ts');
-  const ui = await import('./ui/app/runApp.tsx');
-  const { createEcsStore } = await import('./store/store.ts');
-  let simulator: { url: string; close(): Promise<void> } | undefined;
-  if (command.kind === 'demo') {
-    const { startSimulator } = await import('./sim/index.ts');
-    simulator = await startSimulator({
-      scenario: command.scenario,
-      seed: command.seed,
-      speed: command.speed,
-      port: command.port,
-    });
-  }
-  let region = command.kind === 'ui' ? command.region : undefined;
-  let profile = command.kind === 'ui' ? command.profile : undefined;
-  const endpoint = simulator?.url ?? (command.kind === 'ui' ? command.endpointUrl : undefined);
-  const isSim = simulator !== undefined || (endpoint !== undefined && (await isSimulator(endpoint)));
+/** Reads the config file for the commands that use it; a bad file is one sentence and exit 2, before anything runs. */
+function readConfig(): EcsdeckConfig | number {
   try {
-    for (;;) {
-      let gateway: Awaited<ReturnType<typeof createSdkGateway>>;
-      try {
-        gateway = await createSdkGateway({
-          ...(endpoint ? { endpoint } : {}),
-          ...(region ? { region } : {}),
-          ...(profile ? { profile } : {}),
-          simulator: isSim,
-          budgetPerSecond: command.budget,
-          scheduler: realScheduler,
-        });
-      } catch (error) {
-        if (error instanceof GatewayError) {
-          process.stderr.write(`ecsdeck: ${error.message}\n`);
-          return 1;
-        }
-        throw error;
-      }
-      const store = createEcsStore();
-      const recorder = new recorderModule.FlightRecorder({
-        directory: recorderModule.stateDirectory(),
-        fileName: recorderModule.recorderFileName({
-          region: gateway.target.region,
-          ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
-          // The simulator's port changes every run: name it by scenario so its history carries over.
-          ...(command.kind === 'demo' ? { endpoint: `simulator:${command.scenario}` } : endpoint ? { endpoint } : {}),
-        }),
-      });
-      const loaded = await recorder.load();
-      recording.restoreFromRecords(store, loaded.records, Date.now());
-      const monitor = new monitorModule.Monitor({
-        gateway,
-        store,
-        scheduler: realScheduler,
-        cadence: monitorModule.scaledCadence(command.refresh),
-        observer: recording.recordingObserver(recorder),
-      });
-      const runner = new actions.ActionRunner({
-        gateway,
-        store,
-        scheduler: realScheduler,
-        journal: actions.recorderJournal(recorder),
-        readOnly: command.readOnly,
-        refresher: monitor,
-      });
-      // The UI has confirmed what it showed; the runner refuses (read-only, a repeated intent) with one sentence.
-      // Each handler answers with a result whose message the UI flashes.
-      const execute = async (outcome: import('./actions/types.ts').PlanOutcome) =>
-        'plan' in outcome ? runner.execute(outcome.plan) : { message: outcome.error, status: 'refused' };
-      monitor.start();
-      let exit: Awaited<ReturnType<typeof ui.runApp>>;
-      try {
-        exit = await ui.runApp({
-          store,
-          monitor,
-          target: {
-            endpointKind: gateway.target.kind,
-            region: gateway.target.region,
-            ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
-            ...(gateway.target.endpoint ? { endpoint: gateway.target.endpoint } : {}),
-          },
-          options: {
-            readOnly: command.readOnly,
-            noColor: command.noColor,
-            ...(command.cluster ? { cluster: command.cluster } : {}),
-          },
-          actions: {
-            stopTasks: (tasks) => execute(runner.planStop(tasks)),
-            drainInstances: (instances) => execute(runner.planDrain(instances)),
-            activateInstances: (instances) => execute(runner.planActivate(instances)),
-            rerunTask: async (task) => {
-              const prepared = await runner.prepareRerun({
-                taskArn: task.taskArn,
-                clusterArn: task.clusterArn ?? '',
-              });
-              if (prepared.kind === 'standalone') return execute(prepared.run);
-              if (prepared.kind === 'service') return { message: prepared.explanation, status: 'refused' };
-              return { message: prepared.error, status: 'refused' };
-            },
-          },
-        });
-      } finally {
-        monitor.stop();
-        runner.close();
-        await recorder.close();
-      }
-      if (exit.kind === 'quit') return 0;
-      region = exit.region ?? region;
-      profile = exit.profile ?? profile;
+    return loadConfig({ commandIds: COMMAND_LIST.map((command) => command.id) }).config;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      return 2;
     }
-  } finally {
-    await simulator?.close();
+    throw error;
   }
 }
 
@@ -248,11 +141,14 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`ecsdeck ${packageVersion()}\n`);
       return 0;
     case 'ui':
-      return runInteractive(command);
-    case 'snapshot':
-      return runSnapshot(command);
     case 'demo':
-      return runInteractive(command);
+    case 'snapshot': {
+      const config = readConfig();
+      if (typeof config === 'number') return config;
+      if (command.kind === 'snapshot') return runSnapshot(command, config);
+      const { runInteractive } = await import('./interactive.ts');
+      return runInteractive(command, config);
+    }
     case 'sim':
       try {
         return await serveSimulator(command);

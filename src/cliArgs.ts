@@ -1,7 +1,8 @@
 /**
  * Command-line parsing for the `ecsdeck` entry: pure (argv in, a command or a CliUsageError out), so every rule
- * is tested without spawning a process.
+ * is tested without spawning a process. A flag that is not given stays undefined, so the config file can supply it.
  */
+import { BUDGET_RANGE, REFRESH_RANGE } from './lib/config.ts';
 
 export const MINIMUM_NODE_MAJOR = 22;
 
@@ -18,8 +19,8 @@ export interface AwsFlags {
   region?: string;
   /** `--endpoint-url` (AWS_ENDPOINT_URL_ECS is read later, by the SDK). */
   endpointUrl?: string;
-  /** `--budget`: ECS calls per second, all operations together. */
-  budget: number;
+  /** `--budget`: ECS calls per second, all operations together (default: the config's, else DEFAULT_BUDGET). */
+  budget?: number;
 }
 
 export interface UiFlags {
@@ -36,7 +37,7 @@ export type CliCommand =
   /** `ecsdeck sim ...`: the simulator alone. */
   | ({ kind: 'sim' } & SimulatorFlags)
   /** `ecsdeck --demo [SCENARIO]`: the product on the simulator. */
-  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget: number })
+  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number })
   /** `ecsdeck` against AWS (or --endpoint-url): the terminal UI. */
   | ({ kind: 'ui' } & AwsFlags & UiFlags)
   /** `ecsdeck snapshot [--json]`: one pass, printed; with --demo, of an in-process demo simulator. */
@@ -83,6 +84,11 @@ Simulator options:
   --scenario S    a scenario name (demo, large) or a path to a scenario .json file (default demo)
   --seed N        seed of every random draw; the same seed replays the same story (default 1)
   --speed X       simulated seconds per real second (default 1)
+
+Configuration:
+  $XDG_CONFIG_HOME/ecsdeck/config.json (else ~/.config/ecsdeck/config.json; ECSDECK_CONFIG names another file):
+  defaults for profile, region, refresh, budget, theme and keys, and per profile readOnly, banner, region and
+  budget. Flags win over the file, a profile's settings over its defaults.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };
@@ -125,15 +131,19 @@ function parseSpeed(text: string): number {
 
 function parseRefresh(text: string): number {
   const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 1) || value > 3600)
-    throw new CliUsageError(`--refresh needs a number of seconds from 1 to 3600 (got "${text}").`);
+  if (!(value >= REFRESH_RANGE.min) || value > REFRESH_RANGE.max)
+    throw new CliUsageError(
+      `--refresh needs a number of seconds from ${REFRESH_RANGE.min} to ${REFRESH_RANGE.max} (got "${text}").`,
+    );
   return value;
 }
 
 function parseBudget(text: string): number {
   const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 0.2) || value > 1000)
-    throw new CliUsageError(`--budget needs a number of calls per second from 0.2 to 1000 (got "${text}").`);
+  if (!(value >= BUDGET_RANGE.min) || value > BUDGET_RANGE.max)
+    throw new CliUsageError(
+      `--budget needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
+    );
   return value;
 }
 
@@ -218,7 +228,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   }
 
   const simulator: SimulatorFlags = { ...SIMULATOR_DEFAULTS };
-  const aws: AwsFlags = { budget: DEFAULT_BUDGET };
+  const aws: AwsFlags = {};
   const ui: UiFlags = { readOnly: false, noColor: false };
   let json = false;
   let demoRequested = false;
@@ -302,7 +312,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     case 'sim':
       return { kind: 'sim', ...simulator };
     case 'demo':
-      return { kind: 'demo', ...simulator, ...ui, budget: aws.budget };
+      return { kind: 'demo', ...simulator, ...ui, ...(aws.budget !== undefined ? { budget: aws.budget } : {}) };
     case 'ui':
       return { kind: 'ui', ...aws, ...ui };
     case 'snapshot': {

@@ -105,7 +105,7 @@ describe('ecsdeck sim', () => {
 });
 
 describe('bin/ecsdeck.js', () => {
-  it('runs the CLI through tsx: --version', () => {
+  it('runs the CLI (the bundle when built, else the sources through tsx): --version', () => {
     const out = execFileSync(process.execPath, [join(root, 'bin', 'ecsdeck.js'), '--version'], { cwd: root, env });
     expect(out.toString()).toBe(`ecsdeck ${version}\n`);
   });

@@ -40,7 +40,6 @@ describe('parseCliArgs', () => {
       seed: 1,
       speed: 1,
       port: 0,
-      budget: 10,
       readOnly: false,
       noColor: false,
     });
@@ -56,7 +55,8 @@ describe('parseCliArgs', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['sim', '-h'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['--version'])).toEqual({ kind: 'version' });
-    expect(parseCliArgs([])).toEqual({ kind: 'ui', budget: 10, readOnly: false, noColor: false });
+    // Flags not given stay undefined: the config file may supply them (--budget, --refresh, --profile...).
+    expect(parseCliArgs([])).toEqual({ kind: 'ui', readOnly: false, noColor: false });
     expect(HELP_TEXT).toContain('ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]');
   });
 
@@ -119,17 +119,15 @@ describe('parseCliArgs', () => {
   });
 
   it('reads snapshot, with --json, AWS flags or an in-process demo', () => {
-    expect(parseCliArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false, budget: 10 });
+    expect(parseCliArgs(['snapshot'])).toEqual({ kind: 'snapshot', json: false });
     expect(parseCliArgs(['snapshot', '--json', '--region', 'us-west-2'])).toEqual({
       kind: 'snapshot',
       json: true,
       region: 'us-west-2',
-      budget: 10,
     });
     expect(parseCliArgs(['snapshot', '--demo', 'large', '--seed', '7'])).toEqual({
       kind: 'snapshot',
       json: false,
-      budget: 10,
       demo: { scenario: 'large', seed: 7, speed: 1, port: 0 },
     });
     expect(usageError(['snapshot', '--read-only'])).toBe(

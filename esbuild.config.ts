@@ -1,0 +1,146 @@
+/**
+ * Builds the shipped CLI: src/cli.ts and everything it imports (Ink, React, the AWS SDK) in one ESM file,
+ * dist/ecsdeck.js, so the package has no runtime dependency to fetch and starts without resolving hundreds of
+ * modules. Run with `npm run build` (also before `npm pack`).
+ *
+ * Two source rewrites keep the bundle equivalent to the sources:
+ * - `new URL('<relative>', import.meta.url)` in our files is re-based from the source file to dist/, so paths to
+ *   package.json and assets/ still land on the same files once everything lives in dist/ecsdeck.js;
+ * - Ink's React DevTools bridge (loaded only when DEV=true and react-devtools-core is installed) becomes an empty
+ *   module: the optional package is not shipped, and a static import of it would break the bundle at load;
+ * - Yoga (Ink's layout engine) gets its WebAssembly as bytes instead of fetching its own `data:` URL, which loads
+ *   Node's fetch machinery and cost 50-150 ms of the first frame (measured: 64-184 ms against 13-23 ms).
+ */
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const sourceDir = resolve(root, 'src');
+export const OUTFILE = resolve(root, 'dist', 'ecsdeck.js');
+
+const IMPORT_META_URL = /new URL\(\s*(['"])([^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
+
+/** Rewrites `new URL('<rel>', import.meta.url)` in `source` (a file at `file`) to point at the same target from `outDir`. */
+export function rebaseImportMetaUrls(source: string, file: string, outDir: string): string {
+  return source.replace(IMPORT_META_URL, (_match, quote: string, path: string) => {
+    const target = resolve(dirname(file), path);
+    let rebased = relative(outDir, target).split('\\').join('/');
+    if (!rebased.startsWith('.')) rebased = `./${rebased}`;
+    // resolve() drops a trailing slash; a directory URL needs it to resolve names inside it.
+    if (path.endsWith('/') && !rebased.endsWith('/')) rebased += '/';
+    return `new URL(${quote}${rebased}${quote}, import.meta.url)`;
+  });
+}
+
+const rebaseOurUrls: Plugin = {
+  name: 'rebase-import-meta-url',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /\.tsx?$/ }, async (args) => {
+      if (!args.path.startsWith(sourceDir)) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      return {
+        contents: rebaseImportMetaUrls(source, args.path, dirname(OUTFILE)),
+        loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+      };
+    });
+  },
+};
+
+const noDevtools: Plugin = {
+  name: 'ink-without-devtools',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^\.\/devtools\.js$/ }, (args) =>
+      /[\\/]ink[\\/]/.test(args.importer) ? { path: 'ink-devtools', namespace: 'empty' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'empty' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
+
+const yogaWasmAsBytes: Plugin = {
+  name: 'yoga-wasm-as-bytes',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const binaries = await readFile(resolve(dirname(args.path), '..', 'binaries', 'yoga-wasm-base64-esm.js'), 'utf8');
+      const wasm = YOGA_DATA_URL.exec(binaries)?.[1];
+      const call = 'await loadYoga()';
+      // A Yoga release that loads differently must fail the build, not ship a bundle that silently does not load.
+      if (!wasm || source.split(call).length !== 2)
+        throw new Error(`yoga-layout changed: ${args.path} no longer loads its wasm the way esbuild.config.ts expects`);
+      return {
+        contents: source.replace(
+          call,
+          `await loadYoga({ wasmBinary: Buffer.from(${JSON.stringify(wasm)}, 'base64') })`,
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/** Bundles in memory (nothing written), with esbuild's metafile: what each output holds and imports. */
+export async function bundleCli() {
+  const result = await build({
+    entryPoints: [resolve(sourceDir, 'cli.ts')],
+    outdir: dirname(OUTFILE),
+    entryNames: 'ecsdeck',
+    // Chunks beside the entry: re-based import.meta.url paths are relative to dist/ for every output file.
+    chunkNames: '[name]-[hash]',
+    // The SDK, the simulator and the UI are dynamic imports: separate chunks, loaded only when a command needs them.
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    // ESM builds first: a dynamic import() of a CommonJS chunk would expose only `default` when split.
+    mainFields: ['module', 'main'],
+    target: 'node22',
+    // Bundled CommonJS packages call require() for Node built-ins: give the ESM bundle one.
+    banner: {
+      js: "import { createRequire as __ecsdeckRequire } from 'node:module';\nconst require = __ecsdeckRequire(import.meta.url);",
+    },
+    define: { 'process.env.NODE_ENV': '"production"' },
+    minifySyntax: true,
+    minifyWhitespace: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [rebaseOurUrls, noDevtools, yogaWasmAsBytes],
+    write: false,
+    metafile: true,
+  });
+  for (const file of result.outputFiles) {
+    // A CommonJS module reached through import() as its own chunk exposes only `default`: named imports of it would
+    // be undefined at run time (seen with @smithy/node-http-handler before `mainFields` preferred ESM builds).
+    if (/\bexport default require_\w+\(\)/.test(file.text))
+      throw new Error(`${relative(root, file.path)}: a CommonJS chunk loaded by import() would lose its named exports`);
+  }
+  return result;
+}
+
+/** Builds dist/: the entry dist/ecsdeck.js and its chunks. */
+export async function buildCli(): Promise<void> {
+  const result = await bundleCli();
+  // Written aside and swapped in whole: a process starting meanwhile (tests run in parallel) sees the old bundle or
+  // the new one, never half of one. The aside directories live where neither git nor the linter looks.
+  const outDir = dirname(OUTFILE);
+  const aside = resolve(root, 'node_modules', '.cache', 'ecsdeck-build');
+  const staging = join(aside, `dist-${process.pid}`);
+  const previous = join(aside, `previous-${process.pid}`);
+  await rm(staging, { recursive: true, force: true });
+  await mkdir(staging, { recursive: true });
+  await Promise.all(
+    result.outputFiles.map((file) => writeFile(join(staging, relative(outDir, file.path)), file.contents)),
+  );
+  await rename(outDir, previous).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await rename(staging, outDir);
+  await rm(previous, { recursive: true, force: true });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  await buildCli();
+}

@@ -1,0 +1,204 @@
+/**
+ * The terminal UI as a command: `ecsdeck` on AWS (or --endpoint-url) and `ecsdeck --demo` on an in-process
+ * simulator. Everything the first frame needs is imported statically here, so it loads as one piece; the SDK and the
+ * simulator are dynamic imports that run only after the first frame.
+ */
+
+import { ActionRunner, recorderJournal } from './actions/index.ts';
+import type { ActionJournal } from './actions/journal.ts';
+import { createUiActions } from './actions/uiPort.ts';
+import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
+import { DeferredGateway } from './ecs/deferredGateway.ts';
+import type { GatewayTarget } from './ecs/gateway.ts';
+import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
+import { type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
+import { realScheduler } from './lib/scheduler.ts';
+import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
+import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
+import { FlightRecorder, recorderFileName, stateDirectory } from './recorder/index.ts';
+import { createEcsStore } from './store/store.ts';
+import type { TargetInfo } from './ui/app/context.ts';
+import type { AppExit } from './ui/app/controller.ts';
+import { runApp } from './ui/app/runApp.tsx';
+
+interface Simulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The terminal UI, on AWS (`ecsdeck`) or on an in-process simulator (`ecsdeck --demo`): gateway -> pollers ->
+ * store -> UI, the flight recorder under them, the actions beside them. Loops when the user switches region or
+ * profile (`:region`, `:profile`), rebuilding everything that depends on them, with that profile's settings.
+ *
+ * The first frame comes first: the UI mounts over a DeferredGateway, and only then are the SDK (the heaviest module)
+ * and the simulator loaded, the gateway connected, the recorder's history restored and the pollers started.
+ */
+export async function runInteractive(
+  command: CliCommand & { kind: 'ui' | 'demo' },
+  config: EcsdeckConfig,
+): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    process.stderr.write(
+      'ecsdeck: the interactive mode needs a terminal (stdin and stdout); for plain output use `ecsdeck snapshot` (or --json).\n',
+    );
+    return 2;
+  }
+  const demo = command.kind === 'demo';
+  let simulatorStart: Promise<Simulator> | undefined;
+  const simulator = (): Promise<Simulator> => {
+    if (!demo) throw new Error('no simulator outside --demo');
+    simulatorStart ??= import('./sim/index.ts').then(({ startSimulator }) =>
+      startSimulator({ scenario: command.scenario, seed: command.seed, speed: command.speed, port: command.port }),
+    );
+    return simulatorStart;
+  };
+  const endpointFlag = command.kind === 'ui' ? command.endpointUrl : undefined;
+  let endpointIsSimulator: Promise<boolean> | undefined;
+  // What the user chose inside the app (`:region`, `:profile`) wins over the flags, as the flags win over the config.
+  let chosenRegion = command.kind === 'ui' ? command.region : undefined;
+  let chosenProfile = command.kind === 'ui' ? command.profile : undefined;
+  try {
+    for (;;) {
+      const settings = effectiveSettings(
+        demo ? withoutAwsSettings(config) : config,
+        {
+          profile: chosenProfile,
+          region: chosenRegion,
+          refresh: command.refresh,
+          budget: command.budget,
+          readOnly: command.readOnly,
+          noColor: command.noColor,
+        },
+        { defaultBudget: DEFAULT_BUDGET },
+      );
+      const gateway = new DeferredGateway(
+        demo
+          ? { kind: 'simulator', region: SIMULATOR_REGION }
+          : {
+              kind: endpointFlag ? 'custom' : 'aws',
+              region: settings.region ?? process.env.AWS_REGION ?? '',
+              ...(settings.profile ? { profile: settings.profile } : {}),
+              ...(endpointFlag ? { endpoint: endpointFlag } : {}),
+            },
+        settings.budget,
+      );
+      // The header reads this object; it is completed in place once the SDK has resolved the region and endpoint.
+      const target: TargetInfo = targetInfo(gateway.target);
+      const store = createEcsStore();
+      let recording: MonitorObserver | undefined;
+      let journal: ActionJournal | undefined;
+      let recorder: FlightRecorder | undefined;
+      const monitor = new Monitor({
+        gateway,
+        store,
+        scheduler: realScheduler,
+        cadence: scaledCadence(settings.refresh),
+        observer: {
+          transitions: (entries) => recording?.transitions?.(entries),
+          failedTasks: (tasks, observedAt) => recording?.failedTasks?.(tasks, observedAt),
+          placementFailures: (entries) => recording?.placementFailures?.(entries),
+        },
+      });
+      const runner = new ActionRunner({
+        gateway,
+        store,
+        scheduler: realScheduler,
+        // The journal is the flight recorder's, opened once the gateway is connected: until then no call goes out.
+        journal: {
+          before: (entry) => {
+            if (!journal) throw new Error('the flight recorder is still opening, try again in a moment');
+            journal.before(entry);
+          },
+          after: (entry) => journal?.after(entry),
+          failure: (failure, context) => journal?.failure?.(failure, context),
+        },
+        readOnly: settings.readOnly,
+        refresher: monitor,
+      });
+      let running = true;
+      const appExit = runApp({
+        store,
+        monitor,
+        target,
+        options: {
+          readOnly: settings.readOnly,
+          noColor: settings.noColor,
+          ...(command.cluster ? { cluster: command.cluster } : {}),
+        },
+        // Plans for the confirmation dialogs, execution of what the user confirmed, the runner's events.
+        actions: createUiActions(runner),
+      });
+      // runApp has mounted the first frame synchronously; let it reach the terminal before the heavy imports.
+      const connecting = (async () => {
+        await new Promise((resolveSoon) => setImmediate(resolveSoon));
+        const connected = await gateway
+          .connect(async () => {
+            const { createSdkGateway } = await import('./ecs/sdkGateway.ts');
+            const endpoint = demo ? (await simulator()).url : endpointFlag;
+            if (endpointFlag) endpointIsSimulator ??= isSimulatorEndpoint(endpointFlag);
+            return createSdkGateway({
+              ...(endpoint ? { endpoint } : {}),
+              ...(settings.region ? { region: settings.region } : {}),
+              ...(settings.profile ? { profile: settings.profile } : {}),
+              simulator: demo || ((await endpointIsSimulator) ?? false),
+              budgetPerSecond: settings.budget,
+              scheduler: realScheduler,
+            });
+          })
+          .catch(() => undefined);
+        if (connected) {
+          Object.assign(target, targetInfo(connected.target));
+          const opened = new FlightRecorder({
+            directory: stateDirectory(),
+            fileName: recorderFileName({
+              region: connected.target.region,
+              ...(connected.target.profile ? { profile: connected.target.profile } : {}),
+              // The simulator's port changes every run: name it by scenario so its history carries over.
+              ...(demo
+                ? { endpoint: `simulator:${command.scenario}` }
+                : endpointFlag
+                  ? { endpoint: endpointFlag }
+                  : {}),
+            }),
+          });
+          const loaded = await opened.load();
+          restoreFromRecords(store, loaded.records, Date.now());
+          recorder = opened;
+          recording = recordingObserver(opened);
+          journal = recorderJournal(opened);
+        }
+        // Without a gateway the pollers still run: each feed then shows why it cannot read ECS.
+        if (running) monitor.start();
+      })();
+      let exit: AppExit;
+      try {
+        exit = await appExit;
+      } finally {
+        running = false;
+        monitor.stop();
+        runner.close();
+        await connecting.catch(() => undefined);
+        monitor.stop();
+        await recorder?.close();
+      }
+      if (exit.kind === 'quit') return 0;
+      chosenRegion = exit.region ?? chosenRegion;
+      chosenProfile = exit.profile ?? chosenProfile;
+    }
+  } finally {
+    if (simulatorStart) await (await simulatorStart.catch(() => undefined))?.close();
+  }
+}
+
+/** The region the simulator answers in. */
+const SIMULATOR_REGION = 'us-east-1';
+
+function targetInfo(target: GatewayTarget): TargetInfo {
+  return {
+    endpointKind: target.kind,
+    ...(target.region ? { region: target.region } : {}),
+    ...(target.profile ? { profile: target.profile } : {}),
+    ...(target.endpoint ? { endpoint: target.endpoint } : {}),
+  };
+}

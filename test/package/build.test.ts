@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { bundleCli, rebaseImportMetaUrls } from '../../esbuild.config.ts';
+
+describe('rebaseImportMetaUrls', () => {
+  it('points URLs relative to a source file at the same targets from dist/', () => {
+    const source =
+      'const root = new URL(\'../../../\', import.meta.url);\nconst manifest = new URL("../package.json", import.meta.url);';
+    expect(rebaseImportMetaUrls(source, '/pkg/src/sim/scenario/files.ts', '/pkg/dist')).toBe(
+      'const root = new URL(\'../\', import.meta.url);\nconst manifest = new URL("../src/sim/package.json", import.meta.url);',
+    );
+    expect(rebaseImportMetaUrls("new URL('../package.json', import.meta.url)", '/pkg/src/cli.ts', '/pkg/dist')).toBe(
+      "new URL('../package.json', import.meta.url)",
+    );
+    expect(rebaseImportMetaUrls("new URL('./data.json', import.meta.url)", '/pkg/dist/x.ts', '/pkg/dist')).toBe(
+      "new URL('./data.json', import.meta.url)",
+    );
+  });
+
+  it('leaves other URLs alone', () => {
+    const source = "new URL('/_sim/health', url); new URL(path, import.meta.url);";
+    expect(rebaseImportMetaUrls(source, '/pkg/src/a/b.ts', '/pkg/dist')).toBe(source);
+  });
+});
+
+describe('the bundle', () => {
+  it('loads neither the SDK nor the simulator before the first frame, and date-fns only per function', async () => {
+    const { metafile } = await bundleCli();
+    const outputs = metafile.outputs;
+    const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === 'src/cli.ts');
+    // The interactive command's chunk: what cli.ts imports dynamically from src/interactive.ts.
+    const interactive = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === 'src/interactive.ts');
+    expect(entry).toBeDefined();
+    expect(interactive).toBeDefined();
+    /** Every output reachable through static imports: what is loaded before any dynamic import runs. */
+    const staticClosure = (start: string): Set<string> => {
+      const seen = new Set<string>([start]);
+      const queue = [start];
+      for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+        for (const imported of outputs[path]?.imports ?? []) {
+          if (imported.kind !== 'import-statement' || imported.external || seen.has(imported.path)) continue;
+          seen.add(imported.path);
+          queue.push(imported.path);
+        }
+      }
+      return seen;
+    };
+    const firstFrame = new Set([...staticClosure(entry as string), ...staticClosure(interactive as string)]);
+    const inputs = [...firstFrame].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+    expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/@aws-sdk\/|node_modules\/@smithy\//.test(input))).toEqual([]);
+    expect(inputs.filter((input) => input.startsWith('src/sim/'))).toEqual([]);
+    // The SDK is in the bundle all the same, behind a dynamic import.
+    const everything = Object.values(outputs).flatMap((output) => Object.keys(output.inputs));
+    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-ecs/'))).toBe(true);
+    // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
+    expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
+  }, 60_000);
+});
