@@ -13,12 +13,12 @@ export type PaneId = (typeof PANES)[number];
 
 /**
  * Where a command works. `global` applies under every pane and detail view; a pane scope only while that pane (or a
- * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `filter`, `command`, `help`)
+ * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `prompt`, `filter`, `command`, `help`)
  * replace everything else while they are open.
  */
-export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'filter' | 'command' | 'help';
+export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'prompt' | 'filter' | 'command' | 'help';
 
-export const MODAL_SCOPES: readonly Scope[] = ['dialog', 'filter', 'command', 'help'];
+export const MODAL_SCOPES: readonly Scope[] = ['dialog', 'prompt', 'filter', 'command', 'help'];
 
 export interface CommandSpec {
   keys: readonly string[];
@@ -73,6 +73,11 @@ export const COMMANDS = {
   commandMode: { keys: [':'], scopes: ['global'], description: 'Command mode (:clusters, :cluster NAME, :region …)' },
   help: { keys: ['?'], scopes: ['global'], description: 'Help for what is in front', hint: 'help' },
   refresh: { keys: ['ctrl-r'], scopes: ['global'], description: 'Refresh now' },
+  lastResult: {
+    keys: ['!'],
+    scopes: ['global'],
+    description: "Show the last action's result, target by target (failures included)",
+  },
   quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
 
   cycleTaskWindow: {
@@ -97,7 +102,7 @@ export const COMMANDS = {
   rerunTask: {
     keys: ['r'],
     scopes: ['tasks'],
-    description: 'Run the selected standalone task again (RunTask)',
+    description: 'Rerun the selected task (RunTask, or StartTask on its instance; a service task: offer a redeploy)',
     hint: 'rerun',
     dangerous: true,
   },
@@ -115,9 +120,39 @@ export const COMMANDS = {
     hint: 'activate',
     dangerous: true,
   },
+  stopBlockingTasks: {
+    keys: ['x'],
+    scopes: ['instances'],
+    description: 'Stop the standalone tasks holding the drain of the selected or marked instances (StopTask)',
+    hint: 'stop blockers',
+    dangerous: true,
+  },
+  scaleService: {
+    keys: ['S'],
+    scopes: ['services'],
+    description: 'Scale the selected service: asks for the desired count (UpdateService; also :scale N)',
+    hint: 'scale',
+    dangerous: true,
+  },
+  redeployService: {
+    keys: ['R'],
+    scopes: ['services'],
+    description: 'Force a new deployment of the selected service (UpdateService; also :redeploy)',
+    hint: 'redeploy',
+    dangerous: true,
+  },
 
   confirm: { keys: ['y', 'enter'], scopes: ['dialog'], description: 'Confirm: make the call', hint: 'confirm' },
   cancel: { keys: ['n', 'esc', 'q'], scopes: ['dialog'], description: 'Cancel: call nothing', hint: 'cancel' },
+  switchCall: {
+    keys: ['t'],
+    scopes: ['dialog'],
+    description: 'Switch to the other call offered (RunTask or StartTask on the same instance)',
+  },
+
+  promptSubmit: { keys: ['enter'], scopes: ['prompt'], description: 'Use this value', hint: 'continue' },
+  promptCancel: { keys: ['esc'], scopes: ['prompt'], description: 'Cancel: call nothing', hint: 'cancel' },
+  promptErase: { keys: ['backspace', 'delete'], scopes: ['prompt'], description: 'Erase a character' },
 
   filterApply: { keys: ['enter'], scopes: ['filter'], description: 'Keep this filter', hint: 'apply' },
   filterClear: { keys: ['esc'], scopes: ['filter'], description: 'Clear the filter', hint: 'clear' },

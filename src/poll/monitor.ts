@@ -282,7 +282,8 @@ export class Monitor {
     for (const task of this.#store.getState().tasks.values()) {
       if (task.clusterArn === cluster && !isFinal(task) && !wanted.has(task.taskArn)) wanted.add(task.taskArn);
     }
-    const { items, missing } = await this.#gateway.describeTasks(cluster, [...wanted], { signal });
+    // Tags ride along in the same calls (include TAGS costs no extra request): the task view shows them.
+    const { items, missing } = await this.#gateway.describeTasks(cluster, [...wanted], { signal, includeTags: true });
     this.#absorbTasks(items);
     pruneEntities(this.#store, 'tasks', missing);
   }
@@ -293,7 +294,7 @@ export class Monitor {
     const held = this.#store.getState().tasks;
     const fresh = listed.filter((arn) => !isFinal(held.get(arn)));
     if (fresh.length > 0) {
-      const { items } = await this.#gateway.describeTasks(cluster, fresh, { signal });
+      const { items } = await this.#gateway.describeTasks(cluster, fresh, { signal, includeTags: true });
       this.#absorbTasks(items);
     }
     this.#forgetStopped(cluster, new Set(listed));

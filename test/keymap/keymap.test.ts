@@ -67,7 +67,15 @@ describe('the keymap table', () => {
 
   it('marks the mutating commands dangerous, and the footer leaves them out in read-only mode', () => {
     const dangerous = COMMAND_LIST.filter((c) => c.dangerous).map((c) => c.id);
-    expect(dangerous.sort()).toEqual(['activateInstances', 'drainInstances', 'rerunTask', 'stopTasks']);
+    expect(dangerous.sort()).toEqual([
+      'activateInstances',
+      'drainInstances',
+      'redeployService',
+      'rerunTask',
+      'scaleService',
+      'stopBlockingTasks',
+      'stopTasks',
+    ]);
     const scopes = activeScopes({ pane: 'tasks', detail: false });
     expect(footerHints(scopes).some((hint) => hint.label === 'stop')).toBe(true);
     expect(footerHints(scopes, { readOnly: true }).some((hint) => hint.label === 'stop')).toBe(false);

@@ -6,8 +6,12 @@ import { EventEmitter } from 'node:events';
 import { render as inkRender } from 'ink';
 import { render as testingRender } from 'ink-testing-library';
 import type { ReactElement } from 'react';
+import { type ActionJournal, MemoryJournal } from '../../src/actions/journal.ts';
+import { ActionRunner } from '../../src/actions/runner.ts';
+import { createUiActions } from '../../src/actions/uiPort.ts';
+import type { FaultConfig } from '../../src/sim/server.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
-import { type AppExit, Controller, type UiActionHandlers } from '../../src/ui/app/controller.ts';
+import { type AppExit, Controller, type UiActionPort } from '../../src/ui/app/controller.ts';
 import { createUiStore, type UiStore } from '../../src/ui/app/uiStore.ts';
 import { createPaneTables } from '../../src/ui/panes/registry.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
@@ -104,6 +108,9 @@ function mount(tree: ReactElement, columns: number, rows: number, sized: boolean
 
 export interface UiHarness {
   data: Harness;
+  /** The actions layer behind the UI (`withActions`), acting as "alice". */
+  runner?: ActionRunner;
+  journal: MemoryJournal;
   ui: UiStore;
   controller: Controller;
   copies: string[];
@@ -123,15 +130,38 @@ export async function startUi(
     columns?: number;
     rows?: number;
     readOnly?: boolean;
-    actions?: UiActionHandlers;
+    actions?: UiActionPort;
     scenario?: string;
     /** Follow the (fake) terminal's size instead of a fixed one, so resize() can be tested. */
     resizable?: boolean;
+    /** Wire a real ActionRunner over the harness's gateway and store (user "alice", read-only as the UI). */
+    withActions?: boolean;
+    /** The runner's journal (default: an in-memory one, `journal`). */
+    journal?: ActionJournal;
+    faults?: FaultConfig;
   } = {},
 ): Promise<UiHarness> {
   const columns = options.columns ?? 100;
   const rows = options.rows ?? 30;
-  const data = await startHarness(options.scenario ? { sim: { scenario: options.scenario } } : {});
+  const data = await startHarness({
+    sim: {
+      ...(options.scenario ? { scenario: options.scenario } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+    },
+  });
+  const journal = new MemoryJournal();
+  const runner = options.withActions
+    ? new ActionRunner({
+        gateway: data.gateway,
+        store: data.store,
+        scheduler: data.scheduler,
+        journal: options.journal ?? journal,
+        user: 'alice',
+        readOnly: options.readOnly === true,
+        refresher: data.monitor,
+      })
+    : undefined;
+  const actions = runner ? createUiActions(runner) : options.actions;
   const theme = createTheme({ colour: false });
   const ui = createUiStore({ now: data.scheduler.now() });
   const tables = createPaneTables(theme);
@@ -145,7 +175,7 @@ export async function startUi(
     monitor: data.monitor,
     scheduler: data.scheduler,
     readOnly,
-    ...(options.actions ? { actions: options.actions } : {}),
+    ...(actions ? { actions } : {}),
     copy: (text) => {
       copies.push(text);
       return true;
@@ -178,6 +208,8 @@ export async function startUi(
   };
   return {
     data,
+    ...(runner ? { runner } : {}),
+    journal,
     ui,
     controller,
     copies,
@@ -199,6 +231,7 @@ export async function startUi(
     },
     close: async () => {
       mounted.unmount();
+      runner?.close();
       await data.close();
     },
   };

@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Task } from '../../src/domain/model.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { waitUntil } from './appHarness.tsx';
-import { makeTask, NOW, selectedLine, startSynthetic, taskArn } from './synthetic.tsx';
+import { makeTask, NOW, recordingActions, selectedLine, startSynthetic, taskArn } from './synthetic.tsx';
 
 type App = ReturnType<typeof startSynthetic>;
 let app: App | undefined;
@@ -104,31 +103,36 @@ describe('keys', () => {
     expect(ui.frame()).toContain('Copied');
   });
 
-  it('a dangerous key without a handler says it is not available; read-only refuses', async () => {
+  it('a dangerous key without an actions port says it is not available; read-only refuses', async () => {
     const ui = await onTasks();
     await ui.press('s');
-    expect(ui.frame()).toContain('not available yet');
+    expect(ui.frame()).toContain('actions are not available');
     ui.close();
-    const readOnly = await onTasks({ readOnly: true, actions: { stopTasks: vi.fn() } });
+    const actions = recordingActions();
+    const readOnly = await onTasks({ readOnly: true, actions: actions.port });
     await readOnly.press('s');
-    expect(readOnly.frame()).toContain('Read-only');
+    expect(readOnly.frame()).toContain('Read-only mode (--read-only): Stop is disabled');
     expect(readOnly.frame()).toContain('READ-ONLY');
+    expect(actions.executed).toEqual([]);
   });
 
-  it('asks before stopping the marked tasks, and calls the handler once on y', async () => {
-    const stopTasks = vi.fn(async (_tasks: Task[]) => ({ message: 'StopTask: 2 of 2 tasks stopping', status: 'ok' }));
-    const ui = await onTasks({ actions: { stopTasks } });
+  it("asks with the runner's plan before stopping the marked tasks, and executes it once on y", async () => {
+    const actions = recordingActions();
+    const ui = await onTasks({ actions: actions.port });
     await ui.press(' j ');
     await ui.press('s');
-    expect(ui.frame()).toContain('StopTask on 2 tasks in cluster prod?');
-    expect(stopTasks).not.toHaveBeenCalled();
-    await ui.press('y');
-    expect(stopTasks).toHaveBeenCalledTimes(1);
-    expect(stopTasks.mock.calls[0]?.[0].map((t) => t.taskArn)).toEqual([taskArn('t000'), taskArn('t001')]);
-    await waitUntil(() => ui.frame().includes('StopTask: 2 of 2 tasks stopping'));
+    expect(ui.frame()).toContain('StopTask on 2 tasks in cluster prod, reason "Stopped by alice from ecsdeck"');
+    expect(ui.frame()).toContain('t000 (service:web), t001 (service:web)');
+    expect(ui.frame()).toContain('2 service tasks: the service scheduler will start replacements.');
+    expect(ui.frame()).toContain('reason: Stopped by alice from ecsdeck');
+    expect(actions.executed).toEqual([]);
+    await ui.press('yy');
+    expect(actions.executed).toHaveLength(1);
+    expect(actions.executed[0]?.targets.map((t) => t.arn)).toEqual([taskArn('t000'), taskArn('t001')]);
+    await waitUntil(() => ui.frame().includes('StopTask done on 2 targets.'));
     await ui.press('s');
     await ui.press('n');
-    expect(stopTasks).toHaveBeenCalledTimes(1);
+    expect(actions.executed).toHaveLength(1);
     expect(ui.frame()).toContain('Cancelled');
   });
 
@@ -229,32 +233,42 @@ describe('keys', () => {
     await waitUntil(() => selectedLine(ui.frame())?.includes('t022') === true);
   });
 
-  it('drain asks with the exact call and the instances, and activate and rerun go through their own handlers', async () => {
-    const drainInstances = vi.fn();
-    const activateInstances = vi.fn();
-    const rerunTask = vi.fn();
+  it('drain and activate ask with the exact call; rerun offers RunTask and StartTask on the same instance', async () => {
     const instanceArn = 'arn:aws:ecs:us-east-1:123456789012:container-instance/prod/abc';
+    const standalone = makeTask('job', {
+      group: 'family:nightly',
+      startedBy: 'scheduler',
+      launchType: 'EC2',
+      containerInstanceArn: instanceArn,
+      createdAt: NOW - 50_000,
+    });
+    const all = [standalone, ...tasks];
+    const actions = recordingActions({ tasks: all });
     const started = startSynthetic(
-      { tasks, instances: [{ containerInstanceArn: instanceArn, ec2InstanceId: 'i-0123', status: 'ACTIVE' }] },
-      { actions: { drainInstances, activateInstances, rerunTask } },
+      { tasks: all, instances: [{ containerInstanceArn: instanceArn, ec2InstanceId: 'i-0123', status: 'ACTIVE' }] },
+      { actions: actions.port, rows: 40 },
     );
     app = started;
     await started.settle();
     await started.press('2');
     await started.press('d');
-    expect(started.frame()).toContain('UpdateContainerInstancesState DRAINING on 1 instance?');
+    expect(started.frame()).toContain('UpdateContainerInstancesState status=DRAINING on 1 instance in cluster prod');
     expect(started.frame()).toContain('i-0123');
+    expect(started.frame()).toContain('• Service tasks move to other instances within their deployment limits;');
     await started.press('y');
-    expect(drainInstances.mock.calls[0]?.[0].map((i: { ec2InstanceId: string }) => i.ec2InstanceId)).toEqual([
-      'i-0123',
-    ]);
-    await started.press('\ra');
-    expect(started.frame()).toContain('UpdateContainerInstancesState ACTIVE on 1 instance?');
-    await started.press('y');
-    expect(activateInstances).toHaveBeenCalledTimes(1);
-    await started.press('4jr');
-    expect(started.frame()).toContain('RunTask again');
+    expect(actions.executed.map((p) => p.parameters.status)).toEqual(['DRAINING']);
+    // The store still says ACTIVE (this port does not touch it): activate is refused by the plan in one sentence.
+    await started.press('a');
+    expect(started.frame()).toContain('Activate: none of the 1 instance is DRAINING; nothing to call.');
+    await started.press('4');
+    await waitUntil(() => selectedLine(started.frame())?.includes('job') === true);
+    await started.press('r');
+    await waitUntil(() => started.frame().includes('RunTask web:3 in cluster prod on launch type EC2'));
+    expect(started.frame()).toContain('t StartTask on the same instance instead');
+    await started.press('t');
+    expect(started.frame()).toContain('StartTask web:3 in cluster prod on the same container instance abc');
     await started.press('\r');
-    expect(rerunTask.mock.calls[0]?.[0].taskArn).toBe(taskArn('t001'));
+    expect(actions.executed.at(-1)?.operation).toBe('StartTask');
+    expect(actions.executed.at(-1)?.parameters).toMatchObject({ containerInstances: [instanceArn] });
   });
 });

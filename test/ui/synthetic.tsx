@@ -1,5 +1,15 @@
 /** The app over a store filled by hand (no simulator): fast, exact data for key and rendering tests. */
 import { render } from 'ink-testing-library';
+import {
+  planActivate,
+  planDrain,
+  planForceDeployment,
+  planRerun,
+  planScale,
+  planStop,
+} from '../../src/actions/plans.ts';
+import type { ActionPlan } from '../../src/actions/types.ts';
+import type { UiActionPort } from '../../src/actions/uiPort.ts';
 import type { Cluster, ContainerInstance, Service, Task } from '../../src/domain/model.ts';
 import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import {
@@ -11,7 +21,7 @@ import {
   upsertTasks,
 } from '../../src/store/store.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
-import { type AppExit, Controller, type UiActionHandlers } from '../../src/ui/app/controller.ts';
+import { type AppExit, Controller } from '../../src/ui/app/controller.ts';
 import { createUiStore, type UiStore } from '../../src/ui/app/uiStore.ts';
 import { createPaneTables } from '../../src/ui/panes/registry.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
@@ -57,7 +67,7 @@ export function fillStore(store: EcsStore, fixture: Fixture): void {
 
 export function startSynthetic(
   fixture: Fixture,
-  options: { readOnly?: boolean; actions?: UiActionHandlers; rows?: number; colour?: boolean } = {},
+  options: { readOnly?: boolean; actions?: UiActionPort; rows?: number; colour?: boolean } = {},
 ) {
   const rows = options.rows ?? 30;
   const store = createEcsStore();
@@ -123,4 +133,43 @@ export function startSynthetic(
 /** The line of the frame holding the selection pointer. */
 export function selectedLine(frame: string): string | undefined {
   return frame.split('\n').find((line) => line.startsWith('›'));
+}
+
+/**
+ * An actions port over the real plan functions (no gateway): plans are the runner's own wording, and `execute`
+ * records each plan it is handed and answers ok.
+ */
+export function recordingActions(options: { readOnly?: boolean; tasks?: Task[] } = {}) {
+  let next = 0;
+  const context = { user: 'alice', newId: () => `plan-${++next}` };
+  const executed: ActionPlan[] = [];
+  const port: UiActionPort = {
+    readOnly: options.readOnly === true,
+    planStop: (tasks) => planStop(tasks, context),
+    planDrain: (instances) => planDrain(instances, context),
+    planActivate: (instances) => planActivate(instances, context),
+    planScale: (service, count) => planScale(service, count, context),
+    planForceDeployment: (service) => planForceDeployment(service, context),
+    planStopBlocking: () => ({ error: 'No standalone task holds the drain: nothing to stop.' }),
+    prepareRerun: async (task) => {
+      const full = (options.tasks ?? []).find((t) => t.taskArn === task.taskArn);
+      return full ? planRerun(full, {}, context) : { kind: 'unavailable', error: 'unknown task' };
+    },
+    execute: async (plan) => {
+      executed.push(plan);
+      return {
+        planId: plan.id,
+        kind: plan.kind,
+        operation: plan.operation,
+        status: 'ok',
+        message: `${plan.operation} done on ${plan.targets.length} targets.`,
+        targets: plan.targets.map((t) => ({ ...t, ok: true, message: `${t.label}: ok` })),
+        newTaskArns: [],
+        startedAt: NOW,
+        finishedAt: NOW,
+      };
+    },
+    subscribe: () => () => {},
+  };
+  return { port, executed };
 }

@@ -130,7 +130,7 @@ function Body({
     return <HelpOverlay scopes={beneath} scroll={state.helpScroll} width={width} height={height} readOnly={readOnly} />;
   }
   if (state.dialog) {
-    return <Dialog dialog={state.dialog} width={Math.min(width, 100)} height={Math.min(height, 16)} />;
+    return <Dialog dialog={state.dialog} width={Math.min(width, 110)} height={height} />;
   }
   const view = state.stack[state.stack.length - 1];
   if (view) {

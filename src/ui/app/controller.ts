@@ -3,9 +3,13 @@
  * handled (never a value captured by an earlier render), so keys that arrive in one chunk each act on the state the
  * previous one left.
  */
+import { followDrain } from '../../actions/drain.ts';
+import type { RerunOffer } from '../../actions/plans.ts';
+import type { ActionEvent, ActionPlan, ActionResult, PlanOutcome } from '../../actions/types.ts';
+import type { UiActionPort } from '../../actions/uiPort.ts';
 import { shortName } from '../../domain/arn.ts';
 import type { FailureGroup } from '../../domain/failures.ts';
-import type { Task } from '../../domain/model.ts';
+import type { Service } from '../../domain/model.ts';
 import {
   activeScopes,
   type CommandId,
@@ -19,8 +23,9 @@ import {
   textOfKey,
 } from '../../keymap/keymap.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
-import type { EcsState, EcsStore, ScopedInstance } from '../../store/store.ts';
+import type { EcsState, EcsStore } from '../../store/store.ts';
 import { maxScroll, nextSort } from '../components/table.ts';
+import { planLines, planTitle, resultLines, STATUS_TONES } from '../panes/actionLines.ts';
 import {
   clusterDetailLines,
   describeLines,
@@ -32,6 +37,7 @@ import { memoLast } from '../panes/memo.ts';
 import { type AnyTable, type PaneTables, selectedIndexIn } from '../panes/registry.ts';
 import { failureGroupTaskRows, safe } from '../panes/rows.ts';
 import {
+  type DialogState,
   type EntityKind,
   emptyList,
   flash,
@@ -52,17 +58,7 @@ export interface MonitorLike {
   refreshNow(): void;
 }
 
-/**
- * The mutating actions, supplied from outside (actions/ is its own issue). Absent: the key says "not available yet".
- * Each is called only after the user confirmed the dialog naming exactly what it will do. A handler may return (a
- * promise of) `{ message, status? }` (an ActionResult fits): the flash line shows it, in a tone by status.
- */
-export interface UiActionHandlers {
-  stopTasks?(tasks: Task[]): unknown;
-  rerunTask?(task: Task): unknown;
-  drainInstances?(instances: ScopedInstance[]): unknown;
-  activateInstances?(instances: ScopedInstance[]): unknown;
-}
+export type { UiActionPort } from '../../actions/uiPort.ts';
 
 /** Why the app ended: quit, or a request to reopen on another region or profile (the CLI rebuilds the gateway). */
 export type AppExit = { kind: 'quit' } | { kind: 'switch'; region?: string; profile?: string };
@@ -74,7 +70,11 @@ export interface ControllerOptions {
   monitor: MonitorLike;
   scheduler: Scheduler;
   readOnly: boolean;
-  actions?: UiActionHandlers;
+  /**
+   * The actions layer (an ActionRunner through createUiActions). Its plans are what the confirmation shows, word for
+   * word; absent, every action key says actions are not available.
+   */
+  actions?: UiActionPort;
   /** Puts text on the clipboard (OSC 52 to the terminal); returns false when it could not. */
   copy(text: string): boolean;
   exit(result: AppExit): void;
@@ -89,8 +89,15 @@ export class Controller {
   #focusTimer: ReturnType<Scheduler['setTimeout']> | undefined;
   readonly #groupRows = memoLast(failureGroupTaskRowsFor);
 
+  /** A rerun being prepared (DescribeTasks in flight): a second `r` meanwhile is the same intent. */
+  #rerunPending = false;
+  /** The task a rerun started, selected in the Tasks pane until the user moves. */
+  #followTask: string | undefined;
+  #stopFollowingDrain: (() => void) | undefined;
+
   constructor(options: ControllerOptions) {
     this.#o = options;
+    options.actions?.subscribe((event) => this.#onActionEvent(event));
   }
 
   /** The scopes live right now. */
@@ -125,7 +132,7 @@ export class Controller {
     }
     const text = textOfKey(key);
     const { modal } = this.#o.ui.getState();
-    if (text !== undefined && (modal === 'filter' || modal === 'command')) this.#type(text);
+    if (text !== undefined && (modal === 'filter' || modal === 'command' || modal === 'prompt')) this.#type(text);
   }
 
   /** The table in front (a pane, or a failure group's tasks), or undefined when a line view is in front. */
@@ -263,7 +270,23 @@ export class Controller {
       case 'activateInstances':
         this.#instancesAction('activate');
         return;
+      case 'stopBlockingTasks':
+        this.#stopBlocking();
+        return;
+      case 'scaleService':
+        this.#scale();
+        return;
+      case 'redeployService':
+        this.#redeploy();
+        return;
+      case 'lastResult': {
+        const result = ui.getState().lastResult;
+        if (result) pushView(ui, { kind: 'result', result, scroll: 0 });
+        else flash(ui, 'No action has run in this session.', 'muted');
+        return;
+      }
       case 'confirm': {
+        // The dialog closes before the call goes out: a second confirm in the same chunk finds nothing to confirm.
         const dialog = ui.getState().dialog;
         ui.setState({ dialog: undefined });
         dialog?.onConfirm();
@@ -273,6 +296,23 @@ export class Controller {
         ui.setState({ dialog: undefined });
         flash(ui, 'Cancelled: nothing was called.', 'muted');
         return;
+      case 'switchCall': {
+        const alternative = ui.getState().dialog?.alternative;
+        if (alternative) ui.setState({ dialog: alternative.dialog() });
+        return;
+      }
+      case 'promptSubmit': {
+        const { prompt, input } = ui.getState();
+        if (!prompt) return;
+        const error = prompt.onSubmit(input);
+        // A value the runner refused keeps the prompt open with the reason; one it took has opened the dialog.
+        if (error !== undefined) ui.setState({ prompt: { ...prompt, error } });
+        return;
+      }
+      case 'promptCancel':
+        ui.setState({ modal: undefined, prompt: undefined, input: '' });
+        flash(ui, 'Cancelled: nothing was called.', 'muted');
+        return;
       case 'filterApply':
         ui.setState({ modal: undefined, input: '' });
         return;
@@ -280,6 +320,7 @@ export class Controller {
         this.#setFrontList({ filter: '' });
         ui.setState({ modal: undefined, input: '' });
         return;
+      case 'promptErase':
       case 'filterErase':
       case 'commandErase': {
         const input = Array.from(ui.getState().input).slice(0, -1).join('');
@@ -418,6 +459,7 @@ export class Controller {
   /** What `v` and `y` act on: the entity view in front, else the selected row. */
   #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
     const view = topView(this.#o.ui.getState());
+    if (view?.kind === 'result') return undefined;
     if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
     if (view?.kind === 'describe') return { kind: view.of, id: view.id };
     const selection = this.selected();
@@ -475,92 +517,266 @@ export class Controller {
     });
   }
 
-  /** Shared gate of every dangerous command: read-only, a handler to call, something to act on. */
-  #gate(handler: unknown, count: number, what: string): boolean {
-    if (this.#o.readOnly) {
-      flash(this.#o.ui, 'Read-only mode: no actions.', 'warn');
-      return false;
+  // ---------------------------------------------------------------- actions
+
+  /** The actions port when an action may run; else says why not (read-only first) and answers undefined. */
+  #port(what: string): UiActionPort | undefined {
+    const port = this.#o.actions;
+    if (this.#o.readOnly || port?.readOnly) {
+      flash(this.#o.ui, `Read-only mode (--read-only): ${what} is disabled, nothing was called.`, 'warn');
+      return undefined;
     }
-    if (typeof handler !== 'function') {
-      flash(this.#o.ui, `${what}: not available yet.`, 'warn');
-      return false;
+    if (!port) {
+      flash(this.#o.ui, `${what}: actions are not available in this session.`, 'warn');
+      return undefined;
     }
-    if (count === 0) {
-      flash(this.#o.ui, `${what}: nothing selected.`, 'warn');
-      return false;
-    }
-    return true;
+    return port;
   }
 
-  #confirm(title: string, lines: string[], onConfirm: () => unknown): void {
-    const failed = (error: unknown) =>
-      flash(this.#o.ui, `Failed: ${safe(error instanceof Error ? error.message : error)}`, 'error');
-    this.#o.ui.setState({
-      dialog: {
-        title,
-        lines,
-        onConfirm: () => {
-          flash(this.#o.ui, 'Sent; waiting for the answer…', 'muted');
-          try {
-            Promise.resolve(onConfirm()).then((result) => this.#flashResult(result), failed);
-          } catch (error) {
-            failed(error);
-          }
+  /** A plan goes to the confirmation; a plan error is one sentence on the flash line. */
+  #offer(outcome: PlanOutcome, options: { lead?: string[]; after?: (result: ActionResult) => void } = {}): void {
+    if ('error' in outcome) {
+      flash(this.#o.ui, safe(outcome.error), 'warn');
+      return;
+    }
+    this.#o.ui.setState({ dialog: this.#dialogOf(outcome.plan, options) });
+  }
+
+  #dialogOf(plan: ActionPlan, options: { lead?: string[]; after?: (result: ActionResult) => void } = {}): DialogState {
+    return {
+      title: planTitle(plan),
+      lines: planLines(plan, options.lead),
+      onConfirm: () => this.#execute(plan, options.after),
+    };
+  }
+
+  #execute(plan: ActionPlan, after?: (result: ActionResult) => void): void {
+    const port = this.#o.actions;
+    if (!port) return;
+    flash(this.#o.ui, `${plan.operation}: sent, waiting for the answer…`, 'muted');
+    port.execute(plan).then(
+      (result) => {
+        this.#showResult(result);
+        after?.(result);
+      },
+      (error: unknown) =>
+        flash(this.#o.ui, `${plan.operation} failed: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
+    );
+  }
+
+  /** The flash in the tone of the status; a partial or failed result opens its per-target view at once. */
+  #showResult(result: ActionResult): void {
+    const ui = this.#o.ui;
+    ui.setState({ lastResult: result });
+    const failedSome = result.status === 'partial' || result.status === 'failed';
+    flash(ui, `${safe(result.message)}${failedSome ? ' (! shows each target)' : ''}`, STATUS_TONES[result.status]);
+    if (failedSome && !ui.getState().dialog && ui.getState().modal === undefined) {
+      pushView(ui, { kind: 'result', result, scroll: 0 });
+    }
+  }
+
+  #onActionEvent(event: ActionEvent): void {
+    if (event.type !== 'task-visible' || event.taskArn !== this.#followTask) return;
+    const id = safe(shortName(event.taskArn));
+    if (!event.visible) {
+      flash(this.#o.ui, `Task ${id} has not shown up in DescribeTasks yet: it may have failed to start.`, 'warn');
+      return;
+    }
+    // Still following it (the user has not moved the cursor): keep it selected as the polls bring it in.
+    if (this.#o.ui.getState().lists.tasks.selectedKey === event.taskArn) {
+      flash(this.#o.ui, `Task ${id} is visible to ECS now.`, 'ok');
+    }
+  }
+
+  #stopTasks(): void {
+    const port = this.#port('Stop');
+    if (!port) return;
+    this.#offer(port.planStop(this.#targets('task', (state, arn) => state.tasks.get(arn))));
+  }
+
+  #instancesAction(kind: 'drain' | 'activate'): void {
+    const port = this.#port(kind === 'drain' ? 'Drain' : 'Activate');
+    if (!port) return;
+    const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
+    if (kind === 'activate') {
+      this.#offer(port.planActivate(instances), { after: () => this.#stopFollowingDrain?.() });
+      return;
+    }
+    this.#offer(port.planDrain(instances), {
+      after: (result) => {
+        const drained = result.targets.filter((t) => t.ok && !t.skipped).map((t) => t.arn);
+        if (drained.length > 0) this.#followDrain(drained);
+      },
+    });
+  }
+
+  /**
+   * The drain followed live on the flash line, from the store the pollers keep fresh: service tasks still moving,
+   * then the standalone tasks that hold it, named, with the key that stops them. Ends when no service task is left.
+   */
+  #followDrain(instanceArns: string[]): void {
+    this.#stopFollowingDrain?.();
+    let done = false;
+    let stop: (() => void) | undefined;
+    const finish = () => {
+      done = true;
+      stop?.();
+      this.#stopFollowingDrain = undefined;
+    };
+    stop = followDrain(this.#o.ecs, instanceArns, (statuses) => {
+      if (done) return;
+      const moving = statuses.reduce((sum, s) => sum + s.progress.serviceTasks, 0);
+      const drained = statuses.filter((s) => s.progress.drained).length;
+      const held = statuses.filter((s) => s.blocking.length > 0).map((s) => `${s.label}: ${s.blocking.join(', ')}`);
+      const parts = [
+        moving > 0 ? `${moving} service task(s) still moving` : 'no service tasks left',
+        `${drained} of ${statuses.length} drained`,
+      ];
+      if (held.length > 0) parts.push(`x stops the standalone task(s) holding it: ${held.join('; ')}`);
+      flash(this.#o.ui, `Drain: ${parts.join('; ')}`, moving > 0 ? 'muted' : held.length > 0 ? 'warn' : 'ok');
+      if (moving === 0) finish();
+    });
+    if (done) stop();
+    else this.#stopFollowingDrain = finish;
+  }
+
+  #stopBlocking(): void {
+    const port = this.#port('Stopping the tasks that hold a drain');
+    if (!port) return;
+    const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
+    if (instances.length === 0) {
+      flash(this.#o.ui, 'Stop blockers: no container instance is selected or marked.', 'warn');
+      return;
+    }
+    this.#offer(port.planStopBlocking(instances.map((i) => i.containerInstanceArn)), {
+      lead: ['These standalone tasks keep the drain from finishing:'],
+    });
+  }
+
+  #service(): Service | undefined {
+    const service = this.#targets('service', (state, arn) => state.services.get(arn))[0];
+    if (!service) flash(this.#o.ui, 'Select a service first (the Services pane, 3).', 'warn');
+    return service;
+  }
+
+  #scale(count?: string): void {
+    const port = this.#port('Scale');
+    if (!port) return;
+    const service = this.#service();
+    if (!service) return;
+    const arn = service.serviceArn;
+    const ui = this.#o.ui;
+    // Planned from the record as it is when the value is entered: a poll may have moved desiredCount meanwhile.
+    const plan = (text: string) => port.planScale(this.#o.ecs.getState().services.get(arn) ?? service, text);
+    if (count !== undefined) {
+      this.#offer(plan(count));
+      return;
+    }
+    const name = safe(service.serviceName ?? shortName(arn));
+    ui.setState({
+      modal: 'prompt',
+      input: '',
+      prompt: {
+        title: `Scale ${name} (desired now ${service.desiredCount ?? '?'}) to:`,
+        onSubmit: (text) => {
+          const outcome = plan(text);
+          if ('error' in outcome) return safe(outcome.error);
+          ui.setState({ modal: undefined, prompt: undefined, input: '' });
+          this.#offer(outcome);
+          return undefined;
         },
       },
     });
   }
 
-  /** A handler may answer with a result carrying one line (`message`) and a `status`: the flash shows it. */
-  #flashResult(result: unknown): void {
-    if (typeof result !== 'object' || result === null || !('message' in result)) {
-      flash(this.#o.ui, 'Done.', 'ok');
-      return;
-    }
-    const { message, status } = result as { message: unknown; status?: unknown };
-    const tone = status === 'ok' || status === undefined ? 'ok' : status === 'partial' ? 'warn' : 'error';
-    flash(this.#o.ui, safe(message), tone);
-  }
-
-  #stopTasks(): void {
-    const tasks = this.#targets('task', (state, arn) => state.tasks.get(arn));
-    const handler = this.#o.actions?.stopTasks;
-    if (!this.#gate(handler, tasks.length, 'Stop')) return;
-    const cluster = shortName(tasks[0]?.clusterArn ?? '');
-    this.#confirm(
-      `StopTask on ${tasks.length} task${tasks.length === 1 ? '' : 's'} in cluster ${safe(cluster)}?`,
-      tasks.map(
-        (task) => `  ${safe(shortName(task.taskArn))}  ${safe(task.group ?? '')}  ${safe(task.lastStatus ?? '')}`,
-      ),
-      () => handler?.(tasks),
-    );
+  #redeploy(): void {
+    const port = this.#port('Redeploy');
+    if (!port) return;
+    const service = this.#service();
+    if (service) this.#offer(port.planForceDeployment(service));
   }
 
   #rerunTask(): void {
-    const tasks = this.#targets('task', (state, arn) => state.tasks.get(arn)).slice(0, 1);
-    const handler = this.#o.actions?.rerunTask;
-    if (!this.#gate(handler, tasks.length, 'Rerun')) return;
-    const task = tasks[0] as Task;
-    this.#confirm(
-      `RunTask again: ${safe(shortName(task.taskDefinitionArn ?? task.taskArn))}?`,
-      [`  same task definition, overrides, group and launch settings as ${safe(shortName(task.taskArn))}`],
-      () => handler?.(task),
-    );
+    const port = this.#port('Rerun');
+    if (!port) return;
+    const task = this.#targets('task', (state, arn) => state.tasks.get(arn))[0];
+    if (!task) {
+      flash(this.#o.ui, 'Rerun: no task is selected.', 'warn');
+      return;
+    }
+    if (this.#rerunPending) return;
+    this.#rerunPending = true;
+    const id = safe(shortName(task.taskArn));
+    flash(this.#o.ui, `Rerun: reading task ${id} again (DescribeTasks)…`, 'muted');
+    port
+      .prepareRerun({ taskArn: task.taskArn, ...(task.clusterArn ? { clusterArn: task.clusterArn } : {}) })
+      .then(
+        (offer) => this.#rerunOffer(offer),
+        (error: unknown) =>
+          flash(this.#o.ui, `Rerun: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
+      )
+      .finally(() => {
+        this.#rerunPending = false;
+      });
   }
 
-  #instancesAction(kind: 'drain' | 'activate'): void {
-    const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
-    const handler = kind === 'drain' ? this.#o.actions?.drainInstances : this.#o.actions?.activateInstances;
-    if (!this.#gate(handler, instances.length, kind === 'drain' ? 'Drain' : 'Activate')) return;
-    const status = kind === 'drain' ? 'DRAINING' : 'ACTIVE';
-    this.#confirm(
-      `UpdateContainerInstancesState ${status} on ${instances.length} instance${instances.length === 1 ? '' : 's'}?`,
-      instances.map((i) => `  ${safe(i.ec2InstanceId ?? shortName(i.containerInstanceArn))}  ${safe(i.status ?? '')}`),
-      () => handler?.(instances),
-    );
+  #rerunOffer(offer: RerunOffer): void {
+    const ui = this.#o.ui;
+    if (offer.kind === 'unavailable') {
+      flash(ui, safe(offer.error), 'warn');
+      return;
+    }
+    // Something else took the front while the task was read: do not open a dialog over it.
+    if (ui.getState().dialog || ui.getState().modal !== undefined) {
+      flash(ui, 'Rerun: put aside (another dialog was open); press r again.', 'muted');
+      return;
+    }
+    if (offer.kind === 'service') {
+      if ('error' in offer.redeploy) {
+        flash(ui, `${safe(offer.explanation)} ${safe(offer.redeploy.error)}`, 'warn');
+        return;
+      }
+      this.#offer(offer.redeploy, { lead: [offer.explanation, 'Confirm to force a new deployment instead:'] });
+      return;
+    }
+    const follow = (result: ActionResult) => this.#selectNewTask(result);
+    const run = offer.run;
+    const start = offer.start;
+    if (!start || 'error' in start) {
+      this.#offer(run, { after: follow });
+      return;
+    }
+    if ('error' in run) {
+      this.#offer(start, { lead: [`RunTask cannot be offered: ${run.error}`], after: follow });
+      return;
+    }
+    const runDialog = (): DialogState => ({
+      ...this.#dialogOf(run.plan, { after: follow }),
+      alternative: { label: 'StartTask on the same instance instead', dialog: startDialog },
+    });
+    const startDialog = (): DialogState => ({
+      ...this.#dialogOf(start.plan, { after: follow }),
+      alternative: { label: 'RunTask (ECS places it) instead', dialog: runDialog },
+    });
+    ui.setState({ dialog: runDialog() });
   }
 
-  /** `:clusters`, `:cluster NAME`, `:region NAME`, `:profile NAME`, `:q`. */
+  /** After a rerun: the new task selected in the Tasks pane, and followed until it is visible to DescribeTasks. */
+  #selectNewTask(result: ActionResult): void {
+    const arn = result.newTaskArns[0];
+    if (!arn) return;
+    this.#followTask = arn;
+    const ui = this.#o.ui;
+    // The filter or a mark could hide or outvote it: the new task is what the user wants in front.
+    updateList(ui, 'tasks', { selectedKey: arn, filter: '', marks: new Set() });
+    const { dialog, modal } = ui.getState();
+    if (dialog || modal !== undefined) return;
+    // A partial result stays in front, the Tasks pane with the new task under it.
+    if (topView(ui.getState())?.kind === 'result') ui.setState({ pane: 'tasks' });
+    else ui.setState({ pane: 'tasks', stack: [] });
+  }
+
+  /** `:clusters`, `:cluster NAME`, `:region NAME`, `:profile NAME`, `:scale N`, `:redeploy`, `:q`. */
   runCommandLine(line: string): void {
     const [word = '', ...rest] = line.trim().split(/\s+/);
     const argument = rest.join(' ');
@@ -609,6 +825,13 @@ export class Controller {
         this.#o.exit(word === 'region' ? { kind: 'switch', region: argument } : { kind: 'switch', profile: argument });
         return;
       }
+      case 'scale':
+        if (argument === '') this.#scale();
+        else this.#scale(argument);
+        return;
+      case 'redeploy':
+        this.#redeploy();
+        return;
       case 'q':
       case 'quit':
         this.#o.exit({ kind: 'quit' });
@@ -616,7 +839,7 @@ export class Controller {
       default:
         flash(
           ui,
-          `Unknown command :${safe(word)} (try :clusters, :cluster NAME, :region NAME, :profile NAME).`,
+          `Unknown command :${safe(word)} (try :clusters, :cluster NAME, :region NAME, :profile NAME, :scale N, :redeploy).`,
           'error',
         );
     }
@@ -647,6 +870,7 @@ export function viewLines(
   taskWindow: UiState['taskWindow'],
 ) {
   if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id));
+  if (view.kind === 'result') return resultLines(view.result);
   switch (view.kind) {
     case 'cluster':
       return clusterDetailLines(ecs, view.arn, now);

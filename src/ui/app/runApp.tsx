@@ -10,7 +10,7 @@ import { createPaneTables } from '../panes/registry.ts';
 import { colourWanted, createTheme } from '../theme/theme.ts';
 import { App } from './App.tsx';
 import type { TargetInfo } from './context.ts';
-import { type AppExit, Controller, type MonitorLike, type UiActionHandlers } from './controller.ts';
+import { type AppExit, Controller, type MonitorLike, type UiActionPort } from './controller.ts';
 import { createUiStore } from './uiStore.ts';
 
 export interface RunAppOptions {
@@ -25,7 +25,8 @@ export interface RunAppOptions {
     cluster?: string;
     ascii?: boolean;
   };
-  actions?: UiActionHandlers;
+  /** The actions layer: `createUiActions(runner)` (actions/uiPort.ts). */
+  actions?: UiActionPort;
   scheduler?: Scheduler;
   env?: Readonly<Record<string, string | undefined>>;
   stdin?: NodeJS.ReadStream;

@@ -4,10 +4,11 @@
  * never on what an earlier render captured.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ActionResult } from '../../actions/types.ts';
 import type { FAILURE_WINDOWS } from '../../domain/failures.ts';
 import type { TIMELINE_WINDOWS } from '../../domain/timeline.ts';
 import { PANES, type PaneId } from '../../keymap/keymap.ts';
-import type { SortState } from '../components/table.ts';
+import type { SortState, Span } from '../components/table.ts';
 import type { Tone } from '../theme/theme.ts';
 
 export type EntityKind = 'cluster' | 'instance' | 'service' | 'task';
@@ -16,7 +17,9 @@ export type EntityKind = 'cluster' | 'instance' | 'service' | 'task';
 export type View =
   | { kind: EntityKind; arn: string; scroll: number }
   | { kind: 'failureGroup'; key: string; list: ListState }
-  | { kind: 'describe'; of: EntityKind | 'failureGroup'; id: string; scroll: number };
+  | { kind: 'describe'; of: EntityKind | 'failureGroup'; id: string; scroll: number }
+  /** An action's outcome, target by target. */
+  | { kind: 'result'; result: ActionResult; scroll: number };
 
 export interface ListState {
   /** The selected row's key: the selection follows the entity when rows move. */
@@ -30,8 +33,20 @@ export interface ListState {
 
 export interface DialogState {
   title: string;
-  lines: string[];
+  /** What will be called on what, with which parameters (already terminal-safe). */
+  lines: Span[][];
   onConfirm: () => void;
+  /** Another call the user may switch to with `t` (StartTask on the same instance instead of RunTask). */
+  alternative?: { label: string; dialog: () => DialogState };
+}
+
+/** A one-line question (the desired count of a scale). */
+export interface PromptState {
+  title: string;
+  /** Returns an error sentence to keep the prompt open, or undefined when the value was taken. */
+  onSubmit: (text: string) => string | undefined;
+  /** Why the last value was not taken. */
+  error?: string;
 }
 
 export interface FlashState {
@@ -49,11 +64,14 @@ export interface UiState {
   lists: Readonly<Record<PaneId, ListState>>;
   stack: readonly View[];
   /** A text-entry or overlay mode in front of everything (the dialog has its own field). */
-  modal?: 'filter' | 'command' | 'help';
+  modal?: 'filter' | 'command' | 'help' | 'prompt';
+  prompt?: PromptState;
   /** The text being typed in filter or command mode. */
   input: string;
   dialog?: DialogState;
   flash?: FlashState;
+  /** The latest action's result (`!` shows it again). */
+  lastResult?: ActionResult;
   /** The cluster the fast pollers watch (ARN). */
   cluster?: string;
   taskWindow: TaskWindow;

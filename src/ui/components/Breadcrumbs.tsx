@@ -25,6 +25,8 @@ function viewLabel(view: View, ecs: EcsState): string {
       return `failure ${safe(ecs.failureGroups.get(view.key)?.signature.group ?? view.key)}`;
     case 'describe':
       return 'describe';
+    case 'result':
+      return `result ${view.result.operation}`;
     case 'service':
       return `service ${safe(ecs.services.get(view.arn)?.serviceName ?? shortName(view.arn))}`;
     case 'cluster':

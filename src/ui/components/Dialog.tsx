@@ -1,27 +1,50 @@
 import { Box } from 'ink';
 import type { DialogState } from '../app/uiStore.ts';
 import { SpanLine } from './SpanLine.tsx';
+import type { Span } from './table.ts';
+import { wrap } from './wrap.ts';
 
-/** A confirmation: what will be called on what, and the two keys that decide. */
+/** Lines a dialog needs around its body: the border (2), the title and the keys. */
+export const DIALOG_CHROME = 4;
+
+/** A confirmation: what will be called on what with which parameters, and the keys that decide. */
 export function Dialog({ dialog, width, height }: { dialog: DialogState; width: number; height: number }) {
   const inner = Math.max(10, width - 4);
-  const shown = dialog.lines.slice(0, Math.max(0, height - 4));
+  const title = wrap([{ text: dialog.title, tone: 'warn' }], inner);
+  const body = dialog.lines.flatMap((line) => wrap(line, inner));
+  const room = Math.max(0, height - DIALOG_CHROME - (title.length - 1));
+  const shown = body.length > room ? body.slice(0, Math.max(0, room - 1)) : body;
+  const hidden = body.length - shown.length;
+  const keys: Span[] = [
+    { text: 'y', tone: 'accent' },
+    { text: '/', tone: 'muted' },
+    { text: 'enter', tone: 'accent' },
+    { text: ' confirm   ', tone: 'muted' },
+    { text: 'n', tone: 'accent' },
+    { text: '/', tone: 'muted' },
+    { text: 'esc', tone: 'accent' },
+    { text: ' cancel, nothing is called', tone: 'muted' },
+  ];
+  if (dialog.alternative) {
+    keys.push({ text: '   t', tone: 'accent' }, { text: ` ${dialog.alternative.label}`, tone: 'muted' });
+  }
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" paddingX={1}>
-      <SpanLine spans={[{ text: dialog.title, tone: 'warn' }]} width={inner} />
+      {title.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: fixed dialog text
+        <SpanLine key={`title-${index}`} spans={line} width={inner} />
+      ))}
       {shown.map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: fixed dialog text
-        <SpanLine key={index} spans={[{ text: line }]} width={inner} />
+        <SpanLine key={index} spans={line} width={inner} />
       ))}
-      <SpanLine
-        spans={[
-          { text: 'y', tone: 'accent' },
-          { text: ' confirm   ', tone: 'muted' },
-          { text: 'n', tone: 'accent' },
-          { text: ' cancel', tone: 'muted' },
-        ]}
-        width={inner}
-      />
+      {hidden > 0 ? (
+        <SpanLine
+          spans={[{ text: `… ${hidden} more line(s) (a taller terminal shows them)`, tone: 'muted' }]}
+          width={inner}
+        />
+      ) : null}
+      <SpanLine spans={keys} width={inner} />
     </Box>
   );
 }

@@ -11,9 +11,15 @@ export function StatusLine({ state, width }: { state: UiState; width: number }) 
   const spans = useMemo((): Span[] => {
     if (state.modal === 'filter') return [{ text: '/', tone: 'accent' }, { text: `${state.input}█` }];
     if (state.modal === 'command') return [{ text: ':', tone: 'accent' }, { text: `${state.input}█` }];
+    if (state.modal === 'prompt' && state.prompt)
+      return [
+        { text: `${state.prompt.title} `, tone: 'accent' },
+        { text: `${state.input}█` },
+        ...(state.prompt.error ? [{ text: `  ✗ ${state.prompt.error}`, tone: 'error' as const }] : []),
+      ];
     if (state.flash && state.now - state.flash.at < FLASH_MS)
       return [{ text: state.flash.text, tone: state.flash.tone }];
     return [];
-  }, [state.modal, state.input, state.flash, state.now]);
+  }, [state.modal, state.input, state.flash, state.now, state.prompt]);
   return <SpanLine spans={spans} width={width} />;
 }

@@ -21,7 +21,7 @@ import {
   serviceHealth,
 } from '../../domain/health.ts';
 import { drainProgress, type InstanceUsage, instanceUsage, isServiceTask } from '../../domain/instances.ts';
-import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
+import { canonicalStatus, isTaskStopping, isTerminalStatus } from '../../domain/lifecycle.ts';
 import type { Cluster, Service, Task, TaskSet } from '../../domain/model.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import {
@@ -41,6 +41,21 @@ import { memoLast, memoPerObject } from './memo.ts';
 
 /** Terminal-safe text for a remote value. */
 export const safe = (value: unknown): string => sanitizeText(value);
+
+/** Statuses in which ECS already says in its own words that the task is on its way down. */
+const STOPPING_STATUSES = new Set(['DEACTIVATING', 'STOPPING', 'DEPROVISIONING']);
+
+/**
+ * LAST/DESIRED, except a task asked to stop that has not started stopping yet (a StopTask a moment ago): it reads
+ * STOPPING at once, with the status it still reports.
+ */
+export function statusText(task: Pick<Task, 'lastStatus' | 'desiredStatus'>): string {
+  const last = safe(task.lastStatus ?? '?');
+  if (isTaskStopping(task) && !STOPPING_STATUSES.has(canonicalStatus(task.lastStatus) ?? '')) {
+    return `STOPPING (${last})`;
+  }
+  return `${last}/${safe(task.desiredStatus ?? '?')}`;
+}
 /** The short name of an ARN, terminal-safe. */
 export const short = (arn: string | undefined): string => (arn === undefined ? MISSING : safe(shortName(arn)));
 
@@ -563,7 +578,7 @@ export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<Ta
       width: 18,
       priority: 2,
       value: (r) => ({
-        text: `${safe(r.task.lastStatus ?? '?')}/${safe(r.task.desiredStatus ?? '?')}`,
+        text: statusText(r.task),
         tone: statusTone(r.task),
       }),
       sortValue: (r) => r.task.lastStatus,
