@@ -15,8 +15,9 @@ import { COMMAND_LIST } from './keymap/keymap.ts';
 import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, withoutAwsSettings } from './lib/config.ts';
 
 // React's development build costs 1.5-2x the CPU per frame; the UI is imported later, dynamically, so this
-// takes effect for it (the bundle sets it at build time).
-process.env.NODE_ENV ??= 'production';
+// takes effect for it. Through a local name: the bundle defines `process.env.NODE_ENV` as a constant at build time.
+const environment = process.env;
+environment.NODE_ENV ??= 'production';
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
