@@ -11,7 +11,8 @@ import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
 import { DeferredGateway } from './ecs/deferredGateway.ts';
 import type { GatewayTarget } from './ecs/gateway.ts';
 import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
-import { type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
+import { keyOverrideProblem } from './keymap/keymap.ts';
+import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
 import { realScheduler } from './lib/scheduler.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
@@ -38,6 +39,12 @@ export async function runInteractive(
   command: CliCommand & { kind: 'ui' | 'demo' },
   config: EcsdeckConfig,
 ): Promise<number> {
+  // Key overrides are checked against the whole keymap before anything starts: a conflict is one sentence, exit 2.
+  const keyProblem = config.keys ? keyOverrideProblem(config.keys) : undefined;
+  if (keyProblem) {
+    process.stderr.write(`ecsdeck: ${configLocation().display}: ${keyProblem}.\n`);
+    return 2;
+  }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     process.stderr.write(
       'ecsdeck: the interactive mode needs a terminal (stdin and stdout); for plain output use `ecsdeck snapshot` (or --json).\n',
@@ -124,6 +131,8 @@ export async function runInteractive(
         options: {
           readOnly: settings.readOnly,
           noColor: settings.noColor,
+          keys: settings.keys,
+          ...(settings.banner !== undefined ? { banner: settings.banner } : {}),
           ...(command.cluster ? { cluster: command.cluster } : {}),
         },
         // Plans for the confirmation dialogs, execution of what the user confirmed, the runner's events.

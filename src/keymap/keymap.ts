@@ -173,23 +173,143 @@ export interface Command extends CommandSpec {
   id: CommandId;
 }
 
+/** The default table as a list, in table order. */
 export const COMMAND_LIST: readonly Command[] = (Object.keys(COMMANDS) as CommandId[]).map((id) => ({
   id,
   ...(COMMANDS[id] as CommandSpec),
 }));
 
-/** The commands that apply in these scopes, in table order. */
-export function commandsIn(scopes: readonly Scope[]): Command[] {
-  return COMMAND_LIST.filter((command) => command.scopes.some((scope) => scopes.includes(scope)));
+/** Key overrides from the config file: command id -> the keys that run it, replacing its default keys. */
+export type KeyOverrides = Readonly<Record<string, readonly string[]>>;
+
+/** Overrides that cannot be used; the message is one sentence naming the key, e.g. `keys.moveDown: "q" is …`. */
+export class KeymapError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeymapError';
+  }
 }
 
-/** The command a key runs in these scopes (earlier scopes win; the table keeps them from overlapping anyway). */
-export function commandForKey(key: string, scopes: readonly Scope[]): Command | undefined {
-  for (const scope of scopes) {
-    const found = COMMAND_LIST.find((command) => command.scopes.includes(scope) && command.keys.includes(key));
-    if (found) return found;
+/**
+ * One app's keymap: the default table with the config's overrides applied. Dispatch, help and the footer all read
+ * the same instance, so what the screen says a key does is what it does.
+ */
+export interface Keymap {
+  readonly commands: readonly Command[];
+  /** The commands that apply in these scopes, in table order. */
+  commandsIn(scopes: readonly Scope[]): Command[];
+  /** The command a key runs in these scopes (earlier scopes win; the table keeps them from overlapping anyway). */
+  commandForKey(key: string, scopes: readonly Scope[]): Command | undefined;
+  /** The first key of a command, as the screen writes it ("?", "enter", "↓"): for hints in messages. */
+  keyOf(id: CommandId): string;
+  /** Every key of a command, as the screen writes them. */
+  keysOf(id: CommandId): string[];
+  helpEntries(scopes: readonly Scope[]): HelpEntry[];
+  footerHints(scopes: readonly Scope[], options?: { readOnly?: boolean }): FooterHint[];
+}
+
+/** Every set of scopes that can be live at once: a pane (with or without a detail view) over global, or a modal. */
+export function liveScopeSets(): Scope[][] {
+  return [
+    ...PANES.flatMap((pane) => [activeScopes({ pane, detail: false }), activeScopes({ pane, detail: true })]),
+    ...MODAL_SCOPES.map((modal) => activeScopes({ modal, pane: 'tasks', detail: false })),
+  ];
+}
+
+/**
+ * The first problem with these overrides as one sentence, or undefined: an unknown command, or a key that another
+ * command live in the same place already has (`keys.moveDown: "q" is already bound to quit in global`).
+ */
+export function keyOverrideProblem(overrides: KeyOverrides): string | undefined {
+  for (const id of Object.keys(overrides)) {
+    if (!Object.hasOwn(COMMANDS, id)) return `keys.${id}: is not a command (the commands are listed in help, ?)`;
+    if ((overrides[id] ?? []).length === 0) return `keys.${id}: must name at least one key`;
+  }
+  const commands = applyOverrides(overrides);
+  for (const command of commands) {
+    if (!Object.hasOwn(overrides, command.id)) continue;
+    for (const key of command.keys) {
+      for (const scopes of liveScopeSets()) {
+        if (!command.scopes.some((scope) => scopes.includes(scope))) continue;
+        const other = commands.find(
+          (candidate) =>
+            candidate.id !== command.id &&
+            candidate.keys.includes(key) &&
+            candidate.scopes.some((scope) => scopes.includes(scope)),
+        );
+        if (other) {
+          const where = other.scopes.find((scope) => scopes.includes(scope)) ?? other.scopes[0];
+          return `keys.${command.id}: ${JSON.stringify(key)} is already bound to ${other.id} in ${where}`;
+        }
+      }
+    }
   }
   return undefined;
+}
+
+function applyOverrides(overrides: KeyOverrides): Command[] {
+  return COMMAND_LIST.map((command) => {
+    const keys = overrides[command.id];
+    return keys ? { ...command, keys: [...keys] } : command;
+  });
+}
+
+/** The keymap with the config's overrides (none: the defaults). Throws KeymapError on a conflict. */
+export function createKeymap(overrides: KeyOverrides = {}): Keymap {
+  const problem = keyOverrideProblem(overrides);
+  if (problem) throw new KeymapError(problem);
+  const commands: readonly Command[] = applyOverrides(overrides);
+  const commandsIn = (scopes: readonly Scope[]) =>
+    commands.filter((command) => command.scopes.some((scope) => scopes.includes(scope)));
+  const bySpecificity = (scopes: readonly Scope[]) =>
+    [...commandsIn(scopes)].sort((a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes));
+  return {
+    commands,
+    commandsIn,
+    commandForKey(key, scopes) {
+      for (const scope of scopes) {
+        const found = commands.find((command) => command.scopes.includes(scope) && command.keys.includes(key));
+        if (found) return found;
+      }
+      return undefined;
+    },
+    keyOf(id) {
+      return keyLabel(commands.find((command) => command.id === id)?.keys[0] ?? '');
+    },
+    keysOf(id) {
+      return (commands.find((command) => command.id === id)?.keys ?? []).map(keyLabel);
+    },
+    helpEntries(scopes) {
+      return bySpecificity(scopes).map((command) => ({
+        keys: command.keys.map(keyLabel).join(' / '),
+        description: command.description,
+        dangerous: command.dangerous === true,
+      }));
+    },
+    footerHints(scopes, options = {}) {
+      return bySpecificity(scopes)
+        .filter((command) => command.hint !== undefined && !(options.readOnly && command.dangerous))
+        .map((command) => ({
+          id: command.id,
+          key: keyLabel(command.keys[0] ?? ''),
+          label: command.hint ?? '',
+          dangerous: command.dangerous === true,
+        }));
+    },
+  };
+}
+
+/** The keymap without overrides. */
+export const DEFAULT_KEYMAP: Keymap = createKeymap();
+
+/** The commands that apply in these scopes, in table order (default keymap). */
+export function commandsIn(scopes: readonly Scope[]): Command[] {
+  return DEFAULT_KEYMAP.commandsIn(scopes);
+}
+
+/** The command a key runs in these scopes (default keymap). */
+export function commandForKey(key: string, scopes: readonly Scope[]): Command | undefined {
+  return DEFAULT_KEYMAP.commandForKey(key, scopes);
 }
 
 /** The scopes that are live for what is in front: a modal alone, or the pane's scope (and `detail`) over global. */
@@ -277,14 +397,9 @@ export interface HelpEntry {
   dangerous: boolean;
 }
 
-/** Every command of the scopes with all its bindings, most specific scope first. */
+/** Every command of the scopes with all its bindings, most specific scope first (default keymap). */
 export function helpEntries(scopes: readonly Scope[]): HelpEntry[] {
-  const ordered = [...commandsIn(scopes)].sort((a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes));
-  return ordered.map((command) => ({
-    keys: command.keys.map(keyLabel).join(' / '),
-    description: command.description,
-    dangerous: command.dangerous === true,
-  }));
+  return DEFAULT_KEYMAP.helpEntries(scopes);
 }
 
 function scopeRank(commandScopes: readonly Scope[], scopes: readonly Scope[]): number {
@@ -293,19 +408,13 @@ function scopeRank(commandScopes: readonly Scope[], scopes: readonly Scope[]): n
 }
 
 export interface FooterHint {
+  id: CommandId;
   key: string;
   label: string;
   dangerous: boolean;
 }
 
-/** The footer's hints: commands with a hint, most specific scope first, shown by their first binding. */
+/** The footer's hints: commands with a hint, most specific scope first, shown by their first binding (default keymap). */
 export function footerHints(scopes: readonly Scope[], options: { readOnly?: boolean } = {}): FooterHint[] {
-  return [...commandsIn(scopes)]
-    .filter((command) => command.hint !== undefined && !(options.readOnly && command.dangerous))
-    .sort((a, b) => scopeRank(a.scopes, scopes) - scopeRank(b.scopes, scopes))
-    .map((command) => ({
-      key: keyLabel(command.keys[0] ?? ''),
-      label: command.hint ?? '',
-      dangerous: command.dangerous === true,
-    }));
+  return DEFAULT_KEYMAP.footerHints(scopes, options);
 }

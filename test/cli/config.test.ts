@@ -79,6 +79,18 @@ describe('the config file, applied by the CLI', () => {
     );
   });
 
+  it('a key override that clashes with another binding is one sentence naming the file and the key, exit 2', async () => {
+    const clash = configFile({ keys: { moveDown: ['q'] } });
+    expect(await run(['--demo'], clash)).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `ecsdeck: ${clash}: keys.moveDown: "q" is already bound to quit in global.\n`,
+    });
+    // A free key is taken: the run gets as far as asking for a terminal.
+    const free = configFile({ keys: { moveDown: ['J'] } });
+    expect((await run(['--demo'], free)).stderr).toMatch(/interactive mode needs a terminal/);
+  });
+
   it('--help and --version do not read it', async () => {
     const bad = configFile('not json');
     expect(await run(['--version'], bad)).toMatchObject({ code: 0, stderr: '' });

@@ -4,8 +4,10 @@
  * the screen shows with the same task fetched from the demo's simulator through the real SDK, resize and compare
  * again, go back, quit, and check the terminal is restored.
  */
+
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTasksCommand, ECSClient, type Task } from '@aws-sdk/client-ecs';
@@ -104,15 +106,33 @@ function steadyRows(rows: readonly string[]): string[] {
   return rows.slice(2).filter((row) => !row.startsWith('timeline '));
 }
 
+/** A port nothing listens on right now, so the test knows the demo's endpoint without reading it off the header
+ * (at 80 columns the header drops the URL first). */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+let demoEndpoint = '';
+
 async function launchDemo(size: Size): Promise<TmuxTerminal> {
   stateDirectory = mkdtempSync(join(tmpdir(), 'ecsdeck-e2e-state-'));
+  const port = await freePort();
+  demoEndpoint = `http://127.0.0.1:${port}`;
   const term = new TmuxTerminal('demo');
   terminal = term;
   // A fresh flight recorder (nothing from earlier runs), then the installed command on the pinned Node.
   const script = [
     `cd ${shellQuote(REPO_ROOT)}`,
     `printf '%s\\n' ${shellQuote(BEFORE_MARKER)}`,
-    `ECSDECK_STATE_DIR=${shellQuote(stateDirectory)} ${ecsdeckCommand(['--demo', '--seed', '1'])}`,
+    `ECSDECK_STATE_DIR=${shellQuote(stateDirectory)} ${ecsdeckCommand(['--demo', '--seed', '1', '--port', String(port)])}`,
     `printf '${EXIT_MARKER}%s\\n' "$?"`,
     // Keeps the pane (and its cursor state) alive after the app: nothing is typed into it any more.
     'exec cat',
@@ -131,8 +151,8 @@ async function goToFailingTask(term: TmuxTerminal, size: Size): Promise<{ endpoi
   );
   expect(term.display('#{alternate_on}')).toBe('1');
   expect(first.join('\n')).not.toContain(BEFORE_MARKER);
-  const endpoint = /simulator (http:\/\/127\.0\.0\.1:\d+)/.exec(first[0] ?? '')?.[1];
-  expect(endpoint, `the header names the simulator's endpoint: ${first[0]}`).toBeDefined();
+  expect(first[0], 'the header says it watches a simulator').toMatch(/\bsimulator\b/);
+  const endpoint = demoEndpoint;
 
   // Failures pane, filtered to the payments group, then open it.
   term.keys('5', '/');

@@ -13,7 +13,7 @@ export const ROWS_ABOVE_BODY = 3;
 export const ROWS_BELOW_BODY = 2;
 
 const HEADER_FIRST = /^ecsdeck profile /;
-const HEADER_SECOND = /^data clusters /;
+const HEADER_SECOND = /^data /;
 /** The footer of every non-modal screen starts its hints with these (the keymap's global `j move`). */
 const FOOTER = /(^| {2})j move {2}enter open( {2}|$)/;
 

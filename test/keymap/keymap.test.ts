@@ -3,9 +3,13 @@ import {
   activeScopes,
   COMMAND_LIST,
   commandForKey,
+  createKeymap,
+  DEFAULT_KEYMAP,
   footerHints,
   helpEntries,
+  KeymapError,
   keyLabel,
+  keyOverrideProblem,
   keysFromInput,
   MODAL_SCOPES,
   PANES,
@@ -113,5 +117,36 @@ describe('key names from terminal input', () => {
     expect(textOfKey('space')).toBe(' ');
     expect(textOfKey('enter')).toBeUndefined();
     expect(textOfKey('ctrl-r')).toBeUndefined();
+  });
+});
+
+describe('a keymap with overrides from the config file', () => {
+  const tasks = activeScopes({ pane: 'tasks', detail: false });
+
+  it('replaces the default bindings for dispatch, help and footer', () => {
+    const keymap = createKeymap({ moveDown: ['J', 'down'], help: ['h'] });
+    expect(keymap.commandForKey('J', tasks)?.id).toBe('moveDown');
+    expect(keymap.commandForKey('j', tasks)).toBeUndefined();
+    expect(keymap.commandForKey('h', tasks)?.id).toBe('help');
+    expect(keymap.commandForKey('?', tasks)).toBeUndefined();
+    const help = keymap.helpEntries(tasks);
+    expect(help.find((entry) => entry.description === 'Move the selection down one row')?.keys).toBe('J / ↓');
+    expect(keymap.footerHints(tasks).find((hint) => hint.id === 'help')?.key).toBe('h');
+    expect(keymap.keyOf('help')).toBe('h');
+    // The defaults are untouched.
+    expect(commandForKey('j', tasks)?.id).toBe('moveDown');
+    expect(DEFAULT_KEYMAP.keyOf('help')).toBe('?');
+  });
+
+  it('refuses a key another command has where both are live, in one sentence naming the key', () => {
+    expect(keyOverrideProblem({ moveDown: ['q'] })).toBe('keys.moveDown: "q" is already bound to quit in global');
+    // `s` stops tasks in the Tasks pane: a global command cannot take it.
+    expect(keyOverrideProblem({ refresh: ['s'] })).toBe('keys.refresh: "s" is already bound to stopTasks in tasks');
+    expect(() => createKeymap({ moveDown: ['q'] })).toThrow(KeymapError);
+    // Scopes that are never live together may share a key (the Instances pane's `d` and a Tasks-pane command).
+    expect(keyOverrideProblem({ stopTasks: ['d'] })).toBeUndefined();
+    // Moving quit off `q` frees it for another command.
+    expect(keyOverrideProblem({ quit: ['ctrl-c'], moveDown: ['q'] })).toBeUndefined();
+    expect(keyOverrideProblem({ nope: ['z'] })).toMatch(/^keys\.nope: is not a command/);
   });
 });

@@ -60,7 +60,11 @@ const LEAVE_ALT = '\u001b[?1049l';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: reading the terminal output is the point
 const COLOUR_SGR = /\u001b\[(?:[0-9;]*;)?(?:3[0-9]|4[0-9]|9[0-7]|10[0-7])(?:;[0-9;]*)?m/;
 
-async function run(env: Record<string, string>, keys: string) {
+async function run(
+  env: Record<string, string>,
+  keys: string,
+  options: NonNullable<Parameters<typeof runApp>[0]['options']> = {},
+) {
   const store = createEcsStore();
   setClusters(store, [{ clusterArn: CLUSTER, clusterName: 'prod', status: 'ACTIVE' }], { complete: true });
   const task = { clusterArn: CLUSTER, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', createdAt: NOW - 60_000 };
@@ -74,11 +78,15 @@ async function run(env: Record<string, string>, keys: string) {
     target: { endpointKind: 'aws', region: 'eu-west-1', profile: 'ops' },
     scheduler: new VirtualScheduler(NOW),
     env,
+    options,
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
   });
   await waitUntil(() => stdout.output.includes('profile ops'));
-  stdin.write(keys);
+  for (const chunk of keys.split('|')) {
+    stdin.write(chunk);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+  }
   const result = await done;
   return { result, output: stdout.output, calls };
 }
@@ -109,5 +117,36 @@ describe('runApp', () => {
   it(':region asks the caller to reopen elsewhere', async () => {
     const { result } = await run({}, ':region ap-south-1\r');
     expect(result).toEqual({ kind: 'switch', region: 'ap-south-1' });
+  });
+
+  it("the config's banner leads the header, in inverse even without colour, and its key overrides rule", async () => {
+    const options = { banner: 'PRODUCTION', keys: { quit: ['Q'], help: ['h'] } };
+    // `q` is no longer quit: the app is still running when `Q` arrives.
+    const { result, output } = await run({ NO_COLOR: '1' }, 'q|Q', options);
+    expect(result).toEqual({ kind: 'quit' });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the inverse sequence before the banner is the point
+    expect(output).toMatch(/\u001b\[7m(?:\u001b\[[0-9;]*m)* PRODUCTION /);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the styling to read the text
+    const plainOutput = output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '');
+    expect(plainOutput).toContain(' PRODUCTION  ecsdeck');
+    expect(plainOutput).toContain('h help');
+    expect(plainOutput).toContain('Q quit');
+    expect(plainOutput).not.toContain('? help');
+  });
+
+  it('refuses key overrides that clash, before drawing anything', async () => {
+    const stdout = new TtyStdout();
+    const started = runApp({
+      store: createEcsStore(),
+      monitor: { focusCluster: () => {}, refreshNow: () => {} },
+      target: { endpointKind: 'aws', region: 'eu-west-1' },
+      scheduler: new VirtualScheduler(NOW),
+      env: {},
+      options: { keys: { moveDown: ['q'] } },
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: new TtyStdin() as unknown as NodeJS.ReadStream,
+    });
+    await expect(started).rejects.toThrow('keys.moveDown: "q" is already bound to quit in global');
+    expect(stdout.output).toBe('');
   });
 });

@@ -15,12 +15,12 @@ import { Header } from '../components/Header.tsx';
 import { HelpOverlay } from '../components/HelpOverlay.tsx';
 import { StatusLine } from '../components/StatusLine.tsx';
 import { DetailView, PaneView } from '../panes/PaneView.tsx';
-import { PANE_TITLES } from '../panes/rows.ts';
+import { type ClusterRow, initialCluster, PANE_TITLES } from '../panes/rows.ts';
 import { ThemeContext } from '../theme/context.ts';
 import type { Theme } from '../theme/theme.ts';
 import { AppContext, type AppServices, useApp, useEcs, useUi } from './context.ts';
 import type { Controller } from './controller.ts';
-import type { UiState } from './uiStore.ts';
+import { type UiState, updateList } from './uiStore.ts';
 
 export interface AppProps {
   services: AppServices;
@@ -29,7 +29,7 @@ export interface AppProps {
   scheduler: Scheduler;
   /** Fixed size (tests); otherwise the terminal's, following resizes. */
   size?: { columns: number; rows: number };
-  /** A cluster to open on (name or ARN), else the first one listed. */
+  /** A cluster to open on (name or ARN), else the most troubled one that has services. */
   initialCluster?: string;
   /** Receives the body height after each layout (page up/down). */
   onLayout?: (bodyHeight: number) => void;
@@ -56,8 +56,8 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
   return fixed ?? { columns: Math.max(20, live.columns), rows: Math.max(8, live.rows) };
 }
 
-function Screen({ controller, scheduler, size, initialCluster, onLayout }: AppProps) {
-  const { ui, ecs, readOnly } = useApp();
+function Screen({ controller, scheduler, size, initialCluster: wantedCluster, onLayout }: AppProps) {
+  const { ui, ecs, tables, readOnly } = useApp();
   const { columns, rows } = useTerminalSize(size);
   const state = useUi((s) => s);
 
@@ -77,22 +77,28 @@ function Screen({ controller, scheduler, size, initialCluster, onLayout }: AppPr
     };
   }, [scheduler, ui]);
 
-  // Open on the requested cluster, else the first one by name, as soon as clusters are known.
+  // Open on the requested cluster, else the most troubled one with services, as soon as clusters are known; its row
+  // in the Clusters pane is the selected one.
   useEffect(() => {
-    const pick = (clusters: EcsState['clusters']) => {
-      if (ui.getState().cluster !== undefined || clusters.size === 0) return;
-      const all = [...clusters.values()];
-      const wanted = initialCluster?.toLowerCase();
-      const chosen =
-        (wanted && all.find((c) => c.clusterArn.toLowerCase() === wanted || c.clusterName?.toLowerCase() === wanted)) ||
-        all.sort((a, b) => (a.clusterName ?? a.clusterArn).localeCompare(b.clusterName ?? b.clusterArn))[0];
-      if (chosen) controller.focusCluster(chosen.clusterArn);
+    const pick = (state: EcsState) => {
+      if (ui.getState().cluster !== undefined || state.clusters.size === 0) return;
+      let chosen: string | undefined;
+      try {
+        const rows = tables.paneTable('clusters', state, ui.getState()).items as readonly ClusterRow[];
+        chosen = initialCluster(rows, wantedCluster)?.arn;
+      } catch {
+        // A record that cannot be judged must not keep the app from opening: the first cluster by name then.
+        chosen = [...state.clusters.keys()].sort()[0];
+      }
+      if (chosen === undefined) return;
+      controller.focusCluster(chosen);
+      updateList(ui, 'clusters', { selectedKey: chosen });
     };
-    pick(ecs.getState().clusters);
+    pick(ecs.getState());
     return ecs.subscribe((next, previous) => {
-      if (next.clusters !== previous.clusters) pick(next.clusters);
+      if (next.clusters !== previous.clusters) pick(next);
     });
-  }, [ecs, ui, controller, initialCluster]);
+  }, [ecs, ui, tables, controller, wantedCluster]);
 
   const bodyHeight = Math.max(1, rows - CHROME_LINES);
   useEffect(() => onLayout?.(bodyHeight), [onLayout, bodyHeight]);

@@ -1,5 +1,6 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
+import { DEFAULT_KEYMAP, type Keymap } from '../../keymap/keymap.ts';
 import type { EcsState, EcsStore } from '../../store/store.ts';
 import type { PaneTables } from '../panes/registry.ts';
 import type { UiState, UiStore } from './uiStore.ts';
@@ -18,6 +19,10 @@ export interface AppServices {
   tables: PaneTables;
   target: TargetInfo;
   readOnly: boolean;
+  /** The keymap with the config's overrides; absent, the defaults. */
+  keymap?: Keymap;
+  /** The profile's banner from the config file (e.g. "PRODUCTION"), shown first in the header. */
+  banner?: string;
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);
@@ -34,4 +39,8 @@ export function useEcs<T>(selector: (state: EcsState) => T): T {
 
 export function useUi<T>(selector: (state: UiState) => T): T {
   return useStore(useApp().ui, selector);
+}
+
+export function useKeymap(): Keymap {
+  return useApp().keymap ?? DEFAULT_KEYMAP;
 }

@@ -13,9 +13,9 @@ import type { Service } from '../../domain/model.ts';
 import {
   activeScopes,
   type CommandId,
-  commandForKey,
-  helpEntries,
+  DEFAULT_KEYMAP,
   type InkKey,
+  type Keymap,
   keysFromInput,
   PANES,
   type PaneId,
@@ -70,6 +70,8 @@ export interface ControllerOptions {
   monitor: MonitorLike;
   scheduler: Scheduler;
   readOnly: boolean;
+  /** The keymap with the config's overrides (default: the built-in bindings). */
+  keymap?: Keymap;
   /**
    * The actions layer (an ActionRunner through createUiActions). Its plans are what the confirmation shows, word for
    * word; absent, every action key says actions are not available.
@@ -86,6 +88,7 @@ const FOCUS_DELAY_MS = 300;
 
 export class Controller {
   readonly #o: ControllerOptions;
+  readonly keymap: Keymap;
   #focusTimer: ReturnType<Scheduler['setTimeout']> | undefined;
   readonly #groupRows = memoLast(failureGroupTaskRowsFor);
 
@@ -97,6 +100,7 @@ export class Controller {
 
   constructor(options: ControllerOptions) {
     this.#o = options;
+    this.keymap = options.keymap ?? DEFAULT_KEYMAP;
     options.actions?.subscribe((event) => this.#onActionEvent(event));
   }
 
@@ -125,7 +129,7 @@ export class Controller {
 
   handleKey(key: string): void {
     const scopes = this.scopes();
-    const command = commandForKey(key, scopes);
+    const command = this.keymap.commandForKey(key, scopes);
     if (command) {
       this.run(command.id);
       return;
@@ -342,7 +346,7 @@ export class Controller {
         return;
       case 'helpDown': {
         const state = ui.getState();
-        const entries = helpEntries(this.scopesBeneath(state)).length;
+        const entries = this.keymap.helpEntries(this.scopesBeneath(state)).length;
         // The help overlay has a title line above its entries.
         ui.setState({ helpScroll: Math.min(maxScroll(entries, this.#o.bodyHeight() - 1), state.helpScroll + 1) });
         return;
@@ -569,7 +573,11 @@ export class Controller {
     const ui = this.#o.ui;
     ui.setState({ lastResult: result });
     const failedSome = result.status === 'partial' || result.status === 'failed';
-    flash(ui, `${safe(result.message)}${failedSome ? ' (! shows each target)' : ''}`, STATUS_TONES[result.status]);
+    flash(
+      ui,
+      `${safe(result.message)}${failedSome ? ` (${this.keymap.keyOf('lastResult')} shows each target)` : ''}`,
+      STATUS_TONES[result.status],
+    );
     if (failedSome && !ui.getState().dialog && ui.getState().modal === undefined) {
       pushView(ui, { kind: 'result', result, scroll: 0 });
     }
@@ -632,7 +640,10 @@ export class Controller {
         moving > 0 ? `${moving} service task(s) still moving` : 'no service tasks left',
         `${drained} of ${statuses.length} drained`,
       ];
-      if (held.length > 0) parts.push(`x stops the standalone task(s) holding it: ${held.join('; ')}`);
+      if (held.length > 0)
+        parts.push(
+          `${this.keymap.keyOf('stopBlockingTasks')} stops the standalone task(s) holding it: ${held.join('; ')}`,
+        );
       flash(this.#o.ui, `Drain: ${parts.join('; ')}`, moving > 0 ? 'muted' : held.length > 0 ? 'warn' : 'ok');
       if (moving === 0) finish();
     });
@@ -655,7 +666,8 @@ export class Controller {
 
   #service(): Service | undefined {
     const service = this.#targets('service', (state, arn) => state.services.get(arn))[0];
-    if (!service) flash(this.#o.ui, 'Select a service first (the Services pane, 3).', 'warn');
+    if (!service)
+      flash(this.#o.ui, `Select a service first (the Services pane, ${this.keymap.keyOf('paneServices')}).`, 'warn');
     return service;
   }
 
@@ -728,7 +740,7 @@ export class Controller {
     }
     // Something else took the front while the task was read: do not open a dialog over it.
     if (ui.getState().dialog || ui.getState().modal !== undefined) {
-      flash(ui, 'Rerun: put aside (another dialog was open); press r again.', 'muted');
+      flash(ui, `Rerun: put aside (another dialog was open); press ${this.keymap.keyOf('rerunTask')} again.`, 'muted');
       return;
     }
     if (offer.kind === 'service') {

@@ -3,6 +3,7 @@
  * to reopen on another region or profile. The caller owns the store, the monitor and the process.
  */
 import { render } from 'ink';
+import { createKeymap, type KeyOverrides } from '../../keymap/keymap.ts';
 import { osc52Sequence } from '../../lib/osc52.ts';
 import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
 import type { EcsStore } from '../../store/store.ts';
@@ -24,6 +25,10 @@ export interface RunAppOptions {
     /** Open on this cluster (name or ARN). */
     cluster?: string;
     ascii?: boolean;
+    /** The profile's banner from the config file, e.g. "PRODUCTION". */
+    banner?: string;
+    /** Key overrides from the config file (command id -> keys); a conflict throws KeymapError before anything draws. */
+    keys?: KeyOverrides;
   };
   /** The actions layer: `createUiActions(runner)` (actions/uiPort.ts). */
   actions?: UiActionPort;
@@ -42,6 +47,8 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     colour: colourWanted(env, run.options?.noColor === true),
     ascii: run.options?.ascii === true,
   });
+  const keymap = createKeymap(run.options?.keys ?? {});
+  const banner = run.options?.banner;
   const ui = createUiStore({ now: scheduler.now() });
   const tables = createPaneTables(theme);
   const readOnly = run.options?.readOnly === true;
@@ -57,6 +64,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     monitor: run.monitor,
     scheduler,
     readOnly,
+    keymap,
     ...(run.actions ? { actions: run.actions } : {}),
     copy: (text) => {
       const sequence = osc52Sequence(text, { env });
@@ -69,7 +77,15 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
   });
   const instance = render(
     <App
-      services={{ ecs: run.store, ui, tables, target: run.target, readOnly }}
+      services={{
+        ecs: run.store,
+        ui,
+        tables,
+        target: run.target,
+        readOnly,
+        keymap,
+        ...(banner !== undefined ? { banner } : {}),
+      }}
       controller={controller}
       theme={theme}
       scheduler={scheduler}

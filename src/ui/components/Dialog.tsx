@@ -1,4 +1,5 @@
 import { Box } from 'ink';
+import { useKeymap } from '../app/context.ts';
 import type { DialogState } from '../app/uiStore.ts';
 import { SpanLine } from './SpanLine.tsx';
 import type { Span } from './table.ts';
@@ -15,18 +16,27 @@ export function Dialog({ dialog, width, height }: { dialog: DialogState; width: 
   const room = Math.max(0, height - DIALOG_CHROME - (title.length - 1));
   const shown = body.length > room ? body.slice(0, Math.max(0, room - 1)) : body;
   const hidden = body.length - shown.length;
+  // The keys that decide, as the keymap (with the config's overrides) has them; the first two of each.
+  const keymap = useKeymap();
+  const keysOf = (id: 'confirm' | 'cancel'): Span[] =>
+    keymap
+      .keysOf(id)
+      .slice(0, 2)
+      .flatMap((key, index): Span[] => [
+        ...(index > 0 ? [{ text: '/', tone: 'muted' as const }] : []),
+        { text: key, tone: 'accent' },
+      ]);
   const keys: Span[] = [
-    { text: 'y', tone: 'accent' },
-    { text: '/', tone: 'muted' },
-    { text: 'enter', tone: 'accent' },
+    ...keysOf('confirm'),
     { text: ' confirm   ', tone: 'muted' },
-    { text: 'n', tone: 'accent' },
-    { text: '/', tone: 'muted' },
-    { text: 'esc', tone: 'accent' },
+    ...keysOf('cancel'),
     { text: ' cancel, nothing is called', tone: 'muted' },
   ];
   if (dialog.alternative) {
-    keys.push({ text: '   t', tone: 'accent' }, { text: ` ${dialog.alternative.label}`, tone: 'muted' });
+    keys.push(
+      { text: `   ${keymap.keyOf('switchCall')}`, tone: 'accent' },
+      { text: ` ${dialog.alternative.label}`, tone: 'muted' },
+    );
   }
   return (
     <Box flexDirection="column" width={width} height={height} borderStyle="round" paddingX={1}>

@@ -1,20 +1,21 @@
 import { Box, Text } from 'ink';
-import { formatAge } from '../../domain/format.ts';
+import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import type { ResourceMeta } from '../../store/store.ts';
-import { useApp, useEcs, useUi } from '../app/context.ts';
+import type { ApiMeta, ResourceMeta } from '../../store/store.ts';
+import { type TargetInfo, useApp, useEcs, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import { useTheme } from '../theme/context.ts';
 import { fitSpans } from './SpanLine.tsx';
 import type { Span } from './table.ts';
 
-const FEED_LABELS: readonly [PaneId, string][] = [
-  ['clusters', 'clusters'],
-  ['services', 'services'],
-  ['tasks', 'tasks'],
-  ['instances', 'instances'],
-  ['failures', 'failures'],
+/** Each feed with its full label and the short one narrow terminals get. */
+const FEED_LABELS: readonly [PaneId, string, string][] = [
+  ['clusters', 'clusters', 'cl'],
+  ['services', 'services', 'svc'],
+  ['tasks', 'tasks', 'task'],
+  ['instances', 'instances', 'inst'],
+  ['failures', 'failures', 'fail'],
 ];
 
 /** "tasks 3s" per pane; "tasks ✗ 12s" when the last attempt failed after the last success. */
@@ -25,9 +26,105 @@ export function feedAgeSpan(label: string, meta: ResourceMeta | undefined, now: 
   return { text: `${label} ${formatAge(meta.lastSuccessAt, now)}`, tone: meta.inFlight ? 'accent' : 'text' };
 }
 
-/** Two lines: where we are pointed (and read-only), then data freshness and the API budget. */
+const widthOf = (spans: readonly Span[]) => spans.reduce((sum, span) => sum + displayWidth(span.text), 0);
+
+/** The first variant that fits the width whole; the last (the most compact) cut to it when none does. */
+export function firstThatFits(variants: readonly Span[][], width: number): Span[] {
+  const fitting = variants.find((variant) => widthOf(variant) <= width);
+  return fitSpans(fitting ?? variants[variants.length - 1] ?? [], width);
+}
+
+export interface WhereInput {
+  target: TargetInfo;
+  readOnly: boolean;
+  banner?: string;
+  clusterName?: string;
+}
+
+/**
+ * The first line: the banner, then profile, region and cluster, READ-ONLY, and the endpoint last. A narrow terminal
+ * drops the endpoint's URL first, then its kind, then the words "profile" and "region": the cluster always stays.
+ */
+export function whereLine({ target, readOnly, banner, clusterName }: WhereInput, width: number): Span[] {
+  const lead: Span[] = [];
+  if (banner !== undefined) lead.push({ text: ` ${sanitizeText(banner)} `, tone: 'banner' }, { text: ' ' });
+  lead.push({ text: 'ecsdeck', tone: 'title' });
+  const profile = sanitizeText(target.profile ?? 'default');
+  const region = sanitizeText(target.region ?? '-');
+  const cluster: Span[] =
+    clusterName === undefined ? [] : [{ text: ' · cluster ' }, { text: sanitizeText(clusterName), tone: 'title' }];
+  const badge: Span[] = readOnly ? [{ text: ' ' }, { text: ' READ-ONLY ', tone: 'badge' }] : [];
+  const kind = target.endpointKind === 'aws' ? 'AWS' : target.endpointKind;
+  const endpointTone = target.endpointKind === 'aws' ? 'text' : 'accent';
+  const url = target.endpointKind === 'aws' || !target.endpoint ? '' : ` ${sanitizeText(target.endpoint)}`;
+  const named: Span[] = [...lead, { text: ` profile ${profile} · region ${region}` }, ...cluster, ...badge];
+  const terse: Span[] = [...lead, ...cluster, ...badge, { text: ` · ${profile} · ${region}` }];
+  return firstThatFits(
+    [
+      [...named, { text: ' · ' }, { text: `${kind}${url}`, tone: endpointTone }],
+      [...named, { text: ' · ' }, { text: kind, tone: endpointTone }],
+      named,
+      terse,
+      [...lead, ...cluster, ...badge],
+    ],
+    width,
+  );
+}
+
+/** The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes. */
+export function freshnessLine(
+  meta: ReadonlyMap<string, ResourceMeta>,
+  api: ApiMeta,
+  cluster: string | undefined,
+  now: number,
+  width: number,
+): Span[] {
+  const ages = (short: boolean): Span[] => {
+    const spans: Span[] = [{ text: 'data ', tone: 'muted' }];
+    FEED_LABELS.forEach(([pane, label, shortLabel], index) => {
+      if (index > 0) spans.push({ text: short ? ' ' : ' · ', tone: 'muted' });
+      spans.push(feedAgeSpan(short ? shortLabel : label, meta.get(feedOfPane(pane, cluster)), now));
+    });
+    return spans;
+  };
+  const rate = api.ratePerSecond.toFixed(1);
+  const ceiling = api.budgetCeiling > 0 ? `${api.budgetCeiling}` : '∞';
+  const throttledTone = api.throttled > 0 ? 'warn' : 'text';
+  const errors = (label: string): Span[] =>
+    api.errors > 0
+      ? [
+          { text: label, tone: 'muted' },
+          { text: String(api.errors), tone: 'error' },
+        ]
+      : [];
+  const full: Span[] = [
+    { text: '   API ', tone: 'muted' },
+    { text: `${rate}/s of ${ceiling}/s` },
+    { text: ' · throttled ', tone: 'muted' },
+    { text: String(api.throttled), tone: throttledTone },
+    ...errors(' · errors '),
+  ];
+  const compact: Span[] = [
+    { text: ' │ API ', tone: 'muted' },
+    { text: `${rate} of ${ceiling}/s` },
+    { text: ' thr ', tone: 'muted' },
+    { text: String(api.throttled), tone: throttledTone },
+    ...errors(' err '),
+  ];
+  return firstThatFits(
+    [
+      [...ages(false), ...full],
+      [...ages(false), ...compact],
+      [...ages(true), ...full],
+      [...ages(true), ...compact],
+    ],
+    width,
+  );
+}
+
+/** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
-  const { target, readOnly } = useApp();
+  const { target, readOnly, banner } = useApp();
   const theme = useTheme();
   const now = useUi((s) => s.now);
   const cluster = useUi((s) => s.cluster);
@@ -35,38 +132,23 @@ export function Header({ width }: { width: number }) {
   const meta = useEcs((s) => s.meta);
   const api = useEcs((s) => s.api);
 
-  const where: Span[] = [
-    { text: 'ecsdeck ', tone: 'title' },
-    { text: `profile ${sanitizeText(target.profile ?? 'default')} · region ${sanitizeText(target.region ?? '-')} · ` },
+  const where = whereLine(
     {
-      text:
-        target.endpointKind === 'aws' ? 'AWS' : `${target.endpointKind} ${sanitizeText(target.endpoint ?? '')}`.trim(),
-      tone: target.endpointKind === 'aws' ? 'text' : 'accent',
+      target,
+      readOnly,
+      ...(banner !== undefined ? { banner } : {}),
+      ...(clusterName !== undefined ? { clusterName } : {}),
     },
-  ];
-  if (readOnly) where.push({ text: ' ' }, { text: ' READ-ONLY ', tone: 'badge' });
-  if (clusterName !== undefined) where.push({ text: ` · cluster ${sanitizeText(clusterName)}` });
-
-  const ages: Span[] = [{ text: 'data ', tone: 'muted' }];
-  FEED_LABELS.forEach(([pane, label], index) => {
-    if (index > 0) ages.push({ text: ' · ', tone: 'muted' });
-    ages.push(feedAgeSpan(label, meta.get(feedOfPane(pane, cluster)), now));
-  });
-  const rate = api.ratePerSecond.toFixed(1);
-  const ceiling = api.budgetCeiling > 0 ? `${api.budgetCeiling}` : '∞';
-  ages.push({ text: '   API ', tone: 'muted' }, { text: `${rate}/s of ${ceiling}/s` });
-  ages.push(
-    { text: ' · throttled ', tone: 'muted' },
-    { text: String(api.throttled), tone: api.throttled > 0 ? 'warn' : 'text' },
+    width,
   );
-  if (api.errors > 0) ages.push({ text: ' · errors ', tone: 'muted' }, { text: String(api.errors), tone: 'error' });
+  const ages = freshnessLine(meta, api, cluster, now, width);
 
   return (
     <Box flexDirection="column" width={width} height={2}>
       {[where, ages].map((line, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: the two fixed header lines
         <Text key={index} wrap="truncate-end">
-          {fitSpans(line, width).map((span, spanIndex) => (
+          {line.map((span, spanIndex) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: spans of one line
             <Text key={spanIndex} {...(span.tone ? theme.style(span.tone) : {})}>
               {span.text}

@@ -1,12 +1,13 @@
 import { Box } from 'ink';
-import { helpEntries, type Scope } from '../../keymap/keymap.ts';
+import { DEFAULT_KEYMAP, type Keymap, type Scope } from '../../keymap/keymap.ts';
+import { useKeymap } from '../app/context.ts';
 import type { Line } from '../panes/details.ts';
 import { LinesView } from './LinesView.tsx';
 import { SpanLine } from './SpanLine.tsx';
 
 /** Help for the scopes that were live when it opened: every binding of every command there. */
-export function helpLines(scopes: readonly Scope[], readOnly: boolean): Line[] {
-  const entries = helpEntries(scopes);
+export function helpLines(scopes: readonly Scope[], readOnly: boolean, keymap: Keymap = DEFAULT_KEYMAP): Line[] {
+  const entries = keymap.helpEntries(scopes);
   const keyWidth = Math.min(24, Math.max(...entries.map((entry) => entry.keys.length), 4));
   return entries.map((entry) => [
     { text: entry.keys.padEnd(keyWidth + 2), tone: entry.dangerous ? 'warn' : 'accent' },
@@ -24,7 +25,7 @@ export function HelpOverlay(props: {
   height: number;
   readOnly: boolean;
 }) {
-  const lines = helpLines(props.scopes, props.readOnly);
+  const lines = helpLines(props.scopes, props.readOnly, useKeymap());
   return (
     <Box flexDirection="column" width={props.width} height={props.height}>
       <SpanLine spans={[{ text: `Help: ${props.scopes.join(' + ')}`, tone: 'title' }]} width={props.width} />

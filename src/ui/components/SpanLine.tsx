@@ -40,13 +40,24 @@ export interface SpanLineProps {
   lineTone?: Tone;
 }
 
-/** One terminal line: a single Text with a nested Text per styled span. */
+/**
+ * One terminal line: a single Text with a nested Text per styled span. Under a line tone (the selected row) the spans
+ * lose their own styles: a nested colour or bold ends with a reset that would cut the highlight in pieces, and an
+ * inverted green "✓ ok" would read as a different row. The words and symbols still say the status.
+ */
 export const SpanLine = memo(function SpanLine({ spans, width, lineTone }: SpanLineProps) {
   const theme = useTheme();
   const fitted = fitSpans(spans, width);
-  const lineStyle = lineTone ? theme.style(lineTone) : {};
+  if (lineTone) {
+    const text = fitted.map((span) => span.text).join('');
+    return (
+      <Text wrap="truncate-end" {...theme.style(lineTone)}>
+        {text === '' ? ' ' : text}
+      </Text>
+    );
+  }
   return (
-    <Text wrap="truncate-end" {...lineStyle}>
+    <Text wrap="truncate-end">
       {fitted.length === 0
         ? ' '
         : fitted.map((span, index) => (

@@ -23,8 +23,13 @@ export interface CellContext {
 export interface Column<T> {
   id: string;
   title: string;
-  /** Preferred width; a flexible column never gets less. */
+  /** Preferred width; a flexible column never gets less unless it has a minWidth. */
   width: number;
+  /**
+   * A column may shrink down to this rather than push columns out of the table: it shrinks after the priority-0
+   * columns are gone and before any other column goes.
+   */
+  minWidth?: number;
   /** Share of the width left over (0 or absent: fixed). */
   flex?: number;
   align?: 'left' | 'right';
@@ -52,7 +57,8 @@ const GAP = 1;
 export function layoutColumns<T>(columns: readonly Column<T>[], totalWidth: number): ColumnLayout<T> {
   const available = Math.max(0, totalWidth - ROW_PREFIX_WIDTH);
   let kept = [...columns];
-  const needed = (list: Column<T>[]) => list.reduce((sum, c) => sum + c.width, 0) + Math.max(0, list.length - 1) * GAP;
+  const needed = (list: Column<T>[], shrunk = false) =>
+    list.reduce((sum, c) => sum + (shrunk ? (c.minWidth ?? c.width) : c.width), 0) + Math.max(0, list.length - 1) * GAP;
   while (kept.length > 1 && needed(kept) > available) {
     // The first column names the row: it stays. Among the rest, the lowest priority (then the rightmost) goes.
     let drop = -1;
@@ -60,10 +66,19 @@ export function layoutColumns<T>(columns: readonly Column<T>[], totalWidth: numb
       const priority = kept[index]?.priority ?? 1;
       if (drop < 0 || priority <= (kept[drop]?.priority ?? 1)) drop = index;
     }
+    // Shrinking a column to its minimum beats losing a column that matters.
+    if ((kept[drop]?.priority ?? 1) > 0 && needed(kept, true) <= available) break;
     kept = kept.filter((_, index) => index !== drop);
   }
   const widths = kept.map((column) => column.width);
-  let spare = available - needed(kept);
+  let deficit = needed(kept) - available;
+  kept.forEach((column, index) => {
+    if (deficit <= 0 || column.minWidth === undefined) return;
+    const give = Math.min(deficit, column.width - column.minWidth);
+    widths[index] = column.width - give;
+    deficit -= give;
+  });
+  let spare = available - (widths.reduce((sum, width) => sum + width, 0) + Math.max(0, kept.length - 1) * GAP);
   const flexTotal = kept.reduce((sum, column) => sum + (column.flex ?? 0), 0);
   if (spare > 0 && flexTotal > 0) {
     let given = 0;

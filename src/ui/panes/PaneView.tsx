@@ -5,7 +5,7 @@ import { sanitizeText } from '../../domain/sanitize.ts';
 import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { ResourceMeta } from '../../store/store.ts';
-import { useApp, useEcs, useUi } from '../app/context.ts';
+import { useApp, useEcs, useKeymap, useUi } from '../app/context.ts';
 import { failureGroupTaskRowsFor, viewLines } from '../app/controller.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import type { View } from '../app/uiStore.ts';
@@ -61,6 +61,7 @@ export function PaneView({
   focused: boolean;
 }) {
   const { tables } = useApp();
+  const keymap = useKeymap();
   const ecs = useEcs((s) => s);
   const ui = useUi((s) => s);
   const table: AnyTable = tables.paneTable(pane, ecs, ui);
@@ -76,7 +77,7 @@ export function PaneView({
   if (pane === 'failures') parts.push(`window ${ui.failureWindow}`);
   const empty =
     pane !== 'clusters' && pane !== 'failures' && !ui.cluster
-      ? 'select a cluster in the Clusters pane (1) first'
+      ? `select a cluster in the Clusters pane (${keymap.keyOf('paneClusters')}) first`
       : pane === 'failures'
         ? 'no failures in this window'
         : 'nothing here (yet)';

@@ -26,6 +26,7 @@ import {
   selectServiceRows,
   selectTaskRows,
   serviceColumns,
+  servicesLoadedKey,
   type TaskRow,
   taskColumns,
 } from './rows.ts';
@@ -129,6 +130,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
           ecs.failureOccurrences,
           minuteOf(ui.now),
           ui.cluster,
+          servicesLoadedKey(ecs.meta),
         );
         return table(rows, clusterList(rows, list.filter, list.sort), clusters, 'cluster');
       }

@@ -81,6 +81,42 @@ export interface ClusterRow {
   draining?: number;
 }
 
+/**
+ * The clusters whose services have been listed at least once, as one string: it stays equal (===) across polls, so
+ * the cluster rows are not rebuilt each time a feed's freshness changes.
+ */
+export function servicesLoadedKey(meta: EcsState['meta']): string {
+  const arns: string[] = [];
+  for (const [key, value] of meta) {
+    if (key.startsWith('services:') && value.lastSuccessAt !== undefined) arns.push(key.slice('services:'.length));
+  }
+  return arns.sort().join('\n');
+}
+
+/**
+ * A cluster's health from what is known. Services are listed for the watched cluster only: for the others, judge by
+ * the cluster's own counts and the failures seen, and say the services are not loaded rather than claiming none.
+ */
+export function knownClusterHealth(input: {
+  cluster: Cluster;
+  services: readonly Service[];
+  servicesLoaded: boolean;
+  failuresLastHour: number;
+  instances?: readonly ScopedInstance[];
+}): Health {
+  const health = clusterHealth({
+    cluster: input.cluster,
+    services: input.services,
+    failuresLastHour: input.failuresLastHour,
+    ...(input.instances ? { instances: input.instances } : {}),
+  });
+  if (input.servicesLoaded || input.cluster.activeServicesCount === 0) return health;
+  // The SVC column has the count; the words come first so a narrow WHY column still says it.
+  const note = 'services not loaded (select it)';
+  if (health.level === 'ok') return { level: 'unknown', reason: note };
+  return { level: health.level, reason: `${health.reason} · ${note}` };
+}
+
 export const selectClusterRows = memoLast(
   (
     clusters: EcsState['clusters'],
@@ -89,8 +125,10 @@ export const selectClusterRows = memoLast(
     occurrences: EcsState['failureOccurrences'],
     minute: number,
     watched: string | undefined,
+    loadedKey: string,
   ): ClusterRow[] => {
     const since = minute * 60_000 - HOUR;
+    const loaded = new Set(loadedKey.split('\n'));
     const servicesByCluster = groupBy(services.values(), (service) => service.clusterArn);
     const instancesByCluster = groupBy(instances.values(), (instance) => instance.clusterArn);
     const occurrencesByCluster = groupBy(occurrences.values(), (occurrence) => occurrence.clusterArn);
@@ -103,9 +141,10 @@ export const selectClusterRows = memoLast(
         name: safe(cluster.clusterName ?? shortName(cluster.clusterArn)),
         watched: cluster.clusterArn === watched,
         failuresLastHour,
-        health: clusterHealth({
+        health: knownClusterHealth({
           cluster,
           services: servicesByCluster.get(cluster.clusterArn) ?? [],
+          servicesLoaded: loaded.has(cluster.clusterArn),
           failuresLastHour,
           ...(clusterInstances ? { instances: clusterInstances } : {}),
         }),
@@ -117,6 +156,27 @@ export const selectClusterRows = memoLast(
     });
   },
 );
+
+/**
+ * The cluster to open on: the one named (--cluster, by name or ARN), else the most troubled cluster that has
+ * services (worst health, then most failures, then most tasks pending), else the most troubled of all.
+ */
+export function initialCluster(rows: readonly ClusterRow[], wanted?: string): ClusterRow | undefined {
+  const name = wanted?.toLowerCase();
+  if (name) {
+    const named = rows.find((row) => row.arn.toLowerCase() === name || row.name.toLowerCase() === name);
+    if (named) return named;
+  }
+  const withServices = rows.filter((row) => (row.cluster.activeServicesCount ?? 0) > 0);
+  const ranked = [...(withServices.length > 0 ? withServices : rows)].sort(
+    (a, b) =>
+      HEALTH_ORDER[b.health.level] - HEALTH_ORDER[a.health.level] ||
+      b.failuresLastHour - a.failuresLastHour ||
+      (b.cluster.pendingTasksCount ?? 0) - (a.cluster.pendingTasksCount ?? 0) ||
+      a.name.localeCompare(b.name),
+  );
+  return ranked[0];
+}
 
 function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -193,7 +253,7 @@ export function clusterColumns(ascii: boolean): Column<ClusterRow>[] {
       id: 'reason',
       title: 'WHY',
       width: 12,
-      flex: 2,
+      flex: 3,
       priority: 0,
       value: (r) => ({ text: safe(r.health.reason), tone: 'muted' }),
     },
@@ -326,6 +386,8 @@ export function instanceColumns(): Column<InstanceRow>[] {
       id: 'tasks',
       title: 'TASKS',
       width: 5,
+      // What a drain waits on: kept before memory at 80 columns.
+      priority: 2,
       align: 'right',
       value: (r) => String(r.instance.runningTasksCount ?? MISSING),
       sortValue: (r) => r.instance.runningTasksCount,
@@ -340,7 +402,8 @@ export function instanceColumns(): Column<InstanceRow>[] {
     {
       id: 'drain',
       title: 'DRAIN',
-      width: 30,
+      // Narrow enough that CPU and the TASKS count still fit at 80 columns; it grows with the terminal.
+      width: 24,
       flex: 1,
       priority: 2,
       value: (r) => (r.drain ? { text: drainCell(r.drain), tone: r.drain.blocking.length > 0 ? 'warn' : 'text' } : ''),
@@ -410,6 +473,7 @@ function launchLabel(service: Service): string {
 
 export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
   return [
+    // Spare width goes mostly to TASK DEF (family:revision is what tells deployments apart), then name and rollout.
     { id: 'name', title: 'SERVICE', width: 14, flex: 1, value: (r) => r.name, sortValue: (r) => r.name },
     {
       id: 'health',
@@ -431,6 +495,7 @@ export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
       id: 'rollout',
       title: 'ROLLOUT',
       width: 24,
+      flex: 1,
       value: (r) => {
         const sets = r.service.taskSets ?? [];
         if (!r.progress && sets.length > 0) {
@@ -447,6 +512,7 @@ export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
       id: 'taskdef',
       title: 'TASK DEF',
       width: 14,
+      flex: 2,
       value: (r) => (r.service.taskDefinition ? safe(taskDefinitionLabel(r.service.taskDefinition)) : MISSING),
       sortValue: (r) => r.service.taskDefinition,
     },
@@ -642,7 +708,9 @@ export function failureColumns(instanceName: (arn: string) => string): Column<Fa
     {
       id: 'group',
       title: 'SERVICE/GROUP',
-      width: 16,
+      // Wider than "family:report-r…", so groups that differ only at the end look apart; not wider, so the
+      // signature keeps its exit code at 80 and 100 columns.
+      width: 18,
       value: (g) => safe(g.signature.group),
       sortValue: (g) => g.signature.group,
     },
@@ -657,7 +725,10 @@ export function failureColumns(instanceName: (arn: string) => string): Column<Fa
     {
       id: 'signature',
       title: 'SIGNATURE',
-      width: 24,
+      // The reason and exit code are the point of this pane: the columns beside it go first on a narrow terminal,
+      // and in a narrow pane it shrinks rather than push FIRST and LAST out.
+      width: 38,
+      minWidth: 24,
       flex: 1,
       value: (g) => safe(signatureLabel(g.signature)),
       sortValue: (g) => signatureLabel(g.signature),

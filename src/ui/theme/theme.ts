@@ -16,6 +16,7 @@ export type Tone =
   | 'selection'
   | 'title'
   | 'badge'
+  | 'banner'
   | 'queued'
   | 'pulling'
   | 'starting'
@@ -50,6 +51,8 @@ const COLOURED: Readonly<Record<Tone, Style>> = {
   selection: { inverse: true },
   title: { color: 'cyan', bold: true },
   badge: { color: 'black', backgroundColor: 'yellow', bold: true },
+  /** The config's per-profile banner ("PRODUCTION"): danger, inverse, impossible to miss. */
+  banner: { color: 'red', inverse: true, bold: true },
   queued: { color: 'gray' },
   pulling: { color: 'blue' },
   starting: { color: 'cyan' },
@@ -71,6 +74,7 @@ const PLAIN: Readonly<Record<Tone, Style>> = {
   selection: { inverse: true },
   title: { bold: true },
   badge: { inverse: true, bold: true },
+  banner: { inverse: true, bold: true },
   queued: {},
   pulling: {},
   starting: {},
