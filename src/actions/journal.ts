@@ -13,21 +13,8 @@ import {
   type FailureRecord,
 } from '../recorder/records.ts';
 
-export interface ActionJournalEntry {
-  /** The plan's id, shared by the before and after lines. */
-  id: string;
-  at: number;
-  operation: string;
-  targets: string[];
-  clusterArn?: string;
-  parameters?: Record<string, unknown>;
-  user?: string;
-  /** After: 'ok', 'partial' or 'failed'. */
-  outcome?: string;
-  result?: Record<string, unknown>;
-  failures?: Failure[];
-  error?: string;
-}
+/** One journal line as the runner hands it over: the recorder's action record without its phase (the method says it). */
+export type ActionJournalEntry = Omit<ActionRecordInput, 'phase'>;
 
 export interface ActionJournal {
   /** Must be durable when it returns: the call goes out right after. Throwing stops the action before any call. */
