@@ -2,6 +2,7 @@
  * Every error a user can hit from the ECS API, mapped to a kind the UI can explain in one sentence.
  * The SDK's own errors never reach the screen: their messages are remote text and their names are jargon.
  */
+import { sanitizeText } from '../domain/sanitize.ts';
 
 export type GatewayErrorKind =
   | 'no-credentials'
@@ -75,17 +76,6 @@ function field(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
-/** Remote text gets into our messages only after this: one line, no control characters, bounded. */
-function oneLine(text: string, max = 200): string {
-  const clean = text
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-    .replace(/\u001b\[[0-?]*[ -/]*[@-~]/g, '')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]+/g, ' ');
-  const trimmed = clean.replace(/\s+/g, ' ').trim();
-  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
-}
-
 function networkCode(error: ErrorLike): string | undefined {
   for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
     const code = field((current as ErrorLike).code);
@@ -99,7 +89,8 @@ export function toGatewayError(raw: unknown, context: GatewayErrorContext): Gate
   if (raw instanceof GatewayError) return raw;
   const error: ErrorLike = typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
   const name = field(error.name);
-  const message = oneLine(field(error.message));
+  // Remote text: through the one sanitiser, on one line, bounded.
+  const message = sanitizeText(field(error.message), { maxLength: 200 }).replace(/\s+/g, ' ').trim();
   const status =
     typeof error.$metadata?.httpStatusCode === 'number'
       ? error.$metadata.httpStatusCode
