@@ -8,6 +8,7 @@ import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } fr
 import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
 import type { Scheduler } from '../lib/scheduler.ts';
+import { feedKey } from '../store/feeds.ts';
 import {
   addFailures,
   addTaskDefinition,
@@ -69,13 +70,8 @@ export interface MonitorOptions {
   failedTaskRetentionMs?: number;
 }
 
-export const feedKey = {
-  clusters: 'clusters',
-  services: (cluster: string) => `services:${cluster}`,
-  tasks: (cluster: string) => `tasks:${cluster}`,
-  instances: (cluster: string) => `instances:${cluster}`,
-  stopped: (cluster: string) => `stopped:${cluster}`,
-};
+// The feed names live with the store's meta; re-exported for the pollers' callers.
+export { feedKey };
 
 function errorInfo(error: unknown, at: number) {
   const kind = typeof error === 'object' && error !== null && 'kind' in error ? String(error.kind) : 'unknown';

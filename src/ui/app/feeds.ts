@@ -1,8 +1,9 @@
 import type { PaneId } from '../../keymap/keymap.ts';
+import { feedKey } from '../../store/feeds.ts';
 
-/** The store's freshness key for a pane's data (see poll/monitor.ts feedKey; ui/ may not import poll/). */
+/** The store's freshness key for a pane's data; the Failures pane reads the stopped-task feed. */
 export function feedOfPane(pane: PaneId, cluster: string | undefined): string {
-  if (pane === 'clusters') return 'clusters';
-  const feed = pane === 'failures' ? 'stopped' : pane;
-  return `${feed}:${cluster ?? ''}`;
+  if (pane === 'clusters') return feedKey.clusters;
+  const scoped = cluster ?? '';
+  return pane === 'failures' ? feedKey.stopped(scoped) : feedKey[pane](scoped);
 }

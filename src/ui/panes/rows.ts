@@ -33,6 +33,7 @@ import {
   UNICODE_GLYPHS,
 } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
+import { clusterOfFeed } from '../../store/feeds.ts';
 import type { EcsState, ScopedInstance } from '../../store/store.ts';
 import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
 import type { Cell, Column, Span } from '../components/table.ts';
@@ -88,7 +89,8 @@ export interface ClusterRow {
 export function servicesLoadedKey(meta: EcsState['meta']): string {
   const arns: string[] = [];
   for (const [key, value] of meta) {
-    if (key.startsWith('services:') && value.lastSuccessAt !== undefined) arns.push(key.slice('services:'.length));
+    const cluster = clusterOfFeed(key, 'services');
+    if (cluster !== undefined && value.lastSuccessAt !== undefined) arns.push(cluster);
   }
   return arns.sort().join('\n');
 }
