@@ -6,11 +6,11 @@
  * moment it starts serving ("opens") and runs through the warm-up at load, so clients first see t = warmupSeconds.
  * Script times (`at`, `every`, `firstAt`) are seconds on that axis.
  */
+
+import type { CreateServiceInput } from '../model/api.ts';
 import type {
   CapacityProviderStrategyItem,
   ContainerDefinition,
-  DeploymentConfiguration,
-  LoadBalancer,
   NetworkConfiguration,
   PlacementConstraint,
   PlacementStrategy,
@@ -81,25 +81,9 @@ export interface InstanceGroupSpec {
   agentConnected?: boolean;
 }
 
-export interface ServiceSpec {
+/** A service as the scenario writes it: CreateService's fields, named by `name`, plus its task sets. */
+export interface ServiceSpec extends Omit<CreateServiceInput, 'cluster' | 'serviceName' | 'propagateTags'> {
   name: string;
-  taskDefinition: string;
-  desiredCount?: number;
-  launchType?: string;
-  capacityProviderStrategy?: CapacityProviderStrategyItem[];
-  platformVersion?: string;
-  deploymentConfiguration?: Partial<DeploymentConfiguration>;
-  deploymentController?: { type: string };
-  schedulingStrategy?: string;
-  loadBalancers?: LoadBalancer[];
-  networkConfiguration?: NetworkConfiguration;
-  placementConstraints?: PlacementConstraint[];
-  placementStrategy?: PlacementStrategy[];
-  healthCheckGracePeriodSeconds?: number;
-  tags?: Tag[];
-  enableExecuteCommand?: boolean;
-  /** Start with the tasks already RUNNING (started up to this many seconds ago) and the rollout COMPLETED. */
-  startSteadySeconds?: number;
   /** EXTERNAL controller only. */
   taskSets: TaskSetSpec[];
 }
