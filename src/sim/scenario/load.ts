@@ -133,27 +133,14 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
 
     cluster.services.forEach((service, serviceIndex) => {
       const servicePath = `${path}.services[${serviceIndex}]`;
+      // A service spec is CreateService's input under other names: only the references need resolving.
+      const { name, taskSets: _taskSets, networkConfiguration: _network, ...fields } = service;
       const input: Parameters<SimModel['createService']>[0] = {
+        ...fields,
         cluster: cluster.name,
-        serviceName: service.name,
+        serviceName: name,
         taskDefinition: definitionArn(service.taskDefinition, `${servicePath}.taskDefinition`),
       };
-      copyDefined(input, service, [
-        'desiredCount',
-        'launchType',
-        'capacityProviderStrategy',
-        'platformVersion',
-        'deploymentConfiguration',
-        'deploymentController',
-        'schedulingStrategy',
-        'loadBalancers',
-        'placementConstraints',
-        'placementStrategy',
-        'healthCheckGracePeriodSeconds',
-        'tags',
-        'enableExecuteCommand',
-        'startSteadySeconds',
-      ]);
       const network = networkFor(cluster, families, service.taskDefinition, service.networkConfiguration);
       if (network) input.networkConfiguration = network;
       attempt(servicePath, () => model.createService(input));
