@@ -159,6 +159,7 @@ export async function runInteractive(
         if (connected) {
           Object.assign(target, targetInfo(connected.target));
           const opened = new FlightRecorder({
+            clock: realScheduler,
             directory: stateDirectory(),
             fileName: recorderFileName({
               region: connected.target.region,
@@ -172,7 +173,7 @@ export async function runInteractive(
             }),
           });
           const loaded = await opened.load();
-          restoreFromRecords(store, loaded.records, Date.now());
+          restoreFromRecords(store, loaded.records, realScheduler.now());
           recorder = opened;
           recording = recordingObserver(opened);
           journal = recorderJournal(opened);

@@ -21,15 +21,19 @@ describe('pollers and the flight recorder', () => {
   it('records what the pollers see, and a restart gets the failure feed and timelines back from disk', async () => {
     directory = mkdtempSync(join(tmpdir(), 'ecsdeck-recording-'));
     const warnings: string[] = [];
+    // The recorder ages its records on the harness's virtual clock, never on the machine's date.
+    let virtualNow = (): number => 0;
     const open = () =>
       new FlightRecorder({
         directory: directory as string,
         fileName: 'recorder-test.jsonl',
         logger: (m) => warnings.push(m),
+        clock: { now: () => virtualNow() },
       });
     const recorder = open();
     harness = await startHarness({ observer: recordingObserver(recorder) });
     const h = harness;
+    virtualNow = () => h.scheduler.now();
     const prod = [...h.sim.model.state.clusters.values()].find((c) => c.name === 'prod');
     h.monitor.focusCluster(prod?.arn);
     h.monitor.start();
