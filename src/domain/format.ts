@@ -7,7 +7,7 @@
 import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 import { asNumber } from './coerce.ts';
 import { ELLIPSIS } from './sanitize.ts';
-import { displayWidth, graphemes, graphemeWidth } from './width.ts';
+import { displayWidth, graphemes } from './width.ts';
 
 export { displayWidth } from './width.ts';
 
@@ -175,7 +175,7 @@ export function truncateToWidth(text: string, width: number, ellipsis = ELLIPSIS
   let used = 0;
   let out = '';
   for (const cluster of graphemes(text)) {
-    const cells = graphemeWidth(cluster);
+    const cells = displayWidth(cluster);
     if (used + cells > room) break;
     out += cluster;
     used += cells;

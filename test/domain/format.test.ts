@@ -19,7 +19,7 @@ import {
   parseMemoryMiB,
   truncateToWidth,
 } from '../../src/domain/format.ts';
-import { graphemes, graphemeWidth, isWideCodePoint } from '../../src/domain/width.ts';
+import { graphemes } from '../../src/domain/width.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -172,17 +172,18 @@ describe('display width', () => {
   });
 
   it('knows wide code points', () => {
-    expect(isWideCodePoint(0x4e00)).toBe(true);
-    expect(isWideCodePoint(0xac00)).toBe(true);
-    expect(isWideCodePoint(0x20000)).toBe(true);
-    expect(isWideCodePoint(0x41)).toBe(false);
-    expect(isWideCodePoint(0x00e9)).toBe(false);
-    expect(isWideCodePoint(0xd7a4)).toBe(false);
+    const cells = (codePoint: number) => displayWidth(String.fromCodePoint(codePoint));
+    expect(cells(0x4e00)).toBe(2);
+    expect(cells(0xac00)).toBe(2);
+    expect(cells(0x20000)).toBe(2);
+    expect(cells(0x41)).toBe(1);
+    expect(cells(0x00e9)).toBe(1);
+    expect(cells(0xd7a4)).toBe(1);
   });
 
   it('splits into grapheme clusters', () => {
     expect(graphemes('ae\u0301👍🏽')).toEqual(['a', 'e\u0301', '👍🏽']);
-    expect(graphemeWidth('👍🏽')).toBe(2);
+    expect(displayWidth('👍🏽')).toBe(2);
   });
 });
 
