@@ -335,6 +335,7 @@ describe('Fargate', () => {
     const sim = newSim();
     sim.model.createCluster({
       clusterName: 'mixed',
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
       defaultCapacityProviderStrategy: [
         { capacityProvider: 'FARGATE', base: 1, weight: 1 },
         { capacityProvider: 'FARGATE_SPOT', weight: 3 },
