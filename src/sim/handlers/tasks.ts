@@ -39,10 +39,10 @@ export const listTasks: OperationHandler = ({ model }, params) => {
   const startedBy = params.string('startedBy');
   const desiredStatusParam = params.string('desiredStatus', { values: DESIRED_STATUSES });
   const launchType = readLaunchType(params);
-  params.string('daemonName');
+  const daemonName = params.string('daemonName', { minLength: 1, maxLength: 255 });
   const request = readPageRequest(params, 100, isString);
 
-  const others = [containerInstanceRef, family, serviceName, desiredStatusParam, launchType];
+  const others = [containerInstanceRef, family, serviceName, desiredStatusParam, launchType, daemonName];
   if (startedBy !== undefined && others.some((filter) => filter !== undefined)) {
     throw invalidParameter('startedBy must be the only filter when it is used.');
   }
@@ -64,6 +64,8 @@ export const listTasks: OperationHandler = ({ model }, params) => {
   const matches = (task: SimTask): boolean => {
     // ECS never reports a desired status of PENDING, so that filter matches nothing.
     if (task.desiredStatus !== desiredStatus) return false;
+    // The simulator runs no ECS managed daemons (CreateDaemon), so no task belongs to the daemon named.
+    if (daemonName !== undefined) return false;
     if (startedBy !== undefined && task.startedBy !== startedBy) return false;
     if (serviceArn !== undefined && task.serviceArn !== serviceArn) return false;
     if (containerInstanceArn !== undefined && task.containerInstanceArn !== containerInstanceArn) return false;
@@ -84,10 +86,15 @@ export const describeTasks: OperationHandler = ({ model }, params) => {
   const cluster = model.requireCluster(clusterRef);
   const tasks: Record<string, unknown>[] = [];
   const failures: SimFailure[] = [];
+  // A task named twice (even once by id and once by ARN) is described once, as is a missing one.
+  const seen = new Set<string>();
   for (const ref of refs) {
     const task = model.findTask(cluster, ref);
+    const arn = task ? task.arn : arnOf(model, 'task', ref, cluster.name);
+    if (seen.has(arn)) continue;
+    seen.add(arn);
     if (task) tasks.push(wireTask(task, includeTags));
-    else failures.push({ arn: arnOf(model, 'task', ref, cluster.name), reason: 'MISSING' });
+    else failures.push({ arn, reason: 'MISSING' });
   }
   return { tasks, failures };
 };

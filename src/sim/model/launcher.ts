@@ -4,13 +4,14 @@
  */
 
 import type { SimFailure } from '../errors.ts';
-import { invalidParameter } from '../errors.ts';
+import { invalidParameter, SimError } from '../errors.ts';
 import type { ModelCore } from './core.ts';
 import type { Lifecycle, TaskLaunch } from './lifecycle.ts';
 import {
   chooseSubnet,
   FARGATE_CAPACITY_REASON,
   fargateHasCapacity,
+  isExternalInstance,
   placeOnInstance,
   resolveLaunch,
   shortfallsOn,
@@ -33,6 +34,47 @@ import type {
 } from './types.ts';
 
 export const AWSVPC_NETWORK_REQUIRED = "Network Configuration must be provided when networkMode 'awsvpc' is specified.";
+export const NETWORK_CONFIGURATION_NOT_VALID =
+  'Network Configuration is not valid for the given networkMode of this task definition.';
+export const CAPACITY_PROVIDER_NOT_ASSOCIATED =
+  'The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider with the cluster or specify a valid capacity provider and try again.';
+/** PlatformUnknownException, as the RunTask reference describes it. */
+export const PLATFORM_UNKNOWN = "The specified platform version doesn't exist.";
+export const EXEC_NEEDS_TASK_ROLE =
+  'The execute command failed because a valid task role is not being used. Specify a valid task role in your task definition or as a task override and try again.';
+export const SERVICE_EXEC_NEEDS_TASK_ROLE =
+  "The service couldn't be created because a valid taskRoleArn is not being used. Specify a valid task role in your task definition and try again.";
+/** The Linux Fargate platform versions (LATEST is 1.4.0). */
+const FARGATE_PLATFORM_VERSIONS = new Set(['LATEST', '1.4.0', '1.3.0', '1.2.0', '1.1.0', '1.0.0']);
+
+export function platformVersionMustBeNull(launchType: string): string {
+  return `The platform version must be null when specifying an ${launchType} launch type.`;
+}
+
+/** Every provider of a strategy must be one of the cluster's (FARGATE and FARGATE_SPOT included). */
+export function requireAssociatedProviders(cluster: SimCluster, strategy: CapacityProviderStrategyItem[]): void {
+  if (strategy.some((item) => !cluster.capacityProviders.includes(item.capacityProvider))) {
+    throw invalidParameter(CAPACITY_PROVIDER_NOT_ASSOCIATED);
+  }
+}
+
+/** What `Launcher.validate` looks at. */
+export interface LaunchValidation
+  extends Pick<
+    LaunchSpec,
+    | 'cluster'
+    | 'taskDefinition'
+    | 'launchType'
+    | 'capacityProviderStrategy'
+    | 'networkConfiguration'
+    | 'platformVersion'
+  > {
+  enableExecuteCommand?: boolean;
+  /** RunTask/StartTask: a task role given as an override counts as the task definition's own. */
+  overrides?: Pick<TaskOverrides, 'taskRoleArn'>;
+  /** The refusal's wording when ECS Exec lacks a task role (services say it their own way). */
+  execRoleMessage?: string;
+}
 
 export interface LaunchSpec {
   cluster: SimCluster;
@@ -76,15 +118,11 @@ export class Launcher {
   }
 
   /**
-   * What ECS rejects before placing anything: both a launch type and a strategy, Fargate without awsvpc or a
-   * task-level size, awsvpc without subnets.
+   * What ECS rejects before placing anything: both a launch type and a strategy, a capacity provider the cluster
+   * does not have, Fargate without awsvpc or a task-level size, awsvpc without subnets, a network configuration
+   * for another network mode, a platform version off Fargate or unknown, and ECS Exec without a task role.
    */
-  validate(
-    spec: Pick<
-      LaunchSpec,
-      'cluster' | 'taskDefinition' | 'launchType' | 'capacityProviderStrategy' | 'networkConfiguration'
-    >,
-  ): void {
+  validate(spec: LaunchValidation): void {
     const { cluster, taskDefinition: definition } = spec;
     // Throws for launch type + strategy, and for unknown launch types.
     resolveLaunch(cluster, spec.launchType, spec.capacityProviderStrategy, new Map());
@@ -94,6 +132,7 @@ export class Launcher {
         : spec.launchType
           ? []
           : cluster.defaultCapacityProviderStrategy;
+    requireAssociatedProviders(cluster, strategy);
     const mayUseFargate =
       spec.launchType === 'FARGATE' ||
       strategy.some((item) => item.capacityProvider === 'FARGATE' || item.capacityProvider === 'FARGATE_SPOT');
@@ -108,6 +147,17 @@ export class Launcher {
     if (definition.networkMode === 'awsvpc') {
       const subnets = spec.networkConfiguration?.awsvpcConfiguration?.subnets;
       if (!subnets || subnets.length === 0) throw invalidParameter(AWSVPC_NETWORK_REQUIRED);
+    } else if (spec.networkConfiguration?.awsvpcConfiguration) {
+      throw invalidParameter(NETWORK_CONFIGURATION_NOT_VALID);
+    }
+    if (spec.platformVersion !== undefined) {
+      if (!mayUseFargate) throw invalidParameter(platformVersionMustBeNull(spec.launchType ?? 'EC2'));
+      if (!FARGATE_PLATFORM_VERSIONS.has(spec.platformVersion)) {
+        throw new SimError('PlatformUnknownException', PLATFORM_UNKNOWN);
+      }
+    }
+    if (spec.enableExecuteCommand && !definition.taskRoleArn && !spec.overrides?.taskRoleArn) {
+      throw invalidParameter(spec.execRoleMessage ?? EXEC_NEEDS_TASK_ROLE);
     }
   }
 
@@ -115,6 +165,10 @@ export class Launcher {
     const core = this.#core;
     const { cluster, taskDefinition: definition } = spec;
     const resolved = resolveLaunch(cluster, spec.launchType, spec.capacityProviderStrategy, spec.launchedPerProvider);
+    // A named instance (StartTask, a DAEMON service) decides between EC2 and EXTERNAL itself.
+    if (spec.instance && resolved.launchType !== 'FARGATE') {
+      resolved.launchType = isExternalInstance(spec.instance) ? 'EXTERNAL' : 'EC2';
+    }
     const size = taskSize(definition, spec.overrides);
     const hostPorts = staticHostPorts(definition);
     const subnetIds = spec.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
@@ -141,6 +195,7 @@ export class Launcher {
           constraints: spec.constraints,
           strategies: spec.strategies,
           peers: spec.peers,
+          external: resolved.launchType === 'EXTERNAL',
           ...(resolved.capacityProviderName ? { capacityProviderName: resolved.capacityProviderName } : {}),
         });
         if ('failure' in placed) return placed;

@@ -27,7 +27,7 @@ import type {
 import { resolveBehaviour } from './behaviour.ts';
 import { ModelCore } from './core.ts';
 import type { LaunchSpec } from './launcher.ts';
-import { Launcher } from './launcher.ts';
+import { CAPACITY_PROVIDER_NOT_ASSOCIATED, Launcher, SERVICE_EXEC_NEEDS_TASK_ROLE } from './launcher.ts';
 import { Lifecycle, REASON, STOP_CODE } from './lifecycle.ts';
 import { isFargateLaunch, NO_INSTANCES_MESSAGE, RUN_TASK_DEFAULT_STRATEGY } from './placement.ts';
 import { ServiceScheduler } from './scheduler.ts';
@@ -345,14 +345,17 @@ export class SimModel {
       ports: [...ports].sort((a, b) => a - b).map(String),
     };
   }
-  /** ECS's runningTasksCount (desired RUNNING and RUNNING) and pendingTasksCount of an instance. */
+  /**
+   * ECS's runningTasksCount (every task whose desiredStatus is RUNNING, the PENDING ones included) and
+   * pendingTasksCount (those not yet RUNNING) of an instance.
+   */
   instanceTaskCounts(instance: SimContainerInstance): { running: number; pending: number } {
     let running = 0;
     let pending = 0;
     for (const task of this.#core.tasksOfInstance(instance.arn)) {
-      if (task.desiredStatus !== 'RUNNING') continue;
-      if (task.lastStatus === 'RUNNING') running++;
-      else if (task.lastStatus !== 'STOPPED') pending++;
+      if (task.desiredStatus !== 'RUNNING' || task.lastStatus === 'STOPPED') continue;
+      running++;
+      if (task.lastStatus !== 'RUNNING') pending++;
     }
     return { running, pending };
   }
@@ -365,6 +368,11 @@ export class SimModel {
     if (!NAME_PATTERN.test(name)) {
       throw invalidParameter('Cluster name must be 1-255 letters, numbers, hyphens and underscores.');
     }
+    const capacityProviders = input.capacityProviders ?? [];
+    const defaultStrategy = input.defaultCapacityProviderStrategy ?? [];
+    if (defaultStrategy.some((item) => !capacityProviders.includes(item.capacityProvider))) {
+      throw invalidParameter(CAPACITY_PROVIDER_NOT_ASSOCIATED);
+    }
     const arn = core.arn('cluster', name);
     const existing = this.state.clusters.get(arn);
     if (existing && existing.status === 'ACTIVE') return existing;
@@ -376,8 +384,8 @@ export class SimModel {
       createdAt: core.current,
       tags: input.tags ?? [],
       settings: input.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
-      capacityProviders: input.capacityProviders ?? [],
-      defaultCapacityProviderStrategy: input.defaultCapacityProviderStrategy ?? [],
+      capacityProviders,
+      defaultCapacityProviderStrategy: defaultStrategy,
       fargateCapacity: input.fargateCapacity ?? DEFAULT_FARGATE_CAPACITY,
       subnets:
         input.subnets ??
@@ -541,6 +549,9 @@ export class SimModel {
       ...(input.launchType ? { launchType: input.launchType } : {}),
       ...(input.capacityProviderStrategy ? { capacityProviderStrategy: input.capacityProviderStrategy } : {}),
       ...(input.networkConfiguration ? { networkConfiguration: input.networkConfiguration } : {}),
+      ...(input.platformVersion !== undefined ? { platformVersion: input.platformVersion } : {}),
+      enableExecuteCommand: input.enableExecuteCommand ?? false,
+      execRoleMessage: SERVICE_EXEC_NEEDS_TASK_ROLE,
     });
 
     const daemon = schedulingStrategy === 'DAEMON';
@@ -648,11 +659,16 @@ export class SimModel {
         input.deploymentConfiguration,
       );
     }
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     if (input.desiredCount !== undefined) {
       service.desiredCount = input.desiredCount;
       for (const set of service.taskSets) set.computedDesiredCount = computedDesiredCount(service, set);
+      // The PRIMARY deployment carries the service's count; the response must show it, not the next reconcile.
+      if (primary && primary.desiredCount !== input.desiredCount) {
+        primary.desiredCount = input.desiredCount;
+        primary.updatedAt = core.current;
+      }
     }
-    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     const changedDefinition = definition !== undefined && definition.arn !== primary?.taskDefinitionArn;
     if (controller === 'ECS' && (changedDefinition || input.forceNewDeployment)) {
       this.#scheduler.newDeployment(

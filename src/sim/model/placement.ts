@@ -20,6 +20,12 @@ import type {
 export const FARGATE_CAPACITY_REASON =
   'Capacity is unavailable at this time. Please try again later or in a different availability zone';
 export const NO_INSTANCES_MESSAGE = 'No Container Instances were found in your cluster.';
+/** The attribute ECS sets on an external (ECS Anywhere) instance; EXTERNAL tasks go there and only there. */
+export const EXTERNAL_INSTANCE_ATTRIBUTE = 'ecs.capability.external';
+
+export function isExternalInstance(instance: SimContainerInstance): boolean {
+  return instance.attributes.some((attribute) => attribute.name === EXTERNAL_INSTANCE_ATTRIBUTE);
+}
 
 /** Services spread over zones, then instances, unless they say otherwise. */
 export const SERVICE_DEFAULT_STRATEGY: PlacementStrategy[] = [
@@ -38,18 +44,22 @@ export interface PlacementRequest {
   peers: Iterable<SimTask>;
   /** An EC2 capacity provider: only its instances (when the cluster has any). */
   capacityProviderName?: string;
+  /** EXTERNAL tasks go to external instances only, EC2 tasks never do. */
+  external: boolean;
 }
 
 export type PlacementOutcome =
   | { instance: SimContainerInstance }
-  /** `noInstances`: the cluster has no ACTIVE instance at all. */
+  /** `noInstances`: the cluster has no ACTIVE instance of the launch type at all. */
   | { failure: SimFailure; noInstances?: boolean };
 
 type ResourceShortfall = 'RESOURCE:CPU' | 'RESOURCE:MEMORY' | 'RESOURCE:PORTS';
 
 /** Pick an instance for one task, or say why none fits. */
 export function placeOnInstance(core: ModelCore, request: PlacementRequest): PlacementOutcome {
-  let instances = [...core.clusterIndex(request.cluster.arn).instances.values()];
+  let instances = [...core.clusterIndex(request.cluster.arn).instances.values()].filter(
+    (instance) => isExternalInstance(instance) === request.external,
+  );
   if (request.capacityProviderName && instances.some((i) => i.capacityProviderName === request.capacityProviderName)) {
     instances = instances.filter((i) => i.capacityProviderName === request.capacityProviderName);
   }
@@ -250,7 +260,7 @@ export function chooseSubnet(
 // ---------------------------------------------------------------- launch types
 
 export interface ResolvedLaunch {
-  launchType: 'EC2' | 'FARGATE';
+  launchType: 'EC2' | 'FARGATE' | 'EXTERNAL';
   capacityProviderName?: string;
 }
 
@@ -272,7 +282,7 @@ export function resolveLaunch(
   }
   if (launchType) {
     if (launchType === 'FARGATE') return { launchType: 'FARGATE' };
-    if (launchType === 'EC2' || launchType === 'EXTERNAL') return { launchType: 'EC2' };
+    if (launchType === 'EC2' || launchType === 'EXTERNAL') return { launchType };
     throw invalidParameter(`Unsupported launch type: ${launchType}.`);
   }
   const effective = strategy && strategy.length > 0 ? strategy : cluster.defaultCapacityProviderStrategy;

@@ -10,7 +10,7 @@ import type { ModelCore } from './core.ts';
 import type { Launcher, LaunchResult, LaunchSpec } from './launcher.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { isBeforeRunning, LB_REGISTRATION_MS, REASON, STOP_CODE } from './lifecycle.ts';
-import { SERVICE_DEFAULT_STRATEGY } from './placement.ts';
+import { isExternalInstance, SERVICE_DEFAULT_STRATEGY } from './placement.ts';
 import type { SimCluster, SimContainerInstance, SimDeployment, SimService, SimTask, SimTaskSet } from './types.ts';
 
 const STEADY_EVENT_REPEAT_MS = 6 * 3600_000;
@@ -39,6 +39,8 @@ interface Cohort {
   desired: number;
   /** The cohort's tasks with desiredStatus RUNNING. */
   active: SimTask[];
+  /** Whether a task of the service is one of the cohort's (its stopping tasks count toward maximumPercent). */
+  belongs: (task: SimTask) => boolean;
   /** Tasks that stay: the current deployment's, not on a DRAINING instance. The rest are replaced. */
   keeps: (task: SimTask) => boolean;
   canLaunch: boolean;
@@ -188,6 +190,7 @@ export class ServiceScheduler {
     const cohort: Cohort = {
       desired: service.desiredCount,
       active,
+      belongs: () => true,
       keeps: (task) => task.deploymentId === primary.id && !this.#onDrainingInstance(task),
       canLaunch: !failed,
       canRetireHealthy: !failed,
@@ -264,9 +267,14 @@ export class ServiceScheduler {
       core.serviceEvent(service, `(service ${service.name}) has stopped ${stopped.length} running tasks: ${ids}.`);
     }
 
-    const activeNow = stillActive();
-    const keptNow = activeNow.filter(cohort.keeps).length;
-    const toLaunch = Math.min(cohort.desired - keptNow, maxTotal - activeNow.length);
+    const keptNow = stillActive().filter(cohort.keeps).length;
+    // maximumPercent caps every task not yet STOPPED, those being stopped included: at 100 a replacement
+    // starts only once a task it replaces (drained, or of an older deployment) has stopped.
+    let occupying = 0;
+    for (const task of core.liveTasksOfService(service.arn)) {
+      if (task.lastStatus !== 'STOPPED' && cohort.belongs(task)) occupying++;
+    }
+    const toLaunch = Math.min(cohort.desired - keptNow, maxTotal - occupying);
     if (toLaunch <= 0 || !cohort.canLaunch) return;
     const backoffUntil = service.sim.launchBackoffUntil;
     if (backoffUntil !== undefined && now < backoffUntil) {
@@ -417,6 +425,8 @@ export class ServiceScheduler {
         continue;
       }
       if (instance.status !== 'ACTIVE') continue;
+      // An EXTERNAL daemon runs on the external instances, any other on the EC2 ones.
+      if (isExternalInstance(instance) !== (primary.launchType === 'EXTERNAL')) continue;
       const current = here.filter((t) => t.deploymentId === primary.id);
       for (const task of here)
         if (task.deploymentId !== primary.id && !failed) stop(task, `Scaling activity initiated by (${label})`);
@@ -470,9 +480,11 @@ export class ServiceScheduler {
 
   #reconcileTaskSets(service: SimService, steadySeconds: number | undefined): void {
     for (const set of service.taskSets) {
+      const belongs = (task: SimTask) => task.taskSetId === set.id;
       const cohort: Cohort = {
         desired: set.status === 'DRAINING' ? 0 : set.computedDesiredCount,
-        active: this.#activeTasks(service, (t) => t.taskSetId === set.id),
+        active: this.#activeTasks(service, belongs),
+        belongs,
         keeps: (task) => !this.#onDrainingInstance(task),
         canLaunch: set.status !== 'DRAINING',
         canRetireHealthy: true,

@@ -1,10 +1,15 @@
 import {
   CreateClusterCommand,
+  CreateServiceCommand,
   DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
   ListContainerInstancesCommand,
+  ListTasksCommand,
   paginateListContainerInstances,
   RegisterContainerInstanceCommand,
   RunTaskCommand,
+  type Task,
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -154,6 +159,19 @@ describe('DescribeContainerInstances', () => {
     expect(instance?.tags).toEqual([]);
   });
 
+  it('runningTasksCount counts every task desired RUNNING, the PENDING ones included', async () => {
+    const [arn = ''] = await registerInstances(world.client, 'prod', 1);
+    const taskDefinition = await registerWebTaskDefinition(world.client, 'web');
+    const run = await world.client.send(new RunTaskCommand({ cluster: 'prod', taskDefinition, count: 3 }));
+    expect(run.tasks?.map((t) => t.lastStatus)).toEqual(['PENDING', 'PENDING', 'PENDING']);
+    const describe = async () =>
+      (await world.client.send(new DescribeContainerInstancesCommand({ cluster: 'prod', containerInstances: [arn] })))
+        .containerInstances?.[0];
+    expect(await describe()).toMatchObject({ runningTasksCount: 3, pendingTasksCount: 3 });
+    world.advance(60);
+    expect(await describe()).toMatchObject({ runningTasksCount: 3, pendingTasksCount: 0 });
+  });
+
   it('reports unknown ids MISSING, and refuses empty and oversized lists', async () => {
     const [arn = ''] = await registerInstances(world.client, 'prod', 1);
     const out = await world.client.send(
@@ -213,5 +231,63 @@ describe('UpdateContainerInstancesState', () => {
       ),
     );
     expect(badStatus.name).toBe('InvalidParameterException');
+  });
+});
+
+describe('Draining with maximumPercent 100', () => {
+  /** Every task of service `web`, whatever its status, as DescribeTasks describes it. */
+  async function serviceTasks(): Promise<Task[]> {
+    const arns: string[] = [];
+    for (const desiredStatus of ['RUNNING', 'STOPPED'] as const) {
+      const out = await world.client.send(new ListTasksCommand({ cluster: 'prod', serviceName: 'web', desiredStatus }));
+      arns.push(...(out.taskArns ?? []));
+    }
+    if (arns.length === 0) return [];
+    return (await world.client.send(new DescribeTasksCommand({ cluster: 'prod', tasks: arns }))).tasks ?? [];
+  }
+
+  it('starts a replacement only once a drained task has STOPPED, second by second', async () => {
+    const [target = '', other = ''] = await registerInstances(world.client, 'prod', 2);
+    const taskDefinition = await registerWebTaskDefinition(world.client, 'web');
+    await world.client.send(
+      new CreateServiceCommand({
+        cluster: 'prod',
+        serviceName: 'web',
+        taskDefinition,
+        desiredCount: 4,
+        deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 },
+        placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+      }),
+    );
+    world.advance(120);
+    const before = await serviceTasks();
+    const drained = before.filter((t) => t.containerInstanceArn === target).map((t) => t.taskArn);
+    expect(drained).toHaveLength(2);
+    await world.client.send(
+      new UpdateContainerInstancesStateCommand({ cluster: 'prod', containerInstances: [target], status: 'DRAINING' }),
+    );
+
+    const known = new Set(before.map((t) => t.taskArn));
+    let sawStopping = false;
+    for (let second = 0; second < 180; second++) {
+      world.advance(1);
+      const tasks = await serviceTasks();
+      const stoppedDrained = tasks.filter((t) => drained.includes(t.taskArn) && t.lastStatus === 'STOPPED');
+      const replacements = tasks.filter((t) => !known.has(t.taskArn));
+      if (tasks.some((t) => drained.includes(t.taskArn) && t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED'))
+        sawStopping = true;
+      expect(tasks.filter((t) => t.lastStatus !== 'STOPPED').length).toBeLessThanOrEqual(4);
+      expect(replacements.length).toBeLessThanOrEqual(stoppedDrained.length);
+      if (replacements.length === 2 && replacements.every((t) => t.lastStatus === 'RUNNING')) break;
+    }
+    expect(sawStopping).toBe(true);
+    const after = await serviceTasks();
+    const replacements = after.filter((t) => !known.has(t.taskArn));
+    expect(replacements.map((t) => [t.lastStatus, t.containerInstanceArn])).toEqual([
+      ['RUNNING', other],
+      ['RUNNING', other],
+    ]);
+    const service = await world.client.send(new DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
+    expect(service.services?.[0]?.runningCount).toBe(4);
   });
 });

@@ -166,6 +166,8 @@ describe('UpdateService', () => {
     );
     expect(scaled.service?.desiredCount).toBe(3);
     expect(scaled.service?.deployments).toHaveLength(1);
+    // The answer itself shows the PRIMARY deployment at the new count, not the old one until the next reconcile.
+    expect(scaled.service?.deployments?.[0]).toMatchObject({ status: 'PRIMARY', desiredCount: 3 });
 
     const web2 = await registerWebTaskDefinition(world.client, 'web', { image: 'nginx:1.28' });
     const deployed = await world.client.send(

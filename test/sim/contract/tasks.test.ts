@@ -197,6 +197,17 @@ describe('DescribeTasks', () => {
     expect(tagged.tasks?.[0]?.tags).toEqual([{ key: 'owner', value: 'me' }]);
   });
 
+  it('describes a task named twice (by id and by ARN) once, and a missing one once', async () => {
+    const [arn = ''] = await runTasks(1);
+    const id = arn.split('/').pop() ?? '';
+    const ghost = 'c'.repeat(32);
+    const out = await world.client.send(
+      new DescribeTasksCommand({ cluster: 'prod', tasks: [arn, id, arn, ghost, `${TASK}/prod/${ghost}`] }),
+    );
+    expect(out.tasks?.map((t) => t.taskArn)).toEqual([arn]);
+    expect(out.failures).toEqual([{ arn: `${TASK}/prod/${ghost}`, reason: 'MISSING' }]);
+  });
+
   it('reports unknown tasks MISSING, and refuses empty and oversized lists', async () => {
     const ghost = 'a'.repeat(32);
     const out = await world.client.send(
@@ -319,6 +330,18 @@ describe('ListTasks', () => {
     );
     world.advance(30);
     expect((await list({ serviceName: 'svc' })).size).toBe(2);
+  });
+
+  it('filters by daemonName: no task of the simulator belongs to a managed daemon', async () => {
+    const arns = await runTasks(3);
+    const all = await world.client.send(new ListTasksCommand({ cluster: 'prod' }));
+    expect(new Set(all.taskArns)).toEqual(new Set(arns));
+    const daemon = await world.client.send(new ListTasksCommand({ cluster: 'prod', daemonName: 'log-router' }));
+    expect(daemon.taskArns).toEqual([]);
+    const mixed = await rejectionOf(
+      world.client.send(new ListTasksCommand({ cluster: 'prod', startedBy: 'cron', daemonName: 'log-router' })),
+    );
+    expect(mixed.name).toBe('InvalidParameterException');
   });
 
   it('refuses startedBy with another filter, and an unknown service', async () => {

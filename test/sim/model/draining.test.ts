@@ -146,6 +146,49 @@ describe('draining a container instance', () => {
     );
   });
 
+  it('with max 100 a replacement starts only once a drained task has STOPPED, checked second by second', () => {
+    const sim = newSim(8);
+    const { instances } = ec2Cluster(sim, 'prod', ['us-east-1a', 'us-east-1b'], 4096, 16_384);
+    taskDefinition(sim, 'web');
+    const web = sim.model.createService({
+      cluster: 'prod',
+      serviceName: 'web',
+      taskDefinition: 'web',
+      desiredCount: 4,
+      deploymentConfiguration: { minimumHealthyPercent: 50, maximumPercent: 100 },
+    });
+    stepUntil(sim, () => isSteady(web), 120);
+    const target = instances[0] as (typeof instances)[number];
+    const drained = activeTasks(sim, web).filter((t) => t.containerInstanceArn === target.arn);
+    expect(drained.length).toBeGreaterThan(0);
+    const before = new Set(serviceTasks(sim, web));
+    const drainedAt = sim.clock.now();
+    sim.model.updateContainerInstancesState('prod', [target.arn], 'DRAINING');
+
+    let sawStopping = false;
+    stepUntil(
+      sim,
+      () => isSteady(web) && activeTasks(sim, web).every((t) => t.containerInstanceArn !== target.arn),
+      300,
+      () => {
+        const replacements = serviceTasks(sim, web).filter((t) => !before.has(t));
+        const stoppedDrained = drained.filter((t) => t.lastStatus === 'STOPPED');
+        if (drained.some((t) => t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED')) sawStopping = true;
+        // Never more than 100% of desired anywhere short of STOPPED, a stopping task included.
+        expect(serviceTasks(sim, web).filter((t) => t.lastStatus !== 'STOPPED').length).toBeLessThanOrEqual(4);
+        expect(replacements.length).toBeLessThanOrEqual(stoppedDrained.length);
+      },
+    );
+    // The drained tasks took their time to stop (SIGTERM, then SIGKILL after 30 s): the window was real.
+    expect(sawStopping).toBe(true);
+    const lastDrainedStop = Math.max(...drained.map((t) => t.stoppedAt ?? Number.POSITIVE_INFINITY));
+    expect(lastDrainedStop - drainedAt).toBeGreaterThanOrEqual(30_000);
+    const replacements = serviceTasks(sim, web).filter((t) => !before.has(t));
+    expect(replacements).toHaveLength(drained.length);
+    const firstDrainedStop = Math.min(...drained.map((t) => t.stoppedAt ?? Number.POSITIVE_INFINITY));
+    for (const task of replacements) expect(task.createdAt).toBeGreaterThanOrEqual(firstDrainedStop);
+  });
+
   it('validates the status and the instances', () => {
     const sim = newSim();
     const { instances } = ec2Cluster(sim);

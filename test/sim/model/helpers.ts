@@ -81,6 +81,7 @@ export function ec2Cluster(
 export function fargateCluster(sim: Sim, name = 'batch', fargateCapacity = 100) {
   return sim.model.createCluster({
     clusterName: name,
+    capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
     fargateCapacity,
     subnets: [
       { subnetId: 'subnet-aaa', availabilityZone: 'us-east-1a' },

@@ -276,6 +276,50 @@ describe('placement on container instances', () => {
     expect(daemon.desiredCount).toBe(2);
     expect(daemon.deployments[0]?.rolloutState).toBe('COMPLETED');
   });
+
+  it('EC2 and EXTERNAL stay apart: each launch type on its own kind of instance, DAEMON services too', () => {
+    const sim = newSim();
+    const { instances } = ec2Cluster(sim, 'prod', ['us-east-1a', 'us-east-1b']);
+    const external = sim.model.registerContainerInstance({
+      cluster: 'prod',
+      cpu: 4096,
+      memory: 8192,
+      attributes: [{ name: 'ecs.capability.external' }],
+    });
+    taskDefinition(sim, 'agent');
+    const ec2Daemon = sim.model.createService({
+      cluster: 'prod',
+      serviceName: 'agent',
+      taskDefinition: 'agent',
+      schedulingStrategy: 'DAEMON',
+    });
+    const externalDaemon = sim.model.createService({
+      cluster: 'prod',
+      serviceName: 'edge-agent',
+      taskDefinition: 'agent',
+      launchType: 'EXTERNAL',
+      schedulingStrategy: 'DAEMON',
+    });
+    stepUntil(sim, () => ec2Daemon.runningCount === 2 && externalDaemon.runningCount === 1, 60);
+    step(sim, 30);
+    expect(ec2Daemon.desiredCount).toBe(2);
+    expect(externalDaemon.desiredCount).toBe(1);
+    const ec2Arns = instances.map((i) => i.arn);
+    for (const task of serviceTasks(sim, ec2Daemon)) {
+      expect(task.launchType).toBe('EC2');
+      expect(ec2Arns).toContain(task.containerInstanceArn);
+    }
+    expect(serviceTasks(sim, externalDaemon).map((t) => [t.launchType, t.containerInstanceArn])).toEqual([
+      ['EXTERNAL', external.arn],
+    ]);
+    // StartTask takes the launch type of the instance it names.
+    const started = sim.model.startTask({
+      cluster: 'prod',
+      taskDefinition: 'agent',
+      containerInstances: [external.id],
+    });
+    expect(started.tasks[0]?.launchType).toBe('EXTERNAL');
+  });
 });
 
 describe('Fargate', () => {
@@ -335,6 +379,7 @@ describe('Fargate', () => {
     const sim = newSim();
     sim.model.createCluster({
       clusterName: 'mixed',
+      capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
       defaultCapacityProviderStrategy: [
         { capacityProvider: 'FARGATE', base: 1, weight: 1 },
         { capacityProvider: 'FARGATE_SPOT', weight: 3 },
