@@ -9,7 +9,6 @@
  * good). Nothing the libraries log reaches the terminal: their loggers are a sink the caller chooses.
  */
 import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
-import type { NodeHttpHandler as NodeHttpHandlerType } from '@smithy/node-http-handler';
 import {
   type Cluster,
   type ContainerInstance,
@@ -121,37 +120,12 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   // Imported here, not at the top: the SDK is the heaviest module we load and the first frame must not wait for it.
   const sdk = await import('@aws-sdk/client-ecs');
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
-  /**
-   * The stock handler stops listening to the abort signal once the headers are in: a body trickling in would
-   * then outlive the deadline. Destroying the body on abort closes its socket too.
-   */
-  class BodyAbortingHttpHandler extends NodeHttpHandler {
-    override async handle(
-      request: Parameters<NodeHttpHandlerType['handle']>[0],
-      handlerOptions: Parameters<NodeHttpHandlerType['handle']>[1] = {},
-    ): Promise<Awaited<ReturnType<NodeHttpHandlerType['handle']>>> {
-      const result = await super.handle(request, handlerOptions);
-      const signal = handlerOptions.abortSignal as AbortSignal | undefined;
-      const body = result.response.body as
-        | { destroy?: (error?: unknown) => void; once?: (event: string, listener: () => void) => unknown }
-        | undefined;
-      if (signal && typeof body?.destroy === 'function') {
-        const destroy = () => body.destroy?.(signal.reason);
-        if (signal.aborted) destroy();
-        else {
-          signal.addEventListener('abort', destroy, { once: true });
-          body.once?.('close', () => signal.removeEventListener('abort', destroy));
-        }
-      }
-      return result;
-    }
-  }
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
   const logger = libraryLogger(options.log ?? (() => {}));
   const config: ECSClientConfig = {
     maxAttempts: 1,
     logger,
-    requestHandler: new BodyAbortingHttpHandler({
+    requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
       // A backstop on real time: our own deadline (on the scheduler) normally ends the attempt first.
       requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
@@ -218,7 +192,8 @@ class SdkGateway implements EcsGateway {
 
   /**
    * One attempt under its deadline: its own signal aborts when the caller's does or when the deadline passes,
-   * and the attempt ends then whatever the library does with the signal (the race), its socket destroyed.
+   * and the attempt ends then whatever the library does with the signal (the race). The HTTP handler destroys
+   * the request on that signal until the response has ended, so the socket goes too, mid-body included.
    */
   async #attempt<T>(
     operation: string,
