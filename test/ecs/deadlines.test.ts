@@ -2,68 +2,20 @@
  * The gateway against endpoints that misbehave at the HTTP level, through the real SDK: a raw node:http server on
  * 127.0.0.1 that never answers, answers a byte at a time, or pages without end. Deadlines run on virtual time.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GatewayError } from '../../src/ecs/errors.ts';
 import type { EcsGateway } from '../../src/ecs/gateway.ts';
 import { createSdkGateway, type SdkGatewayOptions } from '../../src/ecs/sdkGateway.ts';
 import { flushMicrotasks, VirtualScheduler } from '../../src/lib/scheduler.ts';
-
-interface RawEndpoint {
-  url: string;
-  /** Requests received, by X-Amz-Target operation. */
-  operations: string[];
-  /** Sockets the server has seen close. */
-  closedSockets: () => number;
-  close(): Promise<void>;
-}
+import { closeRawEndpoints, type RawEndpoint, rawEndpoint } from '../support/rawEndpoint.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
   for (const cleanup of cleanups.splice(0)) await cleanup();
+  await closeRawEndpoints();
 });
-
-async function rawEndpoint(answer: (req: IncomingMessage, res: ServerResponse, body: string) => void) {
-  const operations: string[] = [];
-  const sockets = new Set<Socket>();
-  let closed = 0;
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on('end', () => {
-      operations.push(
-        String(req.headers['x-amz-target'] ?? '')
-          .split('.')
-          .pop() ?? '',
-      );
-      answer(req, res, body);
-    });
-  });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => {
-      sockets.delete(socket);
-      closed++;
-    });
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const endpoint: RawEndpoint = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    operations,
-    closedSockets: () => closed,
-    close: () =>
-      new Promise<void>((resolveClose) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolveClose());
-      }),
-  };
-  cleanups.push(() => endpoint.close());
-  return endpoint;
-}
 
 async function gatewayFor(endpoint: RawEndpoint, options: Partial<SdkGatewayOptions> = {}) {
   const scheduler = new VirtualScheduler(0);

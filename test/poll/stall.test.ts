@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushMicrotasks } from '../../src/lib/scheduler.ts';
 import { feedKey } from '../../src/poll/monitor.ts';
+import { freshnessLine } from '../../src/ui/components/Header.tsx';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness | undefined;
@@ -100,5 +101,30 @@ describe('pollers against a stalled connection', () => {
     expect(h.sim.server.requestLog.count({ sinceSeq: beforeRefresh, outcome: 'ok' })).toBeGreaterThan(0);
     // The hung refresh was replaced, not failed: no feed shows an error.
     expect(h.gateway.stats().errors).toBe(0);
+  });
+});
+
+describe('the header during a stall', () => {
+  const apiText = (h: Harness) => {
+    const state = h.store.getState();
+    return freshnessLine(state.meta, state.api, undefined, h.scheduler.now(), 200)
+      .map((span) => span.text)
+      .join('');
+  };
+
+  it('shows the real budget from the first frame and the real call rate while every call hangs', async () => {
+    harness = await startHarness({ gateway: { maxAttempts: 1, requestTimeoutMs: 15_000, budgetPerSecond: 1000 } });
+    const h = harness;
+    // Before any call: the budget given, as a number.
+    expect(apiText(h)).toContain('API 0.0/s of 1000/s');
+    expect(apiText(h)).not.toContain('∞');
+
+    h.sim.server.setFaults({ hangRate: 1 });
+    h.monitor.start();
+    await runThroughHangs(h, () => hangs(h, 0) >= 1, 100);
+    // No refresh has ended, yet the header counts the call on the wire: one call in the 10 s window.
+    await h.scheduler.advance(1000);
+    expect(h.store.getState().api.total).toBe(1);
+    expect(apiText(h)).toContain('API 0.1/s of 1000/s');
   });
 });
