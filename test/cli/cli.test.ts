@@ -214,4 +214,22 @@ describe('ecsdeck snapshot against an endpoint that never finishes answering', (
     expect(running.stdout()).toBe('');
     expect(running.stderr()).toMatch(gaveUp(url));
   });
+
+  it('a page token that comes back: one sentence naming the operation, exit 1', async () => {
+    let served = 0;
+    const looping = createHttpServer((_req, res) => {
+      served++;
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      res.end(
+        JSON.stringify({ clusterArns: [`arn:aws:ecs:us-east-1:123456789012:cluster/c${served}`], nextToken: 'again' }),
+      );
+    });
+    const url = await listen(looping);
+    const running = run(['snapshot', '--endpoint-url', url, '--region', 'us-east-1'], shortDeadline);
+    expect(await running.exited).toBe(1);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toBe(
+      `ecsdeck: ${url} sent ListClusters round in a loop (a page token came back after 2 pages); stopped paging.\n`,
+    );
+  });
 });
