@@ -127,8 +127,8 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     logger,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
-      // A backstop on real time: our own deadline (on the scheduler) normally ends the attempt first.
-      requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // A backstop on real time, a second after our own deadline (on the scheduler), which ends the attempt first.
+      requestTimeout: (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + 1000,
       throwOnRequestTimeout: true,
       logger,
     }),
@@ -295,6 +295,7 @@ class SdkGateway implements EcsGateway {
       for (const arn of result.arns ?? []) if (typeof arn === 'string') arns.push(arn);
       nextToken = typeof result.nextToken === 'string' && result.nextToken !== '' ? result.nextToken : undefined;
       if (!nextToken) return arns;
+      if (followed.has(nextToken) || pages >= this.#maxPages) this.#stats.failedCall();
       if (followed.has(nextToken)) {
         throw new GatewayError(
           'paging',

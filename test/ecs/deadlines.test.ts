@@ -134,6 +134,8 @@ describe('paging', () => {
       `${looping.url} sent ListClusters round in a loop (a page token came back after 3 pages); stopped paging.`,
     );
     expect(looping.operations).toHaveLength(3);
+    // Counted among the errors the header shows.
+    expect(gateway.stats().errors).toBe(1);
   });
 
   it('stops a walk that never ends at the page limit, naming the operation', async () => {
