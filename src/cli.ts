@@ -10,6 +10,8 @@ import {
   HELP_TEXT,
   nodeVersionProblem,
   parseCliArgs,
+  SNAPSHOT_ATTEMPT_SECONDS,
+  SNAPSHOT_DEADLINE_SECONDS,
 } from './cliArgs.ts';
 import { COMMAND_LIST } from './keymap/keymap.ts';
 import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, withoutAwsSettings } from './lib/config.ts';
@@ -57,6 +59,15 @@ async function serveSimulator(command: CliCommand & { kind: 'sim' }): Promise<nu
   return 0;
 }
 
+/**
+ * The snapshot's time limit in milliseconds: SNAPSHOT_DEADLINE_SECONDS, which --help states. The tests shorten it
+ * through ECSDECK_SNAPSHOT_DEADLINE_MS rather than wait half a minute; nothing else should set it.
+ */
+function snapshotDeadlineMs(): number {
+  const override = Number(process.env.ECSDECK_SNAPSHOT_DEADLINE_MS);
+  return Number.isSafeInteger(override) && override > 0 ? override : SNAPSHOT_DEADLINE_SECONDS * 1000;
+}
+
 /** `ecsdeck snapshot`: one pass through the data layer, printed. Errors are one sentence, exit 1. */
 async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: EcsdeckConfig): Promise<number> {
   const [
@@ -78,6 +89,11 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     { defaultBudget: DEFAULT_BUDGET },
   );
   let simulator: { url: string; close(): Promise<void> } | undefined;
+  // However the endpoint behaves (silent, a byte a second, pages without end), the snapshot ends in bounded time.
+  const deadlineMs = snapshotDeadlineMs();
+  const deadline = new AbortController();
+  const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
+  let where = 'the ECS endpoint';
   try {
     if (command.demo) {
       const { startSimulator } = await import('./sim/index.ts');
@@ -92,21 +108,31 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
       budgetPerSecond: settings.budget,
       scheduler: realScheduler,
       maxAttempts: 3,
+      requestTimeoutMs: Math.min(SNAPSHOT_ATTEMPT_SECONDS * 1000, deadlineMs),
     });
-    const state = await collectSnapshotState(gateway, () => Date.now());
+    where = gateway.target.endpoint ?? `ECS in ${gateway.target.region}`;
+    const state = await collectSnapshotState(gateway, () => Date.now(), { signal: deadline.signal });
     const snapshot = buildSnapshot(state, gateway.target, Date.now());
     process.stdout.write(command.json ? text.formatSnapshotJson(snapshot) : text.formatSnapshotText(snapshot));
     return 0;
   } catch (error) {
     const { GatewayError } = await import('./ecs/errors.ts');
     if (error instanceof GatewayError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      const message = deadline.signal.aborted
+        ? `snapshot gave up after ${formatSeconds(deadlineMs)}: ${where} had not finished answering ${error.operation}.`
+        : error.message;
+      process.stderr.write(`ecsdeck: ${message}\n`);
       return 1;
     }
     throw error;
   } finally {
+    clearTimeout(deadlineTimer);
     await simulator?.close();
   }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }
 
 /** Reads the config file for the commands that use it; a bad file is one sentence and exit 2, before anything runs. */

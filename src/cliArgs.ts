@@ -46,6 +46,11 @@ export type CliCommand =
 /** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
 export const DEFAULT_BUDGET = 10;
 
+/** `ecsdeck snapshot` gives up after this long in all, however slowly the endpoint answers (or not at all). */
+export const SNAPSHOT_DEADLINE_SECONDS = 30;
+/** Each ECS call of a snapshot: one attempt is abandoned after this long (the SDK's retries stay within the above). */
+export const SNAPSHOT_ATTEMPT_SECONDS = 10;
+
 /** A command line that cannot be run; the message is one sentence for the user (exit status 2). */
 export class CliUsageError extends Error {
   constructor(message: string) {
@@ -61,7 +66,8 @@ Usage:
           [--refresh SECONDS] [--budget REQ_PER_SEC] [--no-color]
       Monitor ECS with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, SSO, ~/.aws/config).
   ecsdeck snapshot [--json] [--profile P] [--region R] [--endpoint-url URL] [--budget N] [--demo [SCENARIO]]
-      One pass over the account, printed as text (80 columns) or JSON; no terminal needed.
+      One pass over the account, printed as text (80 columns) or JSON; no terminal needed. Gives up with one
+      sentence and exit status 1 after ${SNAPSHOT_DEADLINE_SECONDS} seconds in all (${SNAPSHOT_ATTEMPT_SECONDS} s per call) when the endpoint is silent or slow.
   ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]
       Run the ECS simulator alone and print its endpoint, for the AWS CLI (--endpoint-url) or any SDK.
   ecsdeck --demo [SCENARIO] [--seed N] [--speed X] [--port N]

@@ -15,6 +15,8 @@ export type GatewayErrorKind =
   | 'server'
   | 'unparseable'
   | 'invalid-request'
+  /** A List* walk whose page tokens repeat or never end. */
+  | 'paging'
   | 'aborted'
   | 'unknown';
 

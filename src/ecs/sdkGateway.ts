@@ -3,6 +3,10 @@
  * included, must pass through our request budget, or the budget would be a suggestion. We retry reads on
  * throttling, server faults and network errors with backoff; writes only on throttling (ECS did nothing then),
  * so one intent is never two calls that both took effect.
+ *
+ * Every attempt has a deadline on the injected scheduler that aborts it: connecting, waiting for the headers and
+ * reading the body (a stalled connection, or one trickling a byte a second, would otherwise hold a poller for
+ * good). Nothing the libraries log reaches the terminal: their loggers are a sink the caller chooses.
  */
 import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
 import {
@@ -55,11 +59,27 @@ export interface SdkGatewayOptions {
   concurrency?: number;
   /** Attempts per read call (1 = no retry). */
   maxAttempts?: number;
-  /** Per-attempt timeout; a hung endpoint must not hang a pane forever. */
+  /** Per-attempt deadline, connect to last byte; a hung endpoint must not hang a pane forever. */
   requestTimeoutMs?: number;
+  /** Pages one List* walk may take before it is stopped as endless. */
+  maxPages?: number;
+  /** Where the SDK's and the HTTP handler's own log lines go; by default nowhere (never the terminal). */
+  log?: (line: string) => void;
 }
 
 const DEFAULT_REGION = 'us-east-1';
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+/** 100 results a page: 100,000 ARNs, far more than an ECS account holds in one list. */
+export const DEFAULT_MAX_PAGES = 1000;
+
+/** A smithy/AWS SDK logger that hands every line to `log`, console never. */
+function libraryLogger(log: (line: string) => void) {
+  const line =
+    (level: string) =>
+    (...content: unknown[]) =>
+      log(`${level} ${content.map((part) => (typeof part === 'string' ? part : String(part))).join(' ')}`);
+  return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+}
 
 class Semaphore {
   #free: number;
@@ -101,11 +121,16 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   const sdk = await import('@aws-sdk/client-ecs');
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
+  const logger = libraryLogger(options.log ?? (() => {}));
   const config: ECSClientConfig = {
     maxAttempts: 1,
+    logger,
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
-      requestTimeout: options.requestTimeoutMs ?? 15_000,
+      // A backstop on real time, a second after our own deadline (on the scheduler), which ends the attempt first.
+      requestTimeout: (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + 1000,
+      throwOnRequestTimeout: true,
+      logger,
     }),
   };
   if (options.region) config.region = options.region;
@@ -144,6 +169,8 @@ class SdkGateway implements EcsGateway {
   readonly #scheduler: Scheduler;
   readonly #slots: Semaphore;
   readonly #maxAttempts: number;
+  readonly #attemptTimeoutMs: number;
+  readonly #maxPages: number;
 
   constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions) {
     this.#sdk = sdk;
@@ -154,6 +181,50 @@ class SdkGateway implements EcsGateway {
     this.#stats = new CallStats(options.scheduler);
     this.#slots = new Semaphore(options.concurrency ?? 6);
     this.#maxAttempts = options.maxAttempts ?? 4;
+    this.#attemptTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+  }
+
+  /** Where the calls go, in words: the endpoint's URL, else "ECS in <region>". */
+  get #where(): string {
+    return this.target.endpoint ?? `ECS in ${this.target.region}`;
+  }
+
+  /**
+   * One attempt under its deadline: its own signal aborts when the caller's does or when the deadline passes,
+   * and the attempt ends then whatever the library does with the signal (the race). The HTTP handler destroys
+   * the request on that signal until the response has ended, so the socket goes too, mid-body included.
+   */
+  async #attempt<T>(
+    operation: string,
+    send: (signal: AbortSignal) => Promise<T>,
+    callerSignal: AbortSignal | undefined,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const seconds = Math.round(this.#attemptTimeoutMs / 100) / 10;
+    const timer = this.#scheduler.setTimeout(
+      () =>
+        controller.abort(
+          new GatewayError('network', `${this.#where} did not answer ${operation} within ${seconds} s.`, {
+            operation,
+          }),
+        ),
+      this.#attemptTimeoutMs,
+    );
+    const onCallerAbort = () => controller.abort(callerSignal?.reason);
+    if (callerSignal?.aborted) onCallerAbort();
+    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    const aborted = new Promise<never>((_resolve, reject) => {
+      const fail = () => reject(controller.signal.reason);
+      if (controller.signal.aborted) fail();
+      else controller.signal.addEventListener('abort', fail, { once: true });
+    });
+    try {
+      return await Promise.race([send(controller.signal), aborted]);
+    } finally {
+      this.#scheduler.clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
   }
 
   stats() {
@@ -179,7 +250,7 @@ class SdkGateway implements EcsGateway {
           await this.#budget.acquire(signal);
           this.#stats.started(operation);
           try {
-            return await send(signal);
+            return await this.#attempt(operation, send, signal);
           } finally {
             this.#stats.finished();
           }
@@ -216,13 +287,31 @@ class SdkGateway implements EcsGateway {
   ): Promise<string[]> {
     const arns: string[] = [];
     let nextToken: string | undefined;
+    // Tokens already followed: one coming back means the walk would go round for ever.
+    const followed = new Set<string>();
     // A page may be short and still carry a token: follow tokens until there are none.
-    do {
+    for (let pages = 1; ; pages++) {
       const result = await this.#call(operation, (signal) => page(nextToken, signal), options);
       for (const arn of result.arns ?? []) if (typeof arn === 'string') arns.push(arn);
       nextToken = typeof result.nextToken === 'string' && result.nextToken !== '' ? result.nextToken : undefined;
-    } while (nextToken);
-    return arns;
+      if (!nextToken) return arns;
+      if (followed.has(nextToken) || pages >= this.#maxPages) this.#stats.failedCall();
+      if (followed.has(nextToken)) {
+        throw new GatewayError(
+          'paging',
+          `${this.#where} sent ${operation} round in a loop (a page token came back after ${pages} pages); stopped paging.`,
+          { operation },
+        );
+      }
+      if (pages >= this.#maxPages) {
+        throw new GatewayError(
+          'paging',
+          `${this.#where} was still paging ${operation} after ${pages} pages (${arns.length} results); stopped paging.`,
+          { operation },
+        );
+      }
+      followed.add(nextToken);
+    }
   }
 
   /** A Describe* call chunked at its limit, the chunks in parallel (under the concurrency cap), merged. */

@@ -7,7 +7,7 @@
 import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
 import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
-import type { Scheduler } from '../lib/scheduler.ts';
+import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
 import { feedKey } from '../store/feeds.ts';
 import {
   addFailures,
@@ -73,6 +73,9 @@ export interface MonitorOptions {
 // The feed names live with the store's meta; re-exported for the pollers' callers.
 export { feedKey };
 
+/** How often the header's call rate is brought up to date, whether or not a refresh has ended. */
+const API_META_INTERVAL_MS = 1000;
+
 function errorInfo(error: unknown, at: number) {
   const kind = typeof error === 'object' && error !== null && 'kind' in error ? String(error.kind) : 'unknown';
   const message = error instanceof Error ? error.message : String(error);
@@ -96,6 +99,7 @@ export class Monitor {
   #focused: string | undefined;
   #taskDefinitions = new Map<string, Promise<TaskDefinition | undefined>>();
   #started = false;
+  #apiMetaTimer: TimerHandle | undefined;
 
   constructor(options: MonitorOptions) {
     this.#gateway = options.gateway;
@@ -107,6 +111,8 @@ export class Monitor {
     this.#clusterPoller = this.#poller(feedKey.clusters, this.#cadence.clustersMs, (signal) =>
       this.#refreshClusters(signal),
     );
+    // The header shows the real budget from the first frame, before any call.
+    this.#publishApiMeta();
   }
 
   get focusedCluster(): string | undefined {
@@ -118,10 +124,13 @@ export class Monitor {
     this.#started = true;
     this.#clusterPoller.start();
     for (const poller of this.#focusPollers) poller.start();
+    this.#tickApiMeta();
   }
 
   stop(): void {
     this.#started = false;
+    if (this.#apiMetaTimer) this.#scheduler.clearTimeout(this.#apiMetaTimer);
+    this.#apiMetaTimer = undefined;
     this.#clusterPoller.stop();
     for (const poller of [...this.#focusPollers, ...this.#backgroundStopped.values()]) poller.stop();
   }
@@ -204,6 +213,14 @@ export class Monitor {
         this.#publishApiMeta();
       },
     });
+  }
+
+  /** The rate and the budget from the start and every second: a stalled or endless refresh must not freeze them. */
+  #tickApiMeta(): void {
+    this.#publishApiMeta();
+    this.#apiMetaTimer = this.#scheduler.setTimeout(() => {
+      if (this.#started) this.#tickApiMeta();
+    }, API_META_INTERVAL_MS);
   }
 
   #publishApiMeta(): void {

@@ -1,7 +1,7 @@
 /**
  * One resource's refresh loop: first run at once, then every `intervalMs`; never two runs at once (a refresh
- * asked for during a run is done right after it); exponential backoff after errors; stop() aborts the run in
- * flight. Runs on an injected scheduler so tests move time instead of sleeping.
+ * asked for during a run aborts it and starts a new one); exponential backoff after errors; stop() aborts the run
+ * in flight. Runs on an injected scheduler so tests move time instead of sleeping.
  */
 import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
 
@@ -24,7 +24,6 @@ export class Poller {
   #timer: TimerHandle | undefined;
   #running: Promise<void> | undefined;
   #controller: AbortController | undefined;
-  #again = false;
   #stopped = true;
   #consecutiveErrors = 0;
   #runs = 0;
@@ -58,13 +57,13 @@ export class Poller {
     this.#controller?.abort(new Error(`${this.name} stopped`));
   }
 
-  /** Refresh now (ctrl-r, after an action); when a run is in flight, one more follows it. */
+  /**
+   * Refresh now (ctrl-r, after an action): a request goes out at once. A run in flight is aborted first: it may
+   * be stuck on a stalled connection, and its answer would be older than the one asked for anyway.
+   */
   refreshNow(): void {
     if (this.#stopped) return;
-    if (this.#running) {
-      this.#again = true;
-      return;
-    }
+    if (this.#running) this.#controller?.abort(new Error(`${this.name} refreshed`));
     this.#clearTimer();
     this.#kick();
   }
@@ -91,12 +90,13 @@ export class Poller {
     this.#controller = controller;
     this.#options.onStart?.();
     this.#runs++;
-    this.#running = this.#options
+    const running: Promise<void> = this.#options
       .run(controller.signal)
       .then(
         () => {
+          if (controller.signal.aborted) return;
           this.#consecutiveErrors = 0;
-          if (!controller.signal.aborted) this.#options.onSettled?.({ ok: true, at: this.#options.scheduler.now() });
+          this.#options.onSettled?.({ ok: true, at: this.#options.scheduler.now() });
         },
         (error: unknown) => {
           if (controller.signal.aborted) return;
@@ -105,17 +105,15 @@ export class Poller {
         },
       )
       .finally(() => {
+        // A run that refreshNow replaced leaves the scheduling to its successor.
+        if (this.#running !== running) return;
         this.#running = undefined;
         if (this.#stopped) return;
-        if (this.#again) {
-          this.#again = false;
-          this.#kick();
-          return;
-        }
         this.#timer = this.#options.scheduler.setTimeout(() => {
           this.#timer = undefined;
           if (!this.#stopped && !this.#running) this.#kick();
         }, this.nextDelayMs());
       });
+    this.#running = running;
   }
 }

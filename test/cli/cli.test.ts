@@ -4,6 +4,8 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,8 +29,12 @@ afterEach(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function run(args: string[]): Running {
-  const child = spawn(tsx, ['src/cli.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], extraEnv: Record<string, string> = {}): Running {
+  const child = spawn(tsx, ['src/cli.ts', ...args], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let out = '';
   let err = '';
@@ -145,5 +151,85 @@ describe('ecsdeck snapshot', () => {
     expect(await running.exited).toBe(1);
     expect(running.stdout()).toBe('');
     expect(running.stderr()).toMatch(/^ecsdeck: [^\n]+\.\n$/);
+  });
+});
+
+describe('ecsdeck snapshot against an endpoint that never finishes answering', () => {
+  const servers: Server[] = [];
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    for (const server of servers.splice(0)) await new Promise((resolveClose) => server.close(resolveClose));
+  });
+
+  async function listen(server: Server): Promise<string> {
+    servers.push(server);
+    server.on('connection', (socket: Socket) => sockets.push(socket));
+    await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+
+  // The limit --help states is half a minute; the test shortens it rather than wait that long.
+  const shortDeadline = {
+    ECSDECK_SNAPSHOT_DEADLINE_MS: '2500',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const gaveUp = (url: string) =>
+    new RegExp(
+      `^ecsdeck: snapshot gave up after 2\\.5 s: ${url.replace(/[.:/]/g, '\\$&')} had not finished answering ListClusters\\.\\n$`,
+    );
+
+  it('--help states the bound', () => {
+    const out = execFileSync(process.execPath, [join(root, 'bin', 'ecsdeck.js'), '--help'], { cwd: root, env });
+    expect(out.toString().replace(/\s+/g, ' ')).toContain(
+      'Gives up with one sentence and exit status 1 after 30 seconds in all (10 s per call)',
+    );
+  });
+
+  it('a server that accepts and never answers: one sentence, exit 1', async () => {
+    const url = await listen(createTcpServer(() => {}));
+    const running = run(['snapshot', '--endpoint-url', url, '--region', 'us-east-1'], shortDeadline);
+    expect(await running.exited).toBe(1);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toMatch(gaveUp(url));
+  });
+
+  it('a server that answers a byte a second: one sentence, exit 1', async () => {
+    const body = JSON.stringify({ clusterArns: ['arn:aws:ecs:us-east-1:123456789012:cluster/prod'] });
+    const trickling = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'content-length': Buffer.byteLength(body) });
+      let sent = 0;
+      const drip = () => {
+        if (res.destroyed || sent >= body.length) return;
+        res.write(body[sent++]);
+        setTimeout(drip, 1000).unref();
+      };
+      drip();
+    });
+    const url = await listen(trickling);
+    const running = run(['snapshot', '--endpoint-url', url, '--region', 'us-east-1'], shortDeadline);
+    expect(await running.exited).toBe(1);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toMatch(gaveUp(url));
+  });
+
+  it('a page token that comes back: one sentence naming the operation, exit 1', async () => {
+    let served = 0;
+    const looping = createHttpServer((_req, res) => {
+      served++;
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      res.end(
+        JSON.stringify({ clusterArns: [`arn:aws:ecs:us-east-1:123456789012:cluster/c${served}`], nextToken: 'again' }),
+      );
+    });
+    const url = await listen(looping);
+    const running = run(['snapshot', '--endpoint-url', url, '--region', 'us-east-1'], shortDeadline);
+    expect(await running.exited).toBe(1);
+    expect(running.stdout()).toBe('');
+    expect(running.stderr()).toBe(
+      `ecsdeck: ${url} sent ListClusters round in a loop (a page token came back after 2 pages); stopped paging.\n`,
+    );
   });
 });

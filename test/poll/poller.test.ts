@@ -32,20 +32,29 @@ describe('Poller', () => {
     expect(starts).toHaveLength(4);
   });
 
-  it('never overlaps runs: a refresh asked for during a run happens once, right after it', async () => {
+  it('a refresh asked for during a run aborts it and starts a new one at once: one live run, one report', async () => {
     const scheduler = new VirtualScheduler(0);
     const { run, calls } = controllableRun();
-    const poller = new Poller({ name: 'p', intervalMs: 5000, scheduler, run });
+    const settled: boolean[] = [];
+    const poller = new Poller({ name: 'p', intervalMs: 5000, scheduler, run, onSettled: ({ ok }) => settled.push(ok) });
     poller.start();
     await scheduler.advance(0);
     expect(calls).toHaveLength(1);
+    // The run in flight may never end (a stalled connection): ctrl-r must still send a request now.
     poller.refreshNow();
-    poller.refreshNow();
-    await scheduler.advance(60_000);
-    expect(calls).toHaveLength(1);
-    calls[0]?.finish();
-    await scheduler.advance(0);
     expect(calls).toHaveLength(2);
+    expect(calls[0]?.signal.aborted).toBe(true);
+    expect(calls[1]?.signal.aborted).toBe(false);
+    // The replaced run ending late reports nothing and schedules nothing.
+    calls[0]?.finish(new Error('aborted'));
+    await scheduler.advance(60_000);
+    expect(calls).toHaveLength(2);
+    expect(settled).toEqual([]);
+    calls[1]?.finish();
+    await scheduler.advance(0);
+    expect(settled).toEqual([true]);
+    await scheduler.advance(5000);
+    expect(calls).toHaveLength(3);
     poller.stop();
   });
 

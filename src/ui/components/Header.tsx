@@ -88,7 +88,8 @@ export function freshnessLine(
     return spans;
   };
   const rate = api.ratePerSecond.toFixed(1);
-  const ceiling = api.budgetCeiling > 0 ? `${api.budgetCeiling}` : '∞';
+  // The budget is always a finite rate: 0 only means the monitor has not published it yet.
+  const ceiling = api.budgetCeiling > 0 ? `${api.budgetCeiling}` : '-';
   const throttledTone = api.throttled > 0 ? 'warn' : 'text';
   const errors = (label: string): Span[] =>
     api.errors > 0
