@@ -22,6 +22,7 @@ import {
   type Scope,
   textOfKey,
 } from '../../keymap/keymap.ts';
+import type { CopyOutcome } from '../../lib/osc52.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
 import type { EcsState, EcsStore } from '../../store/store.ts';
 import { maxScroll, nextSort } from '../components/table.ts';
@@ -77,8 +78,8 @@ export interface ControllerOptions {
    * word; absent, every action key says actions are not available.
    */
   actions?: UiActionPort;
-  /** Puts text on the clipboard (OSC 52 to the terminal); returns false when it could not. */
-  copy(text: string): boolean;
+  /** Puts text on the clipboard (OSC 52 to the terminal, or tmux's buffer) and says in a sentence what it did. */
+  copy(text: string): CopyOutcome;
   exit(result: AppExit): void;
   /** Lines of the body (between the breadcrumbs and the status line), as last laid out. */
   bodyHeight(): number;
@@ -487,8 +488,8 @@ export class Controller {
       return;
     }
     const arn = safe(subject.id);
-    const ok = this.#o.copy(arn);
-    flash(this.#o.ui, ok ? `Copied ${arn}` : 'Could not copy: the ARN is too long for OSC 52.', ok ? 'ok' : 'warn');
+    const outcome = this.#o.copy(arn);
+    flash(this.#o.ui, outcome.message, outcome.copied ? 'ok' : 'warn');
   }
 
   #toggleMark(): void {

@@ -4,7 +4,7 @@
  */
 import { render } from 'ink';
 import { createKeymap, type KeyOverrides } from '../../keymap/keymap.ts';
-import { osc52Sequence } from '../../lib/osc52.ts';
+import { copyToClipboard } from '../../lib/osc52.ts';
 import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { createPaneTables } from '../panes/registry.ts';
@@ -66,12 +66,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     readOnly,
     keymap,
     ...(run.actions ? { actions: run.actions } : {}),
-    copy: (text) => {
-      const sequence = osc52Sequence(text, { env });
-      if (sequence === undefined) return false;
-      stdout.write(sequence);
-      return true;
-    },
+    copy: (text) => copyToClipboard(text, { env, isTTY: stdout.isTTY === true, write: (s) => stdout.write(s) }),
     exit: (result) => finish(result),
     bodyHeight: () => bodyHeight,
   });
