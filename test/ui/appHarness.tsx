@@ -182,6 +182,7 @@ export async function startUi(
     },
     exit: (result) => exits.push(result),
     bodyHeight: () => rows - CHROME_LINES,
+    bodyWidth: () => columns,
   });
   const mounted = mount(
     <App

@@ -53,6 +53,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
   const tables = createPaneTables(theme);
   const readOnly = run.options?.readOnly === true;
   let bodyHeight = 10;
+  let bodyWidth = 80;
   let finish: (result: AppExit) => void = () => {};
   const finished = new Promise<AppExit>((resolve) => {
     finish = resolve;
@@ -69,6 +70,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     copy: (text) => copyToClipboard(text, { env, isTTY: stdout.isTTY === true, write: (s) => stdout.write(s) }),
     exit: (result) => finish(result),
     bodyHeight: () => bodyHeight,
+    bodyWidth: () => bodyWidth,
   });
   const instance = render(
     <App
@@ -85,8 +87,9 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
       theme={theme}
       scheduler={scheduler}
       {...(run.options?.cluster ? { initialCluster: run.options.cluster } : {})}
-      onLayout={(height) => {
+      onLayout={(height, width) => {
         bodyHeight = height;
+        bodyWidth = width;
       }}
     />,
     {

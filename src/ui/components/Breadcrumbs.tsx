@@ -1,5 +1,5 @@
 import { shortName } from '../../domain/arn.ts';
-import { PANES } from '../../keymap/keymap.ts';
+import { PANES, type PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
 import { useEcs, useUi } from '../app/context.ts';
 import type { UiState, View } from '../app/uiStore.ts';
@@ -7,8 +7,26 @@ import { PANE_TITLES, safe } from '../panes/rows.ts';
 import { SpanLine } from './SpanLine.tsx';
 import type { Span } from './table.ts';
 
-/** Below this width the tabs of the other panes show their number only: the path needs the room. */
+/** Below this width the tabs of the other panes show their names abbreviated: the path needs the room. */
 const COMPACT_BELOW = 120;
+
+/** Each pane's name as a narrow terminal's tab bar shows it (the pane in front keeps its full name). */
+export const PANE_ABBREVIATIONS: Readonly<Record<PaneId, string>> = {
+  clusters: 'Clus',
+  instances: 'Inst',
+  services: 'Svc',
+  tasks: 'Task',
+  failures: 'Fail',
+};
+
+/** The tab bar: every pane by number and name, the one in front highlighted. */
+export function tabSpans(front: PaneId, width: number): Span[] {
+  const compact = width < COMPACT_BELOW;
+  return PANES.map((pane, index) => ({
+    text: ` ${index + 1} ${compact && pane !== front ? PANE_ABBREVIATIONS[pane] : PANE_TITLES[pane]} `,
+    tone: pane === front ? 'selection' : 'muted',
+  }));
+}
 
 export function breadcrumbText(state: UiState, ecs: EcsState): string {
   const parts: string[] = [PANE_TITLES[state.pane]];
@@ -27,6 +45,8 @@ function viewLabel(view: View, ecs: EcsState): string {
       return 'describe';
     case 'result':
       return `result ${view.result.operation}`;
+    case 'problems':
+      return 'errors';
     case 'service':
       return `service ${safe(ecs.services.get(view.arn)?.serviceName ?? shortName(view.arn))}`;
     case 'cluster':
@@ -41,11 +61,7 @@ function viewLabel(view: View, ecs: EcsState): string {
 export function Breadcrumbs({ width }: { width: number }) {
   const state = useUi((s) => s);
   const ecs = useEcs((s) => s);
-  const compact = width < COMPACT_BELOW;
-  const tabs: Span[] = PANES.map((pane, index) => ({
-    text: compact && pane !== state.pane ? ` ${index + 1} ` : ` ${index + 1} ${PANE_TITLES[pane]} `,
-    tone: pane === state.pane ? 'selection' : 'muted',
-  }));
+  const tabs = tabSpans(state.pane, width);
   return (
     <SpanLine spans={[...tabs, { text: '  ' }, { text: breadcrumbText(state, ecs), tone: 'accent' }]} width={width} />
   );
