@@ -16,7 +16,7 @@ vi.hoisted(() => {
 import { formatInstant } from '../../src/domain/format.ts';
 import type { Task } from '../../src/domain/model.ts';
 import { createUiStore } from '../../src/ui/app/uiStore.ts';
-import { tabSpans } from '../../src/ui/components/Breadcrumbs.tsx';
+import { fitPath, tabSpans } from '../../src/ui/components/Breadcrumbs.tsx';
 import { type Column, headerText, layoutColumns, type Span } from '../../src/ui/components/table.ts';
 import { describeLines } from '../../src/ui/panes/details.ts';
 import { createPaneTables } from '../../src/ui/panes/registry.ts';
@@ -171,6 +171,14 @@ describe('small things', () => {
     expect(frame.split('\n')[2]).toMatch(/^ 1 Clusters {2}2 Inst {2}3 Svc {2}4 Task {2}5 Fail {3}Clusters/);
   });
 
+  it('a path too long for the room beside the tabs gives up its first parts, keeping where you are', () => {
+    const parts = ['Failures', 'failure service:payments', 'task 9638c05fbdebf39eb2c8d866eb174402'];
+    expect(fitPath(parts, 80)).toBe('Failures › failure service:payments › task 9638c05fbdebf39eb2c8d866eb174402');
+    expect(fitPath(parts, 70)).toBe('… › failure service:payments › task 9638c05fbdebf39eb2c8d866eb174402');
+    expect(fitPath(parts, 45)).toBe('… › task 9638c05fbdebf39eb2c8d866eb174402');
+    expect(fitPath(parts, 20)).toBe('… › task 9638c05fbd…');
+  });
+
   it('a STOPPED task shows no HEALTHY: nothing, or UNHEALTHY when that was its end', () => {
     const health = taskColumns(() => '15m', false).find((c) => c.id === 'health') as Column<TaskRow>;
     const cell = (task: Partial<Task>) => {
@@ -224,6 +232,9 @@ describe('small things', () => {
     // At 120 columns the timeline keeps its own width and the id gets what is left.
     expect(widths(120).timeline).toBe(16);
     expect(widths(120).id).toBeGreaterThan(10);
+    // Narrower, with columns left out, the spare width stays with the timeline.
+    expect(widths(100)).toMatchObject({ id: 10, group: 14 });
+    expect(widths(100).timeline).toBeGreaterThan(16);
   });
 
   it('the README documents !', () => {

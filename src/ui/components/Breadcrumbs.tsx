@@ -1,4 +1,6 @@
 import { shortName } from '../../domain/arn.ts';
+import { displayWidth, truncateToWidth } from '../../domain/format.ts';
+import { ELLIPSIS } from '../../domain/sanitize.ts';
 import { PANES, type PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
 import { useEcs, useUi } from '../app/context.ts';
@@ -28,13 +30,33 @@ export function tabSpans(front: PaneId, width: number): Span[] {
   }));
 }
 
-export function breadcrumbText(state: UiState, ecs: EcsState): string {
+const SEPARATOR = ' › ';
+
+function breadcrumbParts(state: UiState, ecs: EcsState): string[] {
   const parts: string[] = [PANE_TITLES[state.pane]];
   if (state.cluster && state.pane !== 'clusters' && state.pane !== 'failures') {
     parts.push(safe(ecs.clusters.get(state.cluster)?.clusterName ?? shortName(state.cluster)));
   }
   for (const view of state.stack) parts.push(viewLabel(view, ecs));
-  return parts.join(' › ');
+  return parts;
+}
+
+export function breadcrumbText(state: UiState, ecs: EcsState): string {
+  return breadcrumbParts(state, ecs).join(SEPARATOR);
+}
+
+/**
+ * The path in `room` cells: whole when it fits, else its first parts give way to "…" (where you are now matters
+ * most), and the last part is cut at its end only when it does not fit alone.
+ */
+export function fitPath(parts: readonly string[], room: number): string {
+  const whole = parts.join(SEPARATOR);
+  if (displayWidth(whole) <= room) return whole;
+  for (let from = 1; from < parts.length; from++) {
+    const shortened = [ELLIPSIS, ...parts.slice(from)].join(SEPARATOR);
+    if (displayWidth(shortened) <= room || from === parts.length - 1) return truncateToWidth(shortened, room);
+  }
+  return truncateToWidth(whole, room);
 }
 
 function viewLabel(view: View, ecs: EcsState): string {
@@ -62,7 +84,7 @@ export function Breadcrumbs({ width }: { width: number }) {
   const state = useUi((s) => s);
   const ecs = useEcs((s) => s);
   const tabs = tabSpans(state.pane, width);
-  return (
-    <SpanLine spans={[...tabs, { text: '  ' }, { text: breadcrumbText(state, ecs), tone: 'accent' }]} width={width} />
-  );
+  const room = width - tabs.reduce((sum, tab) => sum + displayWidth(tab.text), 0) - 2;
+  const path = fitPath(breadcrumbParts(state, ecs), room);
+  return <SpanLine spans={[...tabs, { text: '  ' }, { text: path, tone: 'accent' }]} width={width} />;
 }

@@ -33,8 +33,8 @@ export interface Column<T> {
   /** Share of the width left over (0 or absent: fixed). */
   flex?: number;
   /**
-   * Spare width fills the column up to this many cells (whole ids, names) before the flexible columns share what
-   * is left; columns in their order.
+   * When every column fits, spare width fills the column up to this many cells (whole ids, names) before the
+   * flexible columns share what is left; columns in their order.
    */
   growTo?: number;
   align?: 'left' | 'right';
@@ -84,8 +84,10 @@ export function layoutColumns<T>(columns: readonly Column<T>[], totalWidth: numb
     deficit -= give;
   });
   let spare = available - (widths.reduce((sum, width) => sum + width, 0) + Math.max(0, kept.length - 1) * GAP);
+  // Only once every column is in: a narrower table keeps its spare width for the flexible columns.
+  const everyColumn = kept.length === columns.length;
   kept.forEach((column, index) => {
-    if (spare <= 0 || column.growTo === undefined) return;
+    if (spare <= 0 || !everyColumn || column.growTo === undefined) return;
     const give = Math.max(0, Math.min(spare, column.growTo - (widths[index] ?? column.width)));
     widths[index] = (widths[index] ?? column.width) + give;
     spare -= give;
