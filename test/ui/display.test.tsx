@@ -15,15 +15,17 @@ vi.hoisted(() => {
 
 import { formatInstant } from '../../src/domain/format.ts';
 import type { Task } from '../../src/domain/model.ts';
+import { createEcsStore, upsertTasks } from '../../src/store/store.ts';
 import { createUiStore } from '../../src/ui/app/uiStore.ts';
 import { fitPath, tabSpans } from '../../src/ui/components/Breadcrumbs.tsx';
 import { type Column, headerText, layoutColumns, type Span } from '../../src/ui/components/table.ts';
-import { describeLines } from '../../src/ui/panes/details.ts';
+import { describeLines, taskDetailLines } from '../../src/ui/panes/details.ts';
 import { createPaneTables } from '../../src/ui/panes/registry.ts';
 import { failureColumns, type ServiceRow, type TaskRow, taskColumns } from '../../src/ui/panes/rows.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
 import { type ActionHarness, planOf, startActionHarness } from '../actions/helpers.ts';
 import { startUi, type UiHarness } from './appHarness.tsx';
+import { makeTask, NOW } from './synthetic.tsx';
 
 const text = (spans: readonly Span[]) => spans.map((span) => span.text).join('');
 /** Every character but whitespace, so a sentence wrapped over several lines compares with the sentence. */
@@ -191,6 +193,14 @@ describe('small things', () => {
     expect(cell({ lastStatus: 'STOPPED', healthStatus: 'HEALTHY' })).toBe('-');
     expect(cell({ lastStatus: 'STOPPED', healthStatus: 'UNHEALTHY' })).toBe('✗ UNHEALTHY');
     expect(cell({ lastStatus: 'RUNNING', healthStatus: 'HEALTHY' })).toBe('HEALTHY');
+    // Its detail view says what the checks last said, as the past.
+    const stopped = makeTask('s1', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', healthStatus: 'HEALTHY' });
+    const store = createEcsStore();
+    upsertTasks(store, [stopped], NOW);
+    const detail = taskDetailLines(store.getState(), stopped.taskArn, NOW, '15m').map(text);
+    expect(detail.find((line) => line.startsWith('health '))).toMatch(
+      /^health\s+- \(stopped; its checks last said HEALTHY\)$/,
+    );
   });
 
   it('right after a scale, the rollout agrees with the desired count the row shows', async () => {
