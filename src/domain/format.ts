@@ -83,6 +83,25 @@ export function formatTimestamp(at: number | undefined, options: StampOptions = 
   return `${year}-${pad2(month)}-${pad2(day)} ${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}${millis}${utc ? 'Z' : ''}`;
 }
 
+/** The local zone's offset from UTC at `at`, as ISO-8601 writes it: "+01:00", "-05:30", "+00:00". */
+export function formatUtcOffset(at: number): string {
+  const minutes = -new Date(at).getTimezoneOffset();
+  const sign = minutes < 0 ? '-' : '+';
+  const whole = Math.abs(minutes);
+  return `${sign}${pad2(Math.floor(whole / 60))}:${pad2(whole % 60)}`;
+}
+
+/**
+ * An instant both ways, for raw records: "2026-11-24T12:00:00.000Z (local 2026-11-24 13:00:00 +01:00)". MISSING
+ * for a value that is not a time.
+ */
+export function formatInstant(at: number | undefined): string {
+  if (at === undefined || !Number.isFinite(at)) return MISSING;
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return MISSING;
+  return `${date.toISOString()} (local ${formatTimestamp(at)} ${formatUtcOffset(at)})`;
+}
+
 /** "03:16:05" (local, or UTC with a trailing "Z"), for narrow columns. */
 export function formatTimeOfDay(at: number | undefined, options: StampOptions = {}): string {
   const stamp = formatTimestamp(at, options);

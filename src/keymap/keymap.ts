@@ -76,7 +76,7 @@ export const COMMANDS = {
   lastResult: {
     keys: ['!'],
     scopes: ['global'],
-    description: "Show the last action's result, target by target (failures included)",
+    description: "Show a failing feed's error in full, and the last action's result target by target",
   },
   quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
 

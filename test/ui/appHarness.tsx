@@ -178,10 +178,11 @@ export async function startUi(
     ...(actions ? { actions } : {}),
     copy: (text) => {
       copies.push(text);
-      return true;
+      return { copied: true, message: `Copied ${text}` };
     },
     exit: (result) => exits.push(result),
     bodyHeight: () => rows - CHROME_LINES,
+    bodyWidth: () => columns,
   });
   const mounted = mount(
     <App

@@ -93,7 +93,7 @@ export function startSynthetic(
     ...(options.actions ? { actions: options.actions } : {}),
     copy: (text) => {
       copies.push(text);
-      return true;
+      return { copied: true, message: `Copied ${text}` };
     },
     exit: (result) => exits.push(result),
     bodyHeight: () => rows - CHROME_LINES,

@@ -31,8 +31,8 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   /** A cluster to open on (name or ARN), else the most troubled one that has services. */
   initialCluster?: string;
-  /** Receives the body height after each layout (page up/down). */
-  onLayout?: (bodyHeight: number) => void;
+  /** Receives the body's height (page up/down) and width (wrapped line views) after each layout. */
+  onLayout?: (bodyHeight: number, bodyWidth: number) => void;
 }
 
 /** Lines around the body: header (2), breadcrumbs, status line, footer. */
@@ -101,7 +101,7 @@ function Screen({ controller, scheduler, size, initialCluster: wantedCluster, on
   }, [ecs, ui, tables, controller, wantedCluster]);
 
   const bodyHeight = Math.max(1, rows - CHROME_LINES);
-  useEffect(() => onLayout?.(bodyHeight), [onLayout, bodyHeight]);
+  useEffect(() => onLayout?.(bodyHeight, columns), [onLayout, bodyHeight, columns]);
   const scopes = controller.scopes(state);
   const wide = columns >= WIDE.columns && rows >= WIDE.rows;
 

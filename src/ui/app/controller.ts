@@ -22,6 +22,7 @@ import {
   type Scope,
   textOfKey,
 } from '../../keymap/keymap.ts';
+import type { CopyOutcome } from '../../lib/osc52.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
 import type { EcsState, EcsStore } from '../../store/store.ts';
 import { maxScroll, nextSort } from '../components/table.ts';
@@ -34,6 +35,7 @@ import {
   taskDetailLines,
 } from '../panes/details.ts';
 import { memoLast } from '../panes/memo.ts';
+import { anyProblem, problemsViewLines } from '../panes/problems.ts';
 import { type AnyTable, type PaneTables, selectedIndexIn } from '../panes/registry.ts';
 import { failureGroupTaskRows, safe } from '../panes/rows.ts';
 import {
@@ -77,11 +79,13 @@ export interface ControllerOptions {
    * word; absent, every action key says actions are not available.
    */
   actions?: UiActionPort;
-  /** Puts text on the clipboard (OSC 52 to the terminal); returns false when it could not. */
-  copy(text: string): boolean;
+  /** Puts text on the clipboard (OSC 52 to the terminal, or tmux's buffer) and says in a sentence what it did. */
+  copy(text: string): CopyOutcome;
   exit(result: AppExit): void;
   /** Lines of the body (between the breadcrumbs and the status line), as last laid out. */
   bodyHeight(): number;
+  /** Columns of the body, as last laid out (line views wrap to it); absent: lines are not wrapped. */
+  bodyWidth?(): number;
 }
 
 const FOCUS_DELAY_MS = 300;
@@ -284,6 +288,8 @@ export class Controller {
         this.#redeploy();
         return;
       case 'lastResult': {
+        // A feed failing now comes first: its sentence in full, then the last result under it.
+        if (this.#showProblems()) return;
         const result = ui.getState().lastResult;
         if (result) pushView(ui, { kind: 'result', result, scroll: 0 });
         else flash(ui, 'No action has run in this session.', 'muted');
@@ -437,9 +443,27 @@ export class Controller {
     this.#o.monitor.focusCluster(arn);
   }
 
+  /** Opens the errors of the failing feeds, unless none is failing (false) or they are already in front. */
+  #showProblems(): boolean {
+    const state = this.#o.ui.getState();
+    if (topView(state)?.kind === 'problems') return true;
+    if (!anyProblem(this.#o.ecs.getState(), state.cluster)) return false;
+    pushView(this.#o.ui, {
+      kind: 'problems',
+      ...(state.cluster ? { cluster: state.cluster } : {}),
+      ...(state.lastResult ? { result: state.lastResult } : {}),
+      scroll: 0,
+    });
+    return true;
+  }
+
   #open(): void {
     const selection = this.selected();
-    if (!selection) return;
+    // Nothing to open in an empty table: a feed's error under its title, if there is one, opens whole.
+    if (!selection) {
+      if (!topView(this.#o.ui.getState())) this.#showProblems();
+      return;
+    }
     const { table, item } = selection;
     if (table.entity === 'failureGroup') {
       pushView(this.#o.ui, {
@@ -463,7 +487,7 @@ export class Controller {
   /** What `v` and `y` act on: the entity view in front, else the selected row. */
   #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
     const view = topView(this.#o.ui.getState());
-    if (view?.kind === 'result') return undefined;
+    if (view?.kind === 'result' || view?.kind === 'problems') return undefined;
     if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
     if (view?.kind === 'describe') return { kind: view.of, id: view.id };
     const selection = this.selected();
@@ -487,8 +511,8 @@ export class Controller {
       return;
     }
     const arn = safe(subject.id);
-    const ok = this.#o.copy(arn);
-    flash(this.#o.ui, ok ? `Copied ${arn}` : 'Could not copy: the ARN is too long for OSC 52.', ok ? 'ok' : 'warn');
+    const outcome = this.#o.copy(arn);
+    flash(this.#o.ui, outcome.message, outcome.copied ? 'ok' : 'warn');
   }
 
   #toggleMark(): void {
@@ -860,7 +884,7 @@ export class Controller {
   #lineCount(view: Exclude<View, { kind: 'failureGroup' }>): number {
     const ecs = this.#o.ecs.getState();
     const { now, taskWindow } = this.#o.ui.getState();
-    return viewLines(ecs, view, now, taskWindow).length;
+    return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.()).length;
   }
 }
 
@@ -874,15 +898,23 @@ export function failureGroupTaskRowsFor(
   return failureGroupTaskRows({ tasks, transitions, instances } as EcsState, group);
 }
 
-/** The lines of a line view (entity detail or describe). */
+/** The lines of a line view (entity detail, describe, errors), the long ones of describe and errors wrapped. */
 export function viewLines(
   ecs: EcsState,
   view: Exclude<View, { kind: 'failureGroup' }>,
   now: number,
   taskWindow: UiState['taskWindow'],
+  width = Number.POSITIVE_INFINITY,
 ) {
-  if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id));
+  if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id), width);
   if (view.kind === 'result') return resultLines(view.result);
+  if (view.kind === 'problems') {
+    const problems = problemsViewLines(ecs, view.cluster, width);
+    const lines = problems.length > 0 ? problems : [[{ text: 'No feed is failing now.', tone: 'ok' as const }]];
+    return view.result
+      ? [...lines, [], [{ text: 'Last action', tone: 'title' as const }], ...resultLines(view.result)]
+      : lines;
+  }
   switch (view.kind) {
     case 'cluster':
       return clusterDetailLines(ecs, view.arn, now);

@@ -4,7 +4,7 @@
  */
 import { render } from 'ink';
 import { createKeymap, type KeyOverrides } from '../../keymap/keymap.ts';
-import { osc52Sequence } from '../../lib/osc52.ts';
+import { copyToClipboard } from '../../lib/osc52.ts';
 import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { createPaneTables } from '../panes/registry.ts';
@@ -53,6 +53,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
   const tables = createPaneTables(theme);
   const readOnly = run.options?.readOnly === true;
   let bodyHeight = 10;
+  let bodyWidth = 80;
   let finish: (result: AppExit) => void = () => {};
   const finished = new Promise<AppExit>((resolve) => {
     finish = resolve;
@@ -66,14 +67,10 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     readOnly,
     keymap,
     ...(run.actions ? { actions: run.actions } : {}),
-    copy: (text) => {
-      const sequence = osc52Sequence(text, { env });
-      if (sequence === undefined) return false;
-      stdout.write(sequence);
-      return true;
-    },
+    copy: (text) => copyToClipboard(text, { env, isTTY: stdout.isTTY === true, write: (s) => stdout.write(s) }),
     exit: (result) => finish(result),
     bodyHeight: () => bodyHeight,
+    bodyWidth: () => bodyWidth,
   });
   const instance = render(
     <App
@@ -90,8 +87,9 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
       theme={theme}
       scheduler={scheduler}
       {...(run.options?.cluster ? { initialCluster: run.options.cluster } : {})}
-      onLayout={(height) => {
+      onLayout={(height, width) => {
         bodyHeight = height;
+        bodyWidth = width;
       }}
     />,
     {

@@ -19,7 +19,9 @@ export type View =
   | { kind: 'failureGroup'; key: string; list: ListState }
   | { kind: 'describe'; of: EntityKind | 'failureGroup'; id: string; scroll: number }
   /** An action's outcome, target by target. */
-  | { kind: 'result'; result: ActionResult; scroll: number };
+  | { kind: 'result'; result: ActionResult; scroll: number }
+  /** The failing feeds' errors in full (of the panes of `cluster`), then the last action's result if there is one. */
+  | { kind: 'problems'; cluster?: string; result?: ActionResult; scroll: number };
 
 export interface ListState {
   /** The selected row's key: the selection follows the entity when rows move. */
@@ -70,7 +72,7 @@ export interface UiState {
   input: string;
   dialog?: DialogState;
   flash?: FlashState;
-  /** The latest action's result (`!` shows it again). */
+  /** The latest action's result (`!` shows it again, after any feed's error). */
   lastResult?: ActionResult;
   /** The cluster the fast pollers watch (ARN). */
   cluster?: string;

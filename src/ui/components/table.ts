@@ -2,7 +2,7 @@
  * The pure half of tables: columns, their layout on a terminal width, cells as styled spans, sorting and filtering.
  * VirtualTable draws what these compute, for the visible rows only.
  */
-import { displayWidth, fitToWidth } from '../../domain/format.ts';
+import { displayWidth, fitToWidth, truncateToWidth } from '../../domain/format.ts';
 import type { Theme, Tone } from '../theme/theme.ts';
 
 export interface Span {
@@ -32,6 +32,11 @@ export interface Column<T> {
   minWidth?: number;
   /** Share of the width left over (0 or absent: fixed). */
   flex?: number;
+  /**
+   * When every column fits, spare width fills the column up to this many cells (whole ids, names) before the
+   * flexible columns share what is left; columns in their order.
+   */
+  growTo?: number;
   align?: 'left' | 'right';
   /** Columns with the lowest priority are left out first when the terminal is narrow (default 1). */
   priority?: number;
@@ -79,6 +84,14 @@ export function layoutColumns<T>(columns: readonly Column<T>[], totalWidth: numb
     deficit -= give;
   });
   let spare = available - (widths.reduce((sum, width) => sum + width, 0) + Math.max(0, kept.length - 1) * GAP);
+  // Only once every column is in: a narrower table keeps its spare width for the flexible columns.
+  const everyColumn = kept.length === columns.length;
+  kept.forEach((column, index) => {
+    if (spare <= 0 || !everyColumn || column.growTo === undefined) return;
+    const give = Math.max(0, Math.min(spare, column.growTo - (widths[index] ?? column.width)));
+    widths[index] = (widths[index] ?? column.width) + give;
+    spare -= give;
+  });
   const flexTotal = kept.reduce((sum, column) => sum + (column.flex ?? 0), 0);
   if (spare > 0 && flexTotal > 0) {
     let given = 0;
@@ -124,13 +137,21 @@ export function rowSpans<T>(item: T, layout: ColumnLayout<T>, context: Omit<Cell
   return spans;
 }
 
+/** The arrow after the title of the column the rows are sorted by. */
+export function sortArrow(sort: SortState | undefined, columnId: string): string {
+  return sort?.column === columnId ? (sort.descending ? '↓' : '↑') : '';
+}
+
+/** A column's title fitted to its width; the sort arrow stays whole, the title is cut before it is. */
+export function columnTitle<T>(column: Column<T>, width: number, sort?: SortState): string {
+  const arrow = sortArrow(sort, column.id);
+  const room = Math.max(0, width - displayWidth(arrow));
+  const title = displayWidth(column.title) > room ? truncateToWidth(column.title, room, '') : column.title;
+  return fitToWidth(`${title}${arrow}`, width, column.align ?? 'left');
+}
+
 export function headerText<T>(layout: ColumnLayout<T>, sort?: SortState): string {
-  return layout.columns
-    .map(({ column, width }) => {
-      const arrow = sort?.column === column.id ? (sort.descending ? '↓' : '↑') : '';
-      return fitToWidth(`${column.title}${arrow}`, width, column.align ?? 'left');
-    })
-    .join(' '.repeat(GAP));
+  return layout.columns.map(({ column, width }) => columnTitle(column, width, sort)).join(' '.repeat(GAP));
 }
 
 /** The largest useful scroll offset for `total` lines in `height` rows. */

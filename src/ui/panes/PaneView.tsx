@@ -1,10 +1,8 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
 import { shortName } from '../../domain/arn.ts';
-import { sanitizeText } from '../../domain/sanitize.ts';
 import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import type { ResourceMeta } from '../../store/store.ts';
 import { useApp, useEcs, useKeymap, useUi } from '../app/context.ts';
 import { failureGroupTaskRowsFor, viewLines } from '../app/controller.ts';
 import { feedOfPane } from '../app/feeds.ts';
@@ -12,40 +10,58 @@ import type { View } from '../app/uiStore.ts';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
 import { LinesView } from '../components/LinesView.tsx';
 import { SpanLine } from '../components/SpanLine.tsx';
-import type { ColumnLayout, Span } from '../components/table.ts';
+import { type ColumnLayout, columnTitle, type SortState, type Span, sortArrow } from '../components/table.ts';
 import { VirtualTable } from '../components/VirtualTable.tsx';
 import { failureGroupLines } from './details.ts';
 import { memoLast } from './memo.ts';
+import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, selectedIndexIn } from './registry.ts';
 import { PANE_TITLES, safe } from './rows.ts';
 
-/** The time axis over the TIMELINE column, in place of its title; the other titles stay. */
-function axisHeader(window: keyof typeof TIMELINE_WINDOWS, now: number) {
+/**
+ * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted
+ * by the timeline, i.e. start time, the arrow goes in front of the axis).
+ */
+function axisHeader(window: keyof typeof TIMELINE_WINDOWS, now: number, sort: SortState | undefined) {
   return (layout: ColumnLayout<unknown>): string =>
     layout.columns
-      .map(({ column, width }) =>
-        column.id === 'timeline'
-          ? renderTimeAxis({ windowStart: now - TIMELINE_WINDOWS[window], windowEnd: now, width })
-          : column.title.padEnd(width).slice(0, width),
-      )
+      .map(({ column, width }) => {
+        if (column.id !== 'timeline') return columnTitle(column, width, sort);
+        const arrow = sortArrow(sort, column.id);
+        const axis = (cells: number) =>
+          renderTimeAxis({ windowStart: now - TIMELINE_WINDOWS[window], windowEnd: now, width: cells });
+        const full = axis(width);
+        if (arrow === '') return full;
+        // The arrow takes a blank first cell, else the axis is drawn one cell narrower after it.
+        return full.startsWith(' ') ? `${arrow}${full.slice(1)}` : `${arrow}${axis(width - 1)}`;
+      })
       .join(' ');
 }
 
-function titleSpans(title: string, focused: boolean, details: string, problem?: string): Span[] {
-  const spans: Span[] = [
+function titleSpans(title: string, focused: boolean, details: string): Span[] {
+  return [
     { text: ` ${title} `, tone: focused ? 'selection' : 'title' },
     { text: ` ${details}`, tone: 'muted' },
   ];
-  if (problem) spans.push({ text: `  ✗ ${problem}`, tone: 'error' });
-  return spans;
 }
 
-/** The pane feed's last error while it is newer than its last success: the data shown is that old. */
-export function feedProblem(meta: ResourceMeta | undefined): string | undefined {
-  if (!meta?.lastError) return undefined;
-  if ((meta.lastSuccessAt ?? Number.NEGATIVE_INFINITY) > meta.lastError.at) return undefined;
-  const kept = meta.lastSuccessAt === undefined ? 'no data yet' : 'showing the last good data';
-  return `${sanitizeText(meta.lastError.message, { maxLength: 160 })} (${kept})`;
+/** What an empty table says: why it is empty, when that is known. */
+export function emptyText(input: {
+  pane: PaneId;
+  cluster: string | undefined;
+  total: number;
+  filter: string;
+  problem: boolean;
+  keyOf: (command: 'paneClusters' | 'lastResult' | 'back') => string;
+}): string {
+  const { pane, keyOf } = input;
+  if (pane !== 'clusters' && pane !== 'failures' && !input.cluster)
+    return `select a cluster in the Clusters pane (${keyOf('paneClusters')}) first`;
+  if (input.total > 0 && input.filter !== '')
+    return `no rows match "${safe(input.filter)}" (${keyOf('back')} clears the filter)`;
+  if (input.problem) return `no data: the error above (${keyOf('lastResult')} shows it whole)`;
+  if (pane === 'failures') return 'no failures in this window';
+  return 'nothing here (yet)';
 }
 
 /** One pane: a title line and its table. */
@@ -75,23 +91,23 @@ export function PaneView({
   if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
   if (pane === 'tasks') parts.push(`window ${ui.taskWindow}`);
   if (pane === 'failures') parts.push(`window ${ui.failureWindow}`);
-  const empty =
-    pane !== 'clusters' && pane !== 'failures' && !ui.cluster
-      ? `select a cluster in the Clusters pane (${keymap.keyOf('paneClusters')}) first`
-      : pane === 'failures'
-        ? 'no failures in this window'
-        : 'nothing here (yet)';
+  const problem = feedProblem(ecs.meta.get(feedOfPane(pane, ui.cluster)));
+  const problemRows = problem ? problemLines(problem, width, height, keymap.keyOf('lastResult')) : [];
+  const empty = emptyText({
+    pane,
+    cluster: ui.cluster,
+    total: table.total,
+    filter: list.filter,
+    problem: problem !== undefined,
+    keyOf: (command) => keymap.keyOf(command),
+  });
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <SpanLine
-        spans={titleSpans(
-          PANE_TITLES[pane],
-          focused,
-          parts.join(' · '),
-          feedProblem(ecs.meta.get(feedOfPane(pane, ui.cluster))),
-        )}
-        width={width}
-      />
+      <SpanLine spans={titleSpans(PANE_TITLES[pane], focused, parts.join(' · '))} width={width} />
+      {problemRows.map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one wrapped sentence
+        <SpanLine key={index} spans={line} width={width} />
+      ))}
       <ErrorBoundary label={`${PANE_TITLES[pane]} pane`} resetKey={table.items}>
         <VirtualTable
           items={table.items}
@@ -100,11 +116,11 @@ export function PaneView({
           selectedIndex={selectedIndex}
           marks={list.marks}
           width={width}
-          height={height - 1}
+          height={height - 1 - problemRows.length}
           now={ui.now}
           focused={focused}
           {...(list.sort ? { sort: list.sort } : {})}
-          {...(pane === 'tasks' ? { header: axisHeader(ui.taskWindow, ui.now) } : {})}
+          {...(pane === 'tasks' ? { header: axisHeader(ui.taskWindow, ui.now, list.sort) } : {})}
           emptyText={empty}
         />
       </ErrorBoundary>
@@ -121,8 +137,8 @@ export function DetailView({ view, width, height }: { view: View; width: number;
   const now = useUi((s) => s.now);
   const taskWindow = useUi((s) => s.taskWindow);
   const lines = useMemo(
-    () => (view.kind === 'failureGroup' ? [] : viewLines(ecs, view, now, taskWindow)),
-    [ecs, view, now, taskWindow],
+    () => (view.kind === 'failureGroup' ? [] : viewLines(ecs, view, now, taskWindow, width)),
+    [ecs, view, now, taskWindow, width],
   );
   if (view.kind !== 'failureGroup') {
     return (
@@ -153,7 +169,7 @@ export function DetailView({ view, width, height }: { view: View; width: number;
           now={now}
           focused
           {...(view.list.sort ? { sort: view.list.sort } : {})}
-          header={axisHeader(taskWindow, now)}
+          header={axisHeader(taskWindow, now, view.list.sort)}
           emptyText="ECS has forgotten these tasks and the flight recorder holds no copy"
         />
       </ErrorBoundary>

@@ -5,7 +5,7 @@
 import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
 import { classifyServiceEvent } from '../../domain/events.ts';
 import { classifyStop, type FailureGroup, signatureLabel } from '../../domain/failures.ts';
-import { formatAge, formatDuration, formatTimestamp, MISSING } from '../../domain/format.ts';
+import { formatAge, formatDuration, formatInstant, formatTimestamp, MISSING } from '../../domain/format.ts';
 import { clusterHealth, serviceHealth } from '../../domain/health.ts';
 import { drainProgress, instanceUsage } from '../../domain/instances.ts';
 import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
@@ -15,8 +15,9 @@ import { lifecycleStamps, taskDurations } from '../../domain/timeline.ts';
 import type { EcsState } from '../../store/store.ts';
 import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
+import { wrap } from '../components/wrap.ts';
 import { HEALTH_TONE, healthMark, type Tone } from '../theme/theme.ts';
-import { drainSummary, lifetimeWindow, safe, short, timelineSpans } from './rows.ts';
+import { drainSummary, lifetimeWindow, safe, short, taskHealthNow, timelineSpans } from './rows.ts';
 
 export type Line = Span[];
 
@@ -160,7 +161,9 @@ export function taskDetailLines(state: EcsState, arn: string, now: number, windo
     field('last/desired', `${safe(task.lastStatus ?? '?')}/${safe(task.desiredStatus ?? '?')}`),
     field(
       'health',
-      safe(task.healthStatus ?? MISSING),
+      taskHealthNow(task) === undefined && task.healthStatus !== undefined
+        ? `${MISSING} (stopped; its checks last said ${safe(task.healthStatus)})`
+        : safe(task.healthStatus ?? MISSING),
       canonicalStatus(task.healthStatus) === 'UNHEALTHY' ? 'error' : undefined,
     ),
     field('group', safe(task.group ?? MISSING)),
@@ -377,9 +380,36 @@ export function failureGroupLines(state: EcsState, group: FailureGroup, now: num
 
 // ---------------------------------------------------------------- describe
 
-/** The raw record as indented JSON, every line sanitised (JSON escapes C0 controls; this catches the rest). */
-export function describeLines(record: unknown): Line[] {
+/** Fields that hold a time besides the `…At` ones (ECS's and ecsdeck's own). */
+const TIME_FIELDS = new Set(['at', 'firstSeen', 'lastSeen', 'timestamp']);
+
+/** A field named for a time: `createdAt`, `stoppedAt`, `pullStartedAt`… and the few in TIME_FIELDS. */
+export function isTimeField(key: string): boolean {
+  return /[a-z]At$/.test(key) || TIME_FIELDS.has(key);
+}
+
+/**
+ * The raw record as indented JSON, every line sanitised (JSON escapes C0 controls; this catches the rest). Times
+ * (epoch milliseconds or dates in time fields) read as ISO-8601 in UTC and in the local zone; a line longer than
+ * `width` wraps onto the next ones.
+ */
+export function describeLines(record: unknown, width = Number.POSITIVE_INFINITY): Line[] {
   if (record === undefined) return [[{ text: 'Nothing to describe: the record is gone.', tone: 'warn' }]];
-  const json = JSON.stringify(record, (_key, value) => (value instanceof Set ? [...value] : value), 2) ?? 'null';
-  return json.split('\n').map((line) => [{ text: safe(line) }]);
+  const json =
+    JSON.stringify(
+      record,
+      function (this: Record<string, unknown>, key, value) {
+        if (value instanceof Set) return [...value];
+        // `value` of a Date has been through toJSON already: the holder still has the Date.
+        const raw = key === '' ? value : this[key];
+        if (isTimeField(key) && (typeof raw === 'number' || raw instanceof Date)) {
+          const at = raw instanceof Date ? raw.getTime() : raw;
+          const instant = formatInstant(at);
+          return instant === MISSING ? value : instant;
+        }
+        return value;
+      },
+      2,
+    ) ?? 'null';
+  return json.split('\n').flatMap((line) => wrap([{ text: safe(line) }], width));
 }

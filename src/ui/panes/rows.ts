@@ -431,7 +431,7 @@ const serviceRowOf = memoPerObject((service: Service, events: readonly { created
     name: safe(service.serviceName ?? shortName(service.serviceArn)),
     health: serviceHealth(service),
   };
-  const progress = deploymentProgress(service);
+  const progress = serviceProgress(service);
   if (progress) row.progress = progress;
   const newest = events?.[0]?.createdAt;
   if (newest !== undefined) row.lastEventAt = newest;
@@ -450,8 +450,29 @@ export const selectServiceRows = memoLast(
   },
 );
 
+/**
+ * The primary deployment's progress, against the service's desired count when no rollout is under way: a scale
+ * changes the service's count first (the deployment's may follow a moment later), and the DES column shows that one.
+ */
+export function serviceProgress(service: Service): DeploymentProgress | undefined {
+  const progress = deploymentProgress(service);
+  if (!progress || progress.rollingOut || service.desiredCount === undefined) return progress;
+  const desired = service.desiredCount;
+  const percent = desired > 0 ? Math.min(100, Math.floor((progress.running / desired) * 100)) : 100;
+  return { ...progress, desired, percent };
+}
+
+/** The rolled-out deployment still moving toward the desired count (a scale, a task replaced): not a rollout. */
+export function isScaling(progress: DeploymentProgress): boolean {
+  return (
+    !progress.rollingOut && progress.running !== progress.desired && canonicalStatus(progress.rolloutState) !== 'FAILED'
+  );
+}
+
 export function rolloutText(progress: DeploymentProgress | undefined): string {
   if (!progress) return MISSING;
+  // "COMPLETED 66%" would contradict itself: the rollout is done, the service is scaling.
+  if (isScaling(progress)) return `SCALING ${progress.running}->${progress.desired}`;
   const state = safe(progress.rolloutState ?? (progress.rollingOut ? 'IN_PROGRESS' : 'COMPLETED'));
   const failed = progress.failedTasks > 0 ? ` ${progress.failedTasks} failed` : '';
   return `${state} ${progress.percent}%${failed}`;
@@ -506,7 +527,8 @@ export function serviceColumns(ascii: boolean): Column<ServiceRow>[] {
         }
         const text = rolloutText(r.progress);
         const state = canonicalStatus(r.progress?.rolloutState);
-        return { text, tone: state === 'FAILED' ? 'error' : state === 'IN_PROGRESS' ? 'warn' : 'text' };
+        const moving = state === 'IN_PROGRESS' || (r.progress !== undefined && isScaling(r.progress));
+        return { text, tone: state === 'FAILED' ? 'error' : moving ? 'warn' : 'text' };
       },
       sortValue: (r) => r.progress?.percent,
     },
@@ -623,6 +645,15 @@ export function lifetimeWindow(task: Task, now: number): { start: number; end: n
   return { start, end: end + Math.ceil((end - start) / 10) };
 }
 
+/**
+ * The health a task has now. A stopped task keeps the last status its checks reported (often HEALTHY) but has no
+ * health any more: nothing, unless it was UNHEALTHY, its final state and often why it was stopped.
+ */
+export function taskHealthNow(task: Pick<Task, 'lastStatus' | 'healthStatus'>): string | undefined {
+  if (!isTerminalStatus(task.lastStatus)) return task.healthStatus;
+  return canonicalStatus(task.healthStatus) === 'UNHEALTHY' ? task.healthStatus : undefined;
+}
+
 function statusTone(task: Task): 'ok' | 'warn' | 'error' | 'muted' | 'text' {
   const last = canonicalStatus(task.lastStatus);
   if (last === 'RUNNING') return canonicalStatus(task.desiredStatus) === 'STOPPED' ? 'warn' : 'ok';
@@ -632,11 +663,20 @@ function statusTone(task: Task): 'ok' | 'warn' | 'error' | 'muted' | 'text' {
 
 export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<TaskRow>[] {
   return [
-    { id: 'id', title: 'TASK', width: 10, value: (r) => short(r.arn), sortValue: (r) => shortName(r.arn) },
+    // On a wide terminal the id, the service and the revision grow to their whole length before the timeline does.
+    {
+      id: 'id',
+      title: 'TASK',
+      width: 10,
+      growTo: 32,
+      value: (r) => short(r.arn),
+      sortValue: (r) => shortName(r.arn),
+    },
     {
       id: 'group',
       title: 'SERVICE/GROUP',
       width: 14,
+      growTo: 28,
       value: (r) => r.service ?? safe(r.task.group ?? MISSING),
       sortValue: (r) => r.task.group,
     },
@@ -657,15 +697,16 @@ export function taskColumns(window: () => TaskWindow, ascii: boolean): Column<Ta
       width: 9,
       priority: 0,
       value: (r) => {
-        const health = canonicalStatus(r.task.healthStatus);
-        return health === 'UNHEALTHY' ? { text: '✗ UNHEALTHY', tone: 'error' } : safe(r.task.healthStatus ?? MISSING);
+        const health = taskHealthNow(r.task);
+        return health === 'UNHEALTHY' ? { text: '✗ UNHEALTHY', tone: 'error' } : safe(health ?? MISSING);
       },
-      sortValue: (r) => r.task.healthStatus,
+      sortValue: (r) => taskHealthNow(r.task),
     },
     {
       id: 'revision',
       title: 'REV',
       width: 15,
+      growTo: 30,
       priority: 0,
       value: (r) => (r.task.taskDefinitionArn ? safe(taskDefinitionLabel(r.task.taskDefinitionArn)) : MISSING),
       sortValue: (r) => r.task.taskDefinitionArn,
