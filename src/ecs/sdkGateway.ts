@@ -1,8 +1,9 @@
 /**
- * EcsGateway over @aws-sdk/client-ecs. The SDK's own retries are off (maxAttempts 1): every attempt, retries
- * included, must pass through our request budget, or the budget would be a suggestion. We retry reads on
- * throttling, server faults and network errors with backoff; writes only on throttling (ECS did nothing then),
- * so one intent is never two calls that both took effect.
+ * EcsGateway over @aws-sdk/client-ecs. The request budget sits in the HTTP handler (budgetedHttpHandler.ts), so
+ * every request that goes out, retries included, passes through it at the moment it is sent. The SDK's own
+ * retries are off (maxAttempts 1): we retry reads on throttling, server faults and network errors with jittered
+ * exponential backoff; writes only on throttling (ECS did nothing then), so one intent is never two calls that
+ * both took effect.
  */
 import type { ECSClient, ECSClientConfig } from '@aws-sdk/client-ecs';
 import {
@@ -24,6 +25,7 @@ import {
 import type { Scheduler } from '../lib/scheduler.ts';
 import { delay } from '../lib/scheduler.ts';
 import { RequestBudget } from './budget.ts';
+import { BudgetedHttpHandler } from './budgetedHttpHandler.ts';
 import { GatewayError, toGatewayError } from './errors.ts';
 import {
   type CallOptions,
@@ -53,8 +55,15 @@ export interface SdkGatewayOptions {
   scheduler: Scheduler;
   /** Calls in flight at once. */
   concurrency?: number;
-  /** Attempts per read call (1 = no retry). */
+  /** Attempts per read call (1 = no retry); throttled attempts do not count when `throttlePatienceMs` is set. */
   maxAttempts?: number;
+  /**
+   * Keep retrying a throttled call until it has been throttled for this long without a break (a persistent
+   * failure), instead of giving up after `maxAttempts`. For one-shot commands that must finish (snapshot).
+   */
+  throttlePatienceMs?: number;
+  /** Spreads the retry backoff (a float in [0, 1)); tests pass a seeded one. Default Math.random. */
+  random?: () => number;
   /** Per-attempt timeout; a hung endpoint must not hang a pane forever. */
   requestTimeoutMs?: number;
 }
@@ -101,12 +110,18 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   const sdk = await import('@aws-sdk/client-ecs');
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
+  const budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
+  const stats = new CallStats(options.scheduler);
   const config: ECSClientConfig = {
     maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 5_000,
-      requestTimeout: options.requestTimeoutMs ?? 15_000,
-    }),
+    requestHandler: new BudgetedHttpHandler(
+      new NodeHttpHandler({
+        connectionTimeout: 5_000,
+        requestTimeout: options.requestTimeoutMs ?? 15_000,
+      }),
+      budget,
+      stats,
+    ),
   };
   if (options.region) config.region = options.region;
   if (options.profile) config.profile = options.profile;
@@ -132,7 +147,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
-  return new SdkGateway(sdk, client, target, options);
+  return new SdkGateway(sdk, client, target, options, budget, stats);
 }
 
 class SdkGateway implements EcsGateway {
@@ -144,16 +159,27 @@ class SdkGateway implements EcsGateway {
   readonly #scheduler: Scheduler;
   readonly #slots: Semaphore;
   readonly #maxAttempts: number;
+  readonly #throttlePatienceMs: number | undefined;
+  readonly #random: () => number;
 
-  constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions) {
+  constructor(
+    sdk: Sdk,
+    client: ECSClient,
+    target: GatewayTarget,
+    options: SdkGatewayOptions,
+    budget: RequestBudget,
+    stats: CallStats,
+  ) {
     this.#sdk = sdk;
     this.#client = client;
     this.target = target;
     this.#scheduler = options.scheduler;
-    this.#budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
-    this.#stats = new CallStats(options.scheduler);
+    this.#budget = budget;
+    this.#stats = stats;
     this.#slots = new Semaphore(options.concurrency ?? 6);
     this.#maxAttempts = options.maxAttempts ?? 4;
+    this.#throttlePatienceMs = options.throttlePatienceMs;
+    this.#random = options.random ?? Math.random;
   }
 
   stats() {
@@ -164,7 +190,7 @@ class SdkGateway implements EcsGateway {
     return { ceiling: this.#budget.ceiling, effective: this.#budget.effectiveRate };
   }
 
-  /** One logical call: budgeted attempts with backoff, errors mapped to GatewayError. */
+  /** One logical call: attempts (each through the budget) with backoff, errors mapped to GatewayError. */
   async #call<T>(
     operation: string,
     send: (signal?: AbortSignal) => Promise<T>,
@@ -172,18 +198,11 @@ class SdkGateway implements EcsGateway {
     mutating = false,
   ): Promise<T> {
     const signal = options?.signal;
-    for (let attempt = 1; ; attempt++) {
+    let throttledSince: number | undefined;
+    for (let attempt = 1, counted = 1; ; attempt++) {
       let error: GatewayError;
       try {
-        const result = await this.#slots.run(async () => {
-          await this.#budget.acquire(signal);
-          this.#stats.started(operation);
-          try {
-            return await send(signal);
-          } finally {
-            this.#stats.finished();
-          }
-        });
+        const result = await this.#slots.run(() => send(signal));
         this.#budget.succeeded();
         return result;
       } catch (raw) {
@@ -195,17 +214,26 @@ class SdkGateway implements EcsGateway {
         });
         if (signal?.aborted) throw new GatewayError('aborted', `${operation} was cancelled.`, { operation });
       }
+      const patience = this.#throttlePatienceMs;
+      let waitsOut = false;
       if (error.kind === 'throttled') {
         this.#stats.throttledCall();
         this.#budget.throttled();
+        // Throttled on every attempt since then, without one success: past the patience, it is not going away.
+        throttledSince ??= this.#scheduler.now();
+        waitsOut = patience !== undefined && this.#scheduler.now() - throttledSince < patience;
       }
       const retryable = mutating ? error.kind === 'throttled' : error.transient;
-      if (!retryable || attempt >= this.#maxAttempts) {
+      const outOfPatience = error.kind === 'throttled' && patience !== undefined && !waitsOut;
+      // With patience, throttling is waited out rather than counted; other failures still count.
+      if (!retryable || outOfPatience || (!waitsOut && counted >= this.#maxAttempts)) {
         this.#stats.failedCall();
         throw error;
       }
-      // Exponential backoff with a little deterministic spread per attempt.
-      await delay(this.#scheduler, Math.min(8_000, 250 * 2 ** (attempt - 1) + attempt * 37), signal);
+      if (!waitsOut) counted++;
+      // Exponential backoff with "equal jitter": half fixed, half random, so calls throttled together spread out.
+      const backoff = Math.min(8_000, 250 * 2 ** Math.min(attempt - 1, 10));
+      await delay(this.#scheduler, backoff / 2 + this.#random() * (backoff / 2), signal);
     }
   }
 
