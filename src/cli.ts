@@ -63,7 +63,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     { createSdkGateway },
     { isSimulatorEndpoint },
     { realScheduler },
-    { buildSnapshot, collectSnapshotState },
+    { buildSnapshot, collectSnapshotState, SNAPSHOT_GATEWAY_SETTINGS },
     text,
   ] = await Promise.all([
     import('./ecs/sdkGateway.ts'),
@@ -91,7 +91,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
       simulator: simulator !== undefined || (endpoint !== undefined && (await isSimulatorEndpoint(endpoint))),
       budgetPerSecond: settings.budget,
       scheduler: realScheduler,
-      maxAttempts: 3,
+      ...SNAPSHOT_GATEWAY_SETTINGS,
     });
     const state = await collectSnapshotState(gateway, () => Date.now());
     const snapshot = buildSnapshot(state, gateway.target, Date.now());
