@@ -11,6 +11,7 @@ import {
   nodeVersionProblem,
   parseCliArgs,
   SNAPSHOT_ATTEMPT_SECONDS,
+  SNAPSHOT_ATTEMPTS,
   SNAPSHOT_DEADLINE_SECONDS,
 } from './cliArgs.ts';
 import { COMMAND_LIST } from './keymap/keymap.ts';
@@ -74,7 +75,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     { createSdkGateway },
     { isSimulatorEndpoint },
     { realScheduler },
-    { buildSnapshot, collectSnapshotState },
+    { buildSnapshot, collectSnapshotState, SNAPSHOT_GATEWAY_SETTINGS },
     text,
   ] = await Promise.all([
     import('./ecs/sdkGateway.ts'),
@@ -107,7 +108,8 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
       simulator: simulator !== undefined || (endpoint !== undefined && (await isSimulatorEndpoint(endpoint))),
       budgetPerSecond: settings.budget,
       scheduler: realScheduler,
-      maxAttempts: 3,
+      ...SNAPSHOT_GATEWAY_SETTINGS,
+      maxAttempts: SNAPSHOT_ATTEMPTS,
       requestTimeoutMs: Math.min(SNAPSHOT_ATTEMPT_SECONDS * 1000, deadlineMs),
     });
     where = gateway.target.endpoint ?? `ECS in ${gateway.target.region}`;

@@ -46,10 +46,14 @@ export type CliCommand =
 /** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
 export const DEFAULT_BUDGET = 10;
 
-/** `ecsdeck snapshot` gives up after this long in all, however slowly the endpoint answers (or not at all). */
-export const SNAPSHOT_DEADLINE_SECONDS = 30;
-/** Each ECS call of a snapshot: one attempt is abandoned after this long (the SDK's retries stay within the above). */
+/**
+ * `ecsdeck snapshot` gives up after this long in all, however the endpoint behaves. Generous: a large account read
+ * at the default budget, or ECS throttling that is waited out (up to two minutes), takes minutes, not seconds.
+ */
+export const SNAPSHOT_DEADLINE_SECONDS = 300;
+/** Each ECS call of a snapshot: one attempt is abandoned after this long, and a call is tried this many times. */
 export const SNAPSHOT_ATTEMPT_SECONDS = 10;
+export const SNAPSHOT_ATTEMPTS = 3;
 
 /** A command line that cannot be run; the message is one sentence for the user (exit status 2). */
 export class CliUsageError extends Error {
@@ -66,8 +70,9 @@ Usage:
           [--refresh SECONDS] [--budget REQ_PER_SEC] [--no-color]
       Monitor ECS with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, SSO, ~/.aws/config).
   ecsdeck snapshot [--json] [--profile P] [--region R] [--endpoint-url URL] [--budget N] [--demo [SCENARIO]]
-      One pass over the account, printed as text (80 columns) or JSON; no terminal needed. Gives up with one
-      sentence and exit status 1 after ${SNAPSHOT_DEADLINE_SECONDS} seconds in all (${SNAPSHOT_ATTEMPT_SECONDS} s per call) when the endpoint is silent or slow.
+      One pass over the account, printed as text (80 columns) or JSON; no terminal needed. A call with no
+      complete answer within ${SNAPSHOT_ATTEMPT_SECONDS} s is abandoned, ${SNAPSHOT_ATTEMPTS} tries each: a silent or slow endpoint ends it with one
+      sentence and exit status 1 in about ${SNAPSHOT_ATTEMPTS * SNAPSHOT_ATTEMPT_SECONDS} seconds, and nothing makes it last over ${SNAPSHOT_DEADLINE_SECONDS / 60} minutes.
   ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]
       Run the ECS simulator alone and print its endpoint, for the AWS CLI (--endpoint-url) or any SDK.
   ecsdeck --demo [SCENARIO] [--seed N] [--speed X] [--port N]

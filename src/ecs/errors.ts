@@ -36,6 +36,8 @@ export class GatewayError extends Error {
   readonly httpStatus?: number;
   /** Worth retrying later by itself (network, throttling, server faults). */
   readonly transient: boolean;
+  /** The sentence as made, whatever a library appends to `message` on its way through (the SDK does). */
+  readonly sentence: string;
 
   constructor(
     kind: GatewayErrorKind,
@@ -44,6 +46,7 @@ export class GatewayError extends Error {
   ) {
     super(message, { cause: details.cause });
     this.name = 'GatewayError';
+    this.sentence = message;
     this.kind = kind;
     this.operation = details.operation;
     this.code = details.code;
@@ -88,7 +91,15 @@ function networkCode(error: ErrorLike): string | undefined {
 }
 
 export function toGatewayError(raw: unknown, context: GatewayErrorContext): GatewayError {
-  if (raw instanceof GatewayError) return raw;
+  if (raw instanceof GatewayError) {
+    if (raw.message === raw.sentence) return raw;
+    // Ours, thrown through the SDK (the attempt's deadline cutting a body), which appended its own words.
+    return new GatewayError(raw.kind, raw.sentence, {
+      operation: raw.operation,
+      ...(raw.code ? { code: raw.code } : {}),
+      ...(raw.httpStatus ? { httpStatus: raw.httpStatus } : {}),
+    });
+  }
   const error: ErrorLike = typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
   const name = field(error.name);
   // Remote text: through the one sanitiser, on one line, bounded.

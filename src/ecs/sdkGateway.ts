@@ -1,8 +1,9 @@
 /**
- * EcsGateway over @aws-sdk/client-ecs. The SDK's own retries are off (maxAttempts 1): every attempt, retries
- * included, must pass through our request budget, or the budget would be a suggestion. We retry reads on
- * throttling, server faults and network errors with backoff; writes only on throttling (ECS did nothing then),
- * so one intent is never two calls that both took effect.
+ * EcsGateway over @aws-sdk/client-ecs. The request budget sits in the HTTP handler (budgetedHttpHandler.ts), so
+ * every request that goes out, retries included, passes through it at the moment it is sent. The SDK's own
+ * retries are off (maxAttempts 1): we retry reads on throttling, server faults and network errors with jittered
+ * exponential backoff; writes only on throttling (ECS did nothing then), so one intent is never two calls that
+ * both took effect.
  *
  * Every attempt has a deadline on the injected scheduler that aborts it: connecting, waiting for the headers and
  * reading the body (a stalled connection, or one trickling a byte a second, would otherwise hold a poller for
@@ -28,6 +29,7 @@ import {
 import type { Scheduler } from '../lib/scheduler.ts';
 import { delay } from '../lib/scheduler.ts';
 import { RequestBudget } from './budget.ts';
+import { BudgetedHttpHandler } from './budgetedHttpHandler.ts';
 import { GatewayError, toGatewayError } from './errors.ts';
 import {
   type CallOptions,
@@ -57,8 +59,15 @@ export interface SdkGatewayOptions {
   scheduler: Scheduler;
   /** Calls in flight at once. */
   concurrency?: number;
-  /** Attempts per read call (1 = no retry). */
+  /** Attempts per read call (1 = no retry); throttled attempts do not count when `throttlePatienceMs` is set. */
   maxAttempts?: number;
+  /**
+   * Keep retrying a throttled call until it has been throttled for this long without a break (a persistent
+   * failure), instead of giving up after `maxAttempts`. For one-shot commands that must finish (snapshot).
+   */
+  throttlePatienceMs?: number;
+  /** Spreads the retry backoff (a float in [0, 1)); tests pass a seeded one. Default Math.random. */
+  random?: () => number;
   /** Per-attempt deadline, connect to last byte; a hung endpoint must not hang a pane forever. */
   requestTimeoutMs?: number;
   /** Pages one List* walk may take before it is stopped as endless. */
@@ -121,17 +130,36 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   const sdk = await import('@aws-sdk/client-ecs');
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
+  let region = options.region ?? DEFAULT_REGION;
   const logger = libraryLogger(options.log ?? (() => {}));
+  const budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
+  const stats = new CallStats(options.scheduler);
+  const attemptTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const where = () => endpoint ?? `ECS in ${region}`;
   const config: ECSClientConfig = {
     maxAttempts: 1,
     logger,
-    requestHandler: new NodeHttpHandler({
-      connectionTimeout: 5_000,
-      // A backstop on real time, a second after our own deadline (on the scheduler), which ends the attempt first.
-      requestTimeout: (options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + 1000,
-      throwOnRequestTimeout: true,
-      logger,
-    }),
+    requestHandler: new BudgetedHttpHandler(
+      new NodeHttpHandler({
+        connectionTimeout: 5_000,
+        // A backstop on real time, a second after our own deadline (on the scheduler), which ends the attempt first.
+        requestTimeout: attemptTimeoutMs + 1000,
+        throwOnRequestTimeout: true,
+        logger,
+      }),
+      {
+        budget,
+        stats,
+        scheduler: options.scheduler,
+        attemptTimeoutMs,
+        timedOut: (operation) =>
+          new GatewayError(
+            'network',
+            `${where()} did not answer ${operation} within ${Math.round(attemptTimeoutMs / 100) / 10} s.`,
+            { operation },
+          ),
+      },
+    ),
   };
   if (options.region) config.region = options.region;
   if (options.profile) config.profile = options.profile;
@@ -141,7 +169,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     config.credentials = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
   }
   const client = new sdk.ECSClient(config);
-  let region = options.region ?? DEFAULT_REGION;
+  region = options.region ?? DEFAULT_REGION;
   try {
     region = await client.config.region();
   } catch {
@@ -157,7 +185,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
-  return new SdkGateway(sdk, client, target, options);
+  return new SdkGateway(sdk, client, target, options, budget, stats);
 }
 
 class SdkGateway implements EcsGateway {
@@ -169,20 +197,30 @@ class SdkGateway implements EcsGateway {
   readonly #scheduler: Scheduler;
   readonly #slots: Semaphore;
   readonly #maxAttempts: number;
-  readonly #attemptTimeoutMs: number;
   readonly #maxPages: number;
 
-  constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions) {
+  readonly #throttlePatienceMs: number | undefined;
+  readonly #random: () => number;
+
+  constructor(
+    sdk: Sdk,
+    client: ECSClient,
+    target: GatewayTarget,
+    options: SdkGatewayOptions,
+    budget: RequestBudget,
+    stats: CallStats,
+  ) {
     this.#sdk = sdk;
     this.#client = client;
     this.target = target;
     this.#scheduler = options.scheduler;
-    this.#budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
-    this.#stats = new CallStats(options.scheduler);
+    this.#budget = budget;
+    this.#stats = stats;
     this.#slots = new Semaphore(options.concurrency ?? 6);
     this.#maxAttempts = options.maxAttempts ?? 4;
-    this.#attemptTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    this.#throttlePatienceMs = options.throttlePatienceMs;
+    this.#random = options.random ?? Math.random;
   }
 
   /** Where the calls go, in words: the endpoint's URL, else "ECS in <region>". */
@@ -191,39 +229,22 @@ class SdkGateway implements EcsGateway {
   }
 
   /**
-   * One attempt under its deadline: its own signal aborts when the caller's does or when the deadline passes,
-   * and the attempt ends then whatever the library does with the signal (the race). The HTTP handler destroys
-   * the request on that signal until the response has ended, so the socket goes too, mid-body included.
+   * One attempt. Its deadline lives in the HTTP handler (budgetedHttpHandler.ts), counted from the moment the request
+   * goes out, so time spent waiting for the budget never counts against it. A caller's abort (ctrl-r, a pane
+   * switch) ends the attempt at once, whatever the library does with the signal.
    */
-  async #attempt<T>(
-    operation: string,
-    send: (signal: AbortSignal) => Promise<T>,
-    callerSignal: AbortSignal | undefined,
-  ): Promise<T> {
-    const controller = new AbortController();
-    const seconds = Math.round(this.#attemptTimeoutMs / 100) / 10;
-    const timer = this.#scheduler.setTimeout(
-      () =>
-        controller.abort(
-          new GatewayError('network', `${this.#where} did not answer ${operation} within ${seconds} s.`, {
-            operation,
-          }),
-        ),
-      this.#attemptTimeoutMs,
-    );
-    const onCallerAbort = () => controller.abort(callerSignal?.reason);
-    if (callerSignal?.aborted) onCallerAbort();
-    else callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+  async #attempt<T>(send: (signal?: AbortSignal) => Promise<T>, callerSignal: AbortSignal | undefined): Promise<T> {
+    if (!callerSignal) return send();
+    let onAbort = () => {};
     const aborted = new Promise<never>((_resolve, reject) => {
-      const fail = () => reject(controller.signal.reason);
-      if (controller.signal.aborted) fail();
-      else controller.signal.addEventListener('abort', fail, { once: true });
+      onAbort = () => reject(callerSignal.reason);
+      if (callerSignal.aborted) onAbort();
+      else callerSignal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      return await Promise.race([send(controller.signal), aborted]);
+      return await Promise.race([send(callerSignal), aborted]);
     } finally {
-      this.#scheduler.clearTimeout(timer);
-      callerSignal?.removeEventListener('abort', onCallerAbort);
+      callerSignal.removeEventListener('abort', onAbort);
     }
   }
 
@@ -235,7 +256,7 @@ class SdkGateway implements EcsGateway {
     return { ceiling: this.#budget.ceiling, effective: this.#budget.effectiveRate };
   }
 
-  /** One logical call: budgeted attempts with backoff, errors mapped to GatewayError. */
+  /** One logical call: attempts (each through the budget) with backoff, errors mapped to GatewayError. */
   async #call<T>(
     operation: string,
     send: (signal?: AbortSignal) => Promise<T>,
@@ -243,18 +264,11 @@ class SdkGateway implements EcsGateway {
     mutating = false,
   ): Promise<T> {
     const signal = options?.signal;
-    for (let attempt = 1; ; attempt++) {
+    let throttledSince: number | undefined;
+    for (let attempt = 1, counted = 1; ; attempt++) {
       let error: GatewayError;
       try {
-        const result = await this.#slots.run(async () => {
-          await this.#budget.acquire(signal);
-          this.#stats.started(operation);
-          try {
-            return await this.#attempt(operation, send, signal);
-          } finally {
-            this.#stats.finished();
-          }
-        });
+        const result = await this.#slots.run(() => this.#attempt(send, signal));
         this.#budget.succeeded();
         return result;
       } catch (raw) {
@@ -266,17 +280,26 @@ class SdkGateway implements EcsGateway {
         });
         if (signal?.aborted) throw new GatewayError('aborted', `${operation} was cancelled.`, { operation });
       }
+      const patience = this.#throttlePatienceMs;
+      let waitsOut = false;
       if (error.kind === 'throttled') {
         this.#stats.throttledCall();
         this.#budget.throttled();
+        // Throttled on every attempt since then, without one success: past the patience, it is not going away.
+        throttledSince ??= this.#scheduler.now();
+        waitsOut = patience !== undefined && this.#scheduler.now() - throttledSince < patience;
       }
       const retryable = mutating ? error.kind === 'throttled' : error.transient;
-      if (!retryable || attempt >= this.#maxAttempts) {
+      const outOfPatience = error.kind === 'throttled' && patience !== undefined && !waitsOut;
+      // With patience, throttling is waited out rather than counted; other failures still count.
+      if (!retryable || outOfPatience || (!waitsOut && counted >= this.#maxAttempts)) {
         this.#stats.failedCall();
         throw error;
       }
-      // Exponential backoff with a little deterministic spread per attempt.
-      await delay(this.#scheduler, Math.min(8_000, 250 * 2 ** (attempt - 1) + attempt * 37), signal);
+      if (!waitsOut) counted++;
+      // Exponential backoff with "equal jitter": half fixed, half random, so calls throttled together spread out.
+      const backoff = Math.min(8_000, 250 * 2 ** Math.min(attempt - 1, 10));
+      await delay(this.#scheduler, backoff / 2 + this.#random() * (backoff / 2), signal);
     }
   }
 

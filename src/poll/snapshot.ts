@@ -80,6 +80,13 @@ export interface Snapshot {
   clusters: SnapshotCluster[];
 }
 
+/**
+ * How `snapshot` calls ECS. A one-shot command must finish however small the account's quota: throttling is
+ * waited out (the budget halves, calls back off with jitter) until one call has been throttled for two minutes
+ * without a break; other transient failures get three attempts, and anything else ends it at once.
+ */
+export const SNAPSHOT_GATEWAY_SETTINGS = { maxAttempts: 3, throttlePatienceMs: 120_000 } as const;
+
 /** Loads everything a snapshot shows into a fresh store. */
 export async function collectSnapshotState(
   gateway: EcsGateway,

@@ -184,7 +184,7 @@ describe('ecsdeck snapshot against an endpoint that never finishes answering', (
   it('--help states the bound', () => {
     const out = execFileSync(process.execPath, [join(root, 'bin', 'ecsdeck.js'), '--help'], { cwd: root, env });
     expect(out.toString().replace(/\s+/g, ' ')).toContain(
-      'Gives up with one sentence and exit status 1 after 30 seconds in all (10 s per call)',
+      'A call with no complete answer within 10 s is abandoned, 3 tries each: a silent or slow endpoint ends it with one sentence and exit status 1 in about 30 seconds, and nothing makes it last over 5 minutes.',
     );
   });
 

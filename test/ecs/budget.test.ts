@@ -12,11 +12,25 @@ function maxInWindow(starts: number[], windowMs: number): number {
   return best;
 }
 
+/** Calls answered the moment they go out. */
 async function runCalls(budget: RequestBudget, scheduler: VirtualScheduler, calls: number, seconds: number) {
   const starts: number[] = [];
-  for (let i = 0; i < calls; i++) budget.acquire().then(() => starts.push(scheduler.now()));
+  for (let i = 0; i < calls; i++) {
+    budget.acquire().then((release) => {
+      starts.push(scheduler.now());
+      release();
+    });
+  }
   await scheduler.advance(seconds * 1000);
   return starts;
+}
+
+/** Requests sent at once and answered at once (the budget must allow them all now). */
+async function sendAtOnce(budget: RequestBudget, scheduler: VirtualScheduler, count: number): Promise<void> {
+  const released = [];
+  for (let i = 0; i < count; i++) released.push(budget.acquire().then((release) => release()));
+  await scheduler.advance(0);
+  await Promise.all(released);
 }
 
 describe('RequestBudget', () => {
@@ -33,12 +47,61 @@ describe('RequestBudget', () => {
   it('halves the rate on throttling and recovers on success', async () => {
     const scheduler = new VirtualScheduler(0);
     const budget = new RequestBudget({ ratePerSecond: 8, scheduler });
+    await sendAtOnce(budget, scheduler, 8);
     budget.throttled();
     expect(budget.effectiveRate).toBe(4);
+    await scheduler.advance(1000);
     const starts = await runCalls(budget, scheduler, 12, 10);
     expect(maxInWindow(starts, 1000)).toBe(4);
     for (let i = 0; i < 100; i++) budget.succeeded();
     expect(budget.effectiveRate).toBe(8);
+  });
+
+  it('halves what was actually sent, not a ceiling far above it, and only once for one burst of throttles', async () => {
+    const scheduler = new VirtualScheduler(0);
+    const budget = new RequestBudget({ ratePerSecond: 1000, scheduler });
+    await sendAtOnce(budget, scheduler, 8);
+    // Every request of the burst comes back throttled: one cut, not eight.
+    for (let i = 0; i < 8; i++) budget.throttled();
+    expect(budget.effectiveRate).toBe(4);
+    await scheduler.advance(1000);
+    await sendAtOnce(budget, scheduler, 4);
+    budget.throttled();
+    expect(budget.effectiveRate).toBe(2);
+  });
+
+  it('recovers by about one call a second per second of use, not by a share of the ceiling', async () => {
+    const scheduler = new VirtualScheduler(0);
+    const budget = new RequestBudget({ ratePerSecond: 1000, scheduler });
+    await sendAtOnce(budget, scheduler, 8);
+    budget.throttled();
+    // Four successes at four a second: one second of full use.
+    for (let i = 0; i < 4; i++) budget.succeeded();
+    expect(budget.effectiveRate).toBeGreaterThan(4.9);
+    expect(budget.effectiveRate).toBeLessThan(5.1);
+  });
+
+  it('holds a slot while its request is on the wire and for a second after the answer', async () => {
+    const scheduler = new VirtualScheduler(0);
+    const budget = new RequestBudget({ ratePerSecond: 2, scheduler });
+    const sent: number[] = [];
+    const releases: (() => void)[] = [];
+    for (let i = 0; i < 3; i++) {
+      budget.acquire().then((release) => {
+        sent.push(scheduler.now());
+        releases.push(release);
+      });
+    }
+    await scheduler.advance(0);
+    expect(sent).toEqual([0, 0]);
+    // The first request is answered at 2.5 s: it may have reached the server at any time until then.
+    await scheduler.advance(2500);
+    expect(sent).toEqual([0, 0]);
+    releases[0]?.();
+    await scheduler.advance(999);
+    expect(sent).toEqual([0, 0]);
+    await scheduler.advance(1);
+    expect(sent).toEqual([0, 0, 3500]);
   });
 
   it('spaces calls out below one per second', async () => {
@@ -53,7 +116,10 @@ describe('RequestBudget', () => {
     const budget = new RequestBudget({ ratePerSecond: 1, scheduler });
     const order: string[] = [];
     const controller = new AbortController();
-    budget.acquire().then(() => order.push('a'));
+    budget.acquire().then((release) => {
+      order.push('a');
+      release();
+    });
     const aborted = budget.acquire(controller.signal).catch(() => order.push('b aborted'));
     budget.acquire().then(() => order.push(`c at ${scheduler.now()}`));
     controller.abort();
