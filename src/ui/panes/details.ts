@@ -16,7 +16,15 @@ import type { EcsState } from '../../store/store.ts';
 import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
 import { HEALTH_TONE, healthMark, type Tone } from '../theme/theme.ts';
-import { drainSummary, lifetimeWindow, safe, short, timelineSpans } from './rows.ts';
+import {
+  drainSummary,
+  failureClusterName,
+  failureInstanceLabel,
+  lifetimeWindow,
+  safe,
+  short,
+  timelineSpans,
+} from './rows.ts';
 
 export type Line = Span[];
 
@@ -362,16 +370,16 @@ export function clusterDetailLines(state: EcsState, arn: string, now: number): L
 // ---------------------------------------------------------------- failure group header
 
 export function failureGroupLines(state: EcsState, group: FailureGroup, now: number): Line[] {
-  const instanceName = (arn: string) => safe(state.instances.get(arn)?.ec2InstanceId ?? shortName(arn));
+  const instanceName = (arn: string) => failureInstanceLabel(state.instances.get(arn)?.ec2InstanceId, arn);
   return [
     field('signature', safe(signatureLabel(group.signature)), 'error'),
     field('group', safe(group.signature.group)),
+    field('cluster', failureClusterName(group)),
     field('cause', group.signature.cause),
     field('count', String(group.count)),
     field('first / last seen', `${when(group.firstSeen, now)} / ${when(group.lastSeen, now)}`),
     field('services', safe(group.services.join(', ') || MISSING)),
-    field('instances', group.instances.map(instanceName).join(', ') || MISSING),
-    field('clusters', group.clusters.map((arn) => short(arn)).join(', ') || MISSING),
+    field('EC2 instances', group.instances.map(instanceName).join(', ') || MISSING),
   ];
 }
 

@@ -4,7 +4,6 @@
  * it, so they always agree on what row N is.
  */
 
-import { shortName } from '../../domain/arn.ts';
 import type { FailureGroup } from '../../domain/failures.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
@@ -19,7 +18,6 @@ import {
   type InstanceRow,
   instanceColumns,
   type ServiceRow,
-  safe,
   selectClusterRows,
   selectFailureRows,
   selectInstanceRows,
@@ -94,7 +92,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
     return columns;
   };
   const failuresFor = memoLast((instancesMap: EcsState['instances']) =>
-    failureColumns((arn) => safe(instancesMap.get(arn)?.ec2InstanceId ?? shortName(arn))),
+    failureColumns((arn) => instancesMap.get(arn)?.ec2InstanceId),
   );
 
   const clusterList = filteredSorted<ClusterRow>(clusters, theme);

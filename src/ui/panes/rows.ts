@@ -699,13 +699,24 @@ export const selectFailureRows = memoLast(
     groupFailures(occurrences.values(), { since: minute * 60_000 - FAILURE_WINDOWS[window] }),
 );
 
-function listOf(values: readonly string[], limit = 2): string {
-  if (values.length === 0) return MISSING;
-  const shown = values.slice(0, limit).map((value) => short(value));
-  return values.length > limit ? `${shown.join(',')} +${values.length - limit}` : shown.join(',');
+/**
+ * How the Failures pane and the failure detail name an instance: its EC2 instance id when known, else its container
+ * instance id labelled `ci:` (a deregistered host is known only by that): one kind of id per column, never a bare
+ * mix of the two.
+ */
+export function failureInstanceLabel(ec2InstanceId: string | undefined, containerInstanceArn: string): string {
+  if (ec2InstanceId !== undefined && ec2InstanceId !== '') return safe(ec2InstanceId);
+  return `ci:${safe(shortName(containerInstanceArn)).slice(0, 8)}`;
 }
 
-export function failureColumns(instanceName: (arn: string) => string): Column<FailureGroup>[] {
+/** The cluster a failure group belongs to (part of its signature), by name. */
+export function failureClusterName(group: FailureGroup): string {
+  const cluster = group.signature.cluster ?? group.clusters[0];
+  return cluster === undefined ? MISSING : short(cluster);
+}
+
+/** `ec2InstanceIdOf` answers the EC2 instance id of a container instance ARN, when the store knows it. */
+export function failureColumns(ec2InstanceIdOf: (arn: string) => string | undefined): Column<FailureGroup>[] {
   return [
     {
       id: 'group',
@@ -753,14 +764,25 @@ export function failureColumns(instanceName: (arn: string) => string): Column<Fa
       value: (g, context) => formatAge(g.lastSeen, context.now),
       sortValue: (g) => g.lastSeen,
     },
+    // Before INSTANCES, so it is the one kept when only one of the two fits (100 columns).
+    {
+      id: 'clusters',
+      title: 'CLUSTER',
+      width: 10,
+      priority: 0,
+      value: (g) => failureClusterName(g),
+      sortValue: (g) => failureClusterName(g),
+    },
     {
       id: 'instances',
-      title: 'INSTANCES',
+      title: 'EC2 INSTANCE',
       width: 14,
       priority: 0,
-      value: (g) => (g.instances.length === 0 ? MISSING : safe(g.instances.map(instanceName).join(','))),
+      value: (g) =>
+        g.instances.length === 0
+          ? MISSING
+          : g.instances.map((arn) => failureInstanceLabel(ec2InstanceIdOf(arn), arn)).join(','),
     },
-    { id: 'clusters', title: 'CLUSTER', width: 8, priority: 0, value: (g) => listOf(g.clusters) },
   ];
 }
 
