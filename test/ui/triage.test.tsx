@@ -8,7 +8,7 @@ import type { Task } from '../../src/domain/model.ts';
 import { addFailures, setClusters, setInstances, upsertTasks } from '../../src/store/store.ts';
 import { failureColumns } from '../../src/ui/panes/rows.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
-import { waitUntil } from './appHarness.tsx';
+import { startUi, type UiHarness, waitUntil } from './appHarness.tsx';
 import { NOW, startSynthetic } from './synthetic.tsx';
 
 const ACCOUNT = 'arn:aws:ecs:us-east-1:123456789012';
@@ -35,9 +35,12 @@ function failedSync(cluster: string, containerInstanceArn: string): Task {
 }
 
 let app: ReturnType<typeof startSynthetic> | undefined;
-afterEach(() => {
+let live: UiHarness | undefined;
+afterEach(async () => {
   app?.close();
   app = undefined;
+  await live?.close();
+  live = undefined;
 });
 
 describe('the Failures pane across clusters', () => {
@@ -99,5 +102,29 @@ describe('the Failures pane across clusters', () => {
     if (!group || !column) throw new Error('expected one group and the column');
     const context = { now: NOW, width: 30, theme: createTheme({ colour: false }) };
     expect(column.value(group, context)).toBe('i-0abc,ci:e3f40000');
+  });
+});
+
+describe('the Clusters pane across the account', () => {
+  it('shows staging (disconnected agent, stuck drain) degraded while prod is in focus, its services never listed', async () => {
+    live = await startUi({ rows: 30 });
+    const ui = live;
+    await ui.waitForFrame((f) => f.includes('staging') && f.includes('prod') && f.includes('batch'));
+    await ui.press(':cluster prod\r');
+    const stagingLine = (frame: string) =>
+      frame
+        .split('\n')
+        .slice(3)
+        .find((line) => / staging /.test(line));
+    await ui.waitForFrame((f) => f.includes('Services › prod'));
+    await ui.press('1');
+    const frame = await ui.waitForFrame((f) => /▲ degraded/.test(stagingLine(f) ?? ''));
+    expect(frame).toContain('cluster prod');
+    expect(stagingLine(frame)).toMatch(/staging\s+▲ degraded/);
+    expect(stagingLine(frame)).toContain('agent disconnected');
+    const staging = [...ui.data.store.getState().clusters.values()].find((c) => c.clusterName === 'staging');
+    expect(ui.data.monitor.focusedCluster).not.toBe(staging?.clusterArn);
+    expect(ui.data.store.getState().meta.get(`services:${staging?.clusterArn}`)).toBeUndefined();
+    expect(frame).not.toContain('? unknown');
   });
 });

@@ -6,7 +6,7 @@ import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
 import { classifyServiceEvent } from '../../domain/events.ts';
 import { classifyStop, type FailureGroup, signatureLabel } from '../../domain/failures.ts';
 import { formatAge, formatDuration, formatTimestamp, MISSING } from '../../domain/format.ts';
-import { clusterHealth, serviceHealth } from '../../domain/health.ts';
+import { serviceHealth } from '../../domain/health.ts';
 import { drainProgress, instanceUsage } from '../../domain/instances.ts';
 import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
 import type { ServiceEvent, Task } from '../../domain/model.ts';
@@ -17,6 +17,7 @@ import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
 import { HEALTH_TONE, healthMark, type Tone } from '../theme/theme.ts';
 import {
+  clusterHealthSoFar,
   drainSummary,
   failureClusterName,
   failureInstanceLabel,
@@ -340,7 +341,11 @@ export function clusterDetailLines(state: EcsState, arn: string, now: number): L
   const failuresLastHour = [...state.failureOccurrences.values()].filter(
     (o) => o.clusterArn === arn && o.at >= now - 3_600_000,
   ).length;
-  const health = clusterHealth({ cluster, services, failuresLastHour, instances });
+  const health = clusterHealthSoFar(
+    cluster,
+    { services, instances, failuresLastHour },
+    (key) => state.meta.get(key)?.lastSuccessAt !== undefined,
+  );
   const lines: Line[] = [
     field('cluster', safe(cluster.clusterName ?? shortName(arn))),
     field('status', safe(cluster.status ?? MISSING)),

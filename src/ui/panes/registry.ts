@@ -17,6 +17,7 @@ import {
   failureColumns,
   type InstanceRow,
   instanceColumns,
+  loadedFeedsKey,
   type ServiceRow,
   selectClusterRows,
   selectFailureRows,
@@ -24,7 +25,6 @@ import {
   selectServiceRows,
   selectTaskRows,
   serviceColumns,
-  servicesLoadedKey,
   type TaskRow,
   taskColumns,
 } from './rows.ts';
@@ -128,7 +128,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
           ecs.failureOccurrences,
           minuteOf(ui.now),
           ui.cluster,
-          servicesLoadedKey(ecs.meta),
+          loadedFeedsKey(ecs.meta),
         );
         return table(rows, clusterList(rows, list.filter, list.sort), clusters, 'cluster');
       }

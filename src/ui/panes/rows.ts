@@ -14,10 +14,10 @@ import {
 } from '../../domain/failures.ts';
 import { formatAge, MISSING } from '../../domain/format.ts';
 import {
-  clusterHealth,
   type DeploymentProgress,
   deploymentProgress,
   type Health,
+  judgeClusterHealth,
   serviceHealth,
 } from '../../domain/health.ts';
 import { drainProgress, type InstanceUsage, instanceUsage, isServiceTask } from '../../domain/instances.ts';
@@ -33,7 +33,7 @@ import {
   UNICODE_GLYPHS,
 } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import { clusterOfFeed } from '../../store/feeds.ts';
+import { clusterOfFeed, feedKey } from '../../store/feeds.ts';
 import type { EcsState, ScopedInstance } from '../../store/store.ts';
 import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
 import type { Cell, Column, Span } from '../components/table.ts';
@@ -83,40 +83,36 @@ export interface ClusterRow {
 }
 
 /**
- * The clusters whose services have been listed at least once, as one string: it stays equal (===) across polls, so
- * the cluster rows are not rebuilt each time a feed's freshness changes.
+ * The cluster feeds (services, instances, stopped tasks) that have answered at least once, as one string: it stays
+ * equal (===) across polls, so the cluster rows are not rebuilt each time a feed's freshness changes.
  */
-export function servicesLoadedKey(meta: EcsState['meta']): string {
-  const arns: string[] = [];
+export function loadedFeedsKey(meta: EcsState['meta']): string {
+  const keys: string[] = [];
   for (const [key, value] of meta) {
-    const cluster = clusterOfFeed(key, 'services');
-    if (cluster !== undefined && value.lastSuccessAt !== undefined) arns.push(cluster);
+    if (value.lastSuccessAt === undefined) continue;
+    const feed = (['services', 'instances', 'stopped'] as const).find((kind) => clusterOfFeed(key, kind) !== undefined);
+    if (feed) keys.push(key);
   }
-  return arns.sort().join('\n');
+  return keys.sort().join('\n');
 }
 
 /**
- * A cluster's health from what is known. Services are listed for the watched cluster only: for the others, judge by
- * the cluster's own counts and the failures seen, and say the services are not loaded rather than claiming none.
+ * A cluster's health as the Clusters pane and the cluster detail show it: the same judgement as `snapshot`
+ * (judgeClusterHealth), over what the cluster's feeds have read so far (`loaded` answers for a feed key).
  */
-export function knownClusterHealth(input: {
-  cluster: Cluster;
-  services: readonly Service[];
-  servicesLoaded: boolean;
-  failuresLastHour: number;
-  instances?: readonly ScopedInstance[];
-}): Health {
-  const health = clusterHealth({
-    cluster: input.cluster,
-    services: input.services,
-    failuresLastHour: input.failuresLastHour,
-    ...(input.instances ? { instances: input.instances } : {}),
+export function clusterHealthSoFar(
+  cluster: Cluster,
+  known: { services: readonly Service[]; instances: readonly ScopedInstance[]; failuresLastHour: number },
+  loaded: (feed: string) => boolean,
+): Health {
+  const arn = cluster.clusterArn;
+  return judgeClusterHealth({
+    cluster,
+    ...(loaded(feedKey.services(arn)) ? { services: known.services } : {}),
+    // Failures restored from the recorder count before the stopped tasks are read.
+    ...(loaded(feedKey.stopped(arn)) || known.failuresLastHour > 0 ? { failuresLastHour: known.failuresLastHour } : {}),
+    ...(loaded(feedKey.instances(arn)) ? { instances: known.instances } : {}),
   });
-  if (input.servicesLoaded || input.cluster.activeServicesCount === 0) return health;
-  // The SVC column has the count; the words come first so a narrow WHY column still says it.
-  const note = 'services not loaded (select it)';
-  if (health.level === 'ok') return { level: 'unknown', reason: note };
-  return { level: health.level, reason: `${health.reason} · ${note}` };
 }
 
 export const selectClusterRows = memoLast(
@@ -135,21 +131,20 @@ export const selectClusterRows = memoLast(
     const instancesByCluster = groupBy(instances.values(), (instance) => instance.clusterArn);
     const occurrencesByCluster = groupBy(occurrences.values(), (occurrence) => occurrence.clusterArn);
     return [...clusters.values()].map((cluster) => {
-      const clusterInstances = instancesByCluster.get(cluster.clusterArn);
-      const failuresLastHour = countFailuresSince(occurrencesByCluster.get(cluster.clusterArn) ?? [], since);
+      const arn = cluster.clusterArn;
+      const clusterInstances = instancesByCluster.get(arn);
+      const failuresLastHour = countFailuresSince(occurrencesByCluster.get(arn) ?? [], since);
       const row: ClusterRow = {
-        arn: cluster.clusterArn,
+        arn,
         cluster,
-        name: safe(cluster.clusterName ?? shortName(cluster.clusterArn)),
-        watched: cluster.clusterArn === watched,
+        name: safe(cluster.clusterName ?? shortName(arn)),
+        watched: arn === watched,
         failuresLastHour,
-        health: knownClusterHealth({
+        health: clusterHealthSoFar(
           cluster,
-          services: servicesByCluster.get(cluster.clusterArn) ?? [],
-          servicesLoaded: loaded.has(cluster.clusterArn),
-          failuresLastHour,
-          ...(clusterInstances ? { instances: clusterInstances } : {}),
-        }),
+          { services: servicesByCluster.get(arn) ?? [], instances: clusterInstances ?? [], failuresLastHour },
+          (key) => loaded.has(key),
+        ),
       };
       if (clusterInstances) {
         row.draining = clusterInstances.filter((i) => canonicalStatus(i.status) === 'DRAINING').length;
