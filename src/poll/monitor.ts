@@ -8,7 +8,7 @@
 import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
 import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
-import type { Scheduler } from '../lib/scheduler.ts';
+import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
 import { feedKey } from '../store/feeds.ts';
 import {
   addFailures,
@@ -98,6 +98,8 @@ export class Monitor {
   #focusPollers: Poller[] = [];
   /** The slow pollers of each cluster out of focus: its stopped tasks and its instances. */
   #background = new Map<string, Poller[]>();
+  /** Background pollers waiting for their first run (see #startBackground). */
+  #deferred = new Map<Poller, TimerHandle>();
   #focused: string | undefined;
   #taskDefinitions = new Map<string, Promise<TaskDefinition | undefined>>();
   #started = false;
@@ -129,6 +131,8 @@ export class Monitor {
     this.#started = false;
     this.#clusterPoller.stop();
     for (const poller of [...this.#focusPollers, ...this.#backgroundPollers()]) poller.stop();
+    for (const timer of this.#deferred.values()) this.#scheduler.clearTimeout(timer);
+    this.#deferred.clear();
   }
 
   /** Point the fast pollers at one cluster (ARN or name); the old cluster's in-flight calls are aborted. */
@@ -243,6 +247,7 @@ export class Monitor {
       }
     }
     const c = this.#cadence;
+    let fresh = 0;
     for (const arn of present) {
       if (arn === this.#focused || this.#background.has(arn)) continue;
       const pollers = [
@@ -250,8 +255,24 @@ export class Monitor {
         this.#poller(feedKey.instances(arn), c.backgroundInstancesMs, (s) => this.#refreshBackgroundInstances(arn, s)),
       ];
       this.#background.set(arn, pollers);
-      if (this.#started) for (const poller of pollers) poller.start();
+      for (const poller of pollers) this.#startBackground(arn, poller, fresh++);
     }
+  }
+
+  /**
+   * The n-th background poller created in one go starts n steps after the first, a step being the time two calls take
+   * at half the budget: the first load of a large account then leaves the focused cluster half the budget instead of
+   * queueing its calls behind every other cluster's.
+   */
+  #startBackground(cluster: string, poller: Poller, index: number): void {
+    if (!this.#started) return;
+    const stepMs = (2 * 1000) / Math.max(1, this.#gateway.budget().ceiling / 2);
+    const timer = this.#scheduler.setTimeout(() => {
+      this.#deferred.delete(poller);
+      // Not if the cluster was focused or went away meanwhile: its pollers were stopped for good.
+      if (this.#started && this.#background.get(cluster)?.includes(poller)) poller.start();
+    }, index * stepMs);
+    this.#deferred.set(poller, timer);
   }
 
   async #refreshServices(cluster: string, signal: AbortSignal): Promise<void> {

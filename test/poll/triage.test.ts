@@ -98,8 +98,14 @@ describe('every cluster judged from cheap data', () => {
     const clusters = [...h.store.getState().clusters.values()];
     expect(clusters).toHaveLength(20);
     h.monitor.focusCluster(clusters[0]?.clusterArn);
-    // The background feeds run every minute: one cycle and the calls it queued behind the focused cluster's.
-    await h.runUntil(() => clusterRows(h).every((row) => row.health.level !== 'unknown'), { deadlineMs: 25_000 });
+    // The first cycle of every cluster's slow feeds (each runs once a minute; their first runs are spread out).
+    const read = (feed: string) => h.store.getState().meta.get(feed)?.lastSuccessAt !== undefined;
+    await h.runUntil(
+      () => clusters.every((c) => read(feedKey.stopped(c.clusterArn)) && read(feedKey.instances(c.clusterArn))),
+      {
+        deadlineMs: 25_000,
+      },
+    );
     const judgedAfterMs = h.scheduler.now() - startedAt;
     expect(judgedAfterMs).toBeLessThan(DEFAULT_CADENCE.backgroundInstancesMs + DEFAULT_CADENCE.clustersMs);
 
