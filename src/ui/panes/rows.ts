@@ -82,6 +82,9 @@ export interface ClusterRow {
   draining?: number;
 }
 
+/** The feeds a cluster's health is judged from. */
+const CLUSTER_FEEDS = ['services', 'instances', 'stopped'] as const;
+
 /**
  * The cluster feeds (services, instances, stopped tasks) that have answered at least once, as one string: it stays
  * equal (===) across polls, so the cluster rows are not rebuilt each time a feed's freshness changes.
@@ -90,8 +93,7 @@ export function loadedFeedsKey(meta: EcsState['meta']): string {
   const keys: string[] = [];
   for (const [key, value] of meta) {
     if (value.lastSuccessAt === undefined) continue;
-    const feed = (['services', 'instances', 'stopped'] as const).find((kind) => clusterOfFeed(key, kind) !== undefined);
-    if (feed) keys.push(key);
+    if (CLUSTER_FEEDS.some((feed) => clusterOfFeed(key, feed) !== undefined)) keys.push(key);
   }
   return keys.sort().join('\n');
 }
