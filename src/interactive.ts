@@ -4,6 +4,9 @@
  * simulator are dynamic imports that run only after the first frame.
  */
 
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ActionRunner, recorderJournal } from './actions/index.ts';
 import type { ActionJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
@@ -16,7 +19,13 @@ import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettin
 import { realScheduler } from './lib/scheduler.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
-import { FlightRecorder, recorderFileName, stateDirectory } from './recorder/index.ts';
+import {
+  FlightRecorder,
+  recorderFileName,
+  type SimulatorRun,
+  simulatorRecorderFileName,
+  stateDirectory,
+} from './recorder/index.ts';
 import { createEcsStore } from './store/store.ts';
 import type { TargetInfo } from './ui/app/context.ts';
 import type { AppExit } from './ui/app/controller.ts';
@@ -62,6 +71,14 @@ export async function runInteractive(
   };
   const endpointFlag = command.kind === 'ui' ? command.endpointUrl : undefined;
   let endpointIsSimulator: Promise<boolean> | undefined;
+  // A simulator starts afresh each run and its seeded ids repeat: its history is this run's alone, in a directory of
+  // its own that goes when the run ends (the state directory keeps real accounts' histories only).
+  const startedAt = Date.now();
+  let simulatorDirectory: Promise<string> | undefined;
+  const simulatorRecorder = async (run: SimulatorRun) => {
+    simulatorDirectory ??= mkdtemp(join(tmpdir(), 'ecsdeck-demo-'));
+    return { directory: await simulatorDirectory, fileName: simulatorRecorderFileName(run) };
+  };
   // What the user chose inside the app (`:region`, `:profile`) wins over the flags, as the flags win over the config.
   let chosenRegion = command.kind === 'ui' ? command.region : undefined;
   let chosenProfile = command.kind === 'ui' ? command.profile : undefined;
@@ -158,20 +175,19 @@ export async function runInteractive(
           .catch(() => undefined);
         if (connected) {
           Object.assign(target, targetInfo(connected.target));
-          const opened = new FlightRecorder({
-            clock: realScheduler,
-            directory: stateDirectory(),
-            fileName: recorderFileName({
-              region: connected.target.region,
-              ...(connected.target.profile ? { profile: connected.target.profile } : {}),
-              // The simulator's port changes every run: name it by scenario so its history carries over.
-              ...(demo
-                ? { endpoint: `simulator:${command.scenario}` }
-                : endpointFlag
-                  ? { endpoint: endpointFlag }
-                  : {}),
-            }),
-          });
+          const location = demo
+            ? await simulatorRecorder({ scenario: command.scenario, seed: command.seed, startedAt })
+            : endpointFlag && (await endpointIsSimulator)
+              ? await simulatorRecorder({ scenario: `endpoint ${endpointFlag}`, startedAt })
+              : {
+                  directory: stateDirectory(),
+                  fileName: recorderFileName({
+                    region: connected.target.region,
+                    ...(connected.target.profile ? { profile: connected.target.profile } : {}),
+                    ...(endpointFlag ? { endpoint: endpointFlag } : {}),
+                  }),
+                };
+          const opened = new FlightRecorder({ clock: realScheduler, ...location });
           const loaded = await opened.load();
           restoreFromRecords(store, loaded.records, realScheduler.now());
           recorder = opened;
@@ -198,6 +214,8 @@ export async function runInteractive(
     }
   } finally {
     if (simulatorStart) await (await simulatorStart.catch(() => undefined))?.close();
+    const directory = await simulatorDirectory?.catch(() => undefined);
+    if (directory) await rm(directory, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

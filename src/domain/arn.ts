@@ -54,6 +54,16 @@ export function shortName(nameOrArn: string): string {
   return parsed ? parsed.name : nameOrArn;
 }
 
+/**
+ * The ARN of the cluster a long-form task, service or container-instance ARN names (`…:task/<cluster>/<id>` ->
+ * `…:cluster/<cluster>`); undefined for short-form ARNs and anything else.
+ */
+export function clusterArnOf(resourceArn: string): string | undefined {
+  const parsed = parseArn(resourceArn);
+  if (parsed?.cluster === undefined || parsed.cluster === '') return undefined;
+  return `arn:${parsed.partition}:${parsed.service}:${parsed.region}:${parsed.accountId}:cluster/${parsed.cluster}`;
+}
+
 export interface ArnContext {
   partition?: string;
   region: string;

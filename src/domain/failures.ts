@@ -4,7 +4,7 @@
  * services). Placement failures from service events and the `failures` our own actions get join the same feed.
  */
 
-import { shortName, taskDefinitionFamily } from './arn.ts';
+import { clusterArnOf, shortName, taskDefinitionFamily } from './arn.ts';
 import { canonicalStatus, isTerminalStatus, stopContainer } from './lifecycle.ts';
 import { type Failure, type Service, type ServiceEvent, serviceEventKey, type Task } from './model.ts';
 import { sanitizeText } from './sanitize.ts';
@@ -110,6 +110,11 @@ export function isFailedStop(task: StoppedTask, context: StopContext = {}): bool
 // ---------------------------------------------------------------- signatures
 
 export interface FailureSignature {
+  /**
+   * The cluster's ARN, when known: `service:sync` failing in two clusters is two failures to look at, not one. Taken
+   * from the record's cluster ARN, else from a long-form task or service ARN.
+   */
+  cluster?: string;
   /** `service:<name>` for service tasks, else the task's group (`family:<family>` by default), else `family:<x>`. */
   group: string;
   stopCode?: string;
@@ -169,6 +174,7 @@ function signatureKey(parts: Omit<FailureSignature, 'key'>): string {
   // The cause is derived from the other parts, so it does not split groups.
   return `sig-${stableHash(
     JSON.stringify([
+      parts.cluster ?? '',
       parts.group,
       parts.stopCode ?? '',
       parts.reason,
@@ -180,6 +186,7 @@ function signatureKey(parts: Omit<FailureSignature, 'key'>): string {
 
 function makeSignature(parts: Omit<FailureSignature, 'key'>): FailureSignature {
   const signature: FailureSignature = { group: parts.group, reason: parts.reason, cause: parts.cause, key: '' };
+  if (parts.cluster !== undefined && parts.cluster !== '') signature.cluster = parts.cluster;
   if (parts.stopCode !== undefined) signature.stopCode = parts.stopCode;
   if (parts.containerReason !== undefined) signature.containerReason = parts.containerReason;
   if (parts.exitCode !== undefined) signature.exitCode = parts.exitCode;
@@ -190,6 +197,12 @@ function makeSignature(parts: Omit<FailureSignature, 'key'>): FailureSignature {
 export interface SignatureContext extends StopContext {
   /** The service the task belongs to, when the caller knows it better than the task's `group` does. */
   serviceName?: string;
+}
+
+/** The cluster of a task: its `clusterArn`, else the one a long-form task ARN names (records from older builds). */
+export function taskClusterArn(task: Partial<Pick<Task, 'clusterArn' | 'taskArn'>>): string | undefined {
+  if (task.clusterArn !== undefined && task.clusterArn !== '') return task.clusterArn;
+  return task.taskArn === undefined ? undefined : clusterArnOf(task.taskArn);
 }
 
 /** The group a task's failures are filed under: `service:<name>`, the task's group, or `family:<family>`. */
@@ -207,7 +220,7 @@ export function serviceOfGroup(group: string): string | undefined {
 
 /** The failure signature of a stopped task that did not end well; undefined for any other task. */
 export function failureSignature(
-  task: StoppedTask & Pick<Task, 'group' | 'taskDefinitionArn'>,
+  task: StoppedTask & Pick<Task, 'group' | 'taskDefinitionArn'> & Partial<Pick<Task, 'clusterArn' | 'taskArn'>>,
   context: SignatureContext = {},
 ): FailureSignature | undefined {
   const verdict = classifyStop(task, context);
@@ -222,6 +235,8 @@ export function failureSignature(
     reason,
     cause: verdict.cause,
   };
+  const cluster = taskClusterArn(task);
+  if (cluster !== undefined) parts.cluster = cluster;
   if (task.stopCode !== undefined) parts.stopCode = task.stopCode;
   if (containerReason !== undefined && containerReason !== '' && containerReason !== reason) {
     parts.containerReason = containerReason;
@@ -270,7 +285,7 @@ export function taskFailureOccurrence(task: Task, context: TaskFailureContext): 
     at: task.stoppedAt ?? task.executionStoppedAt ?? task.stoppingAt ?? context.observedAt,
     taskArn: task.taskArn,
   };
-  if (task.clusterArn !== undefined) occurrence.clusterArn = task.clusterArn;
+  if (signature.cluster !== undefined) occurrence.clusterArn = signature.cluster;
   if (task.containerInstanceArn !== undefined) occurrence.containerInstanceArn = task.containerInstanceArn;
   const service = serviceOfGroup(signature.group);
   if (service !== undefined) occurrence.service = service;
@@ -290,14 +305,20 @@ export function serviceEventFailure(
   const name = service.serviceName ?? shortName(service.serviceArn);
   // The "(service x)" prefix repeats the group.
   const message = event.message.replace(/^\s*\(service [^)]*\)\s*/i, '');
-  const signature = makeSignature({ group: `service:${name}`, reason: normalizeReason(message), cause: 'placement' });
+  const cluster = service.clusterArn || clusterArnOf(service.serviceArn);
+  const signature = makeSignature({
+    group: `service:${name}`,
+    reason: normalizeReason(message),
+    cause: 'placement',
+    ...(cluster ? { cluster } : {}),
+  });
   const occurrence: FailureOccurrence = {
     id: `event:${serviceEventKey(event)}`,
     signature,
     at: event.createdAt,
     service: name,
   };
-  if (service.clusterArn !== undefined) occurrence.clusterArn = service.clusterArn;
+  if (cluster) occurrence.clusterArn = cluster;
   return occurrence;
 }
 
@@ -319,6 +340,7 @@ export function actionFailureOccurrence(failure: Failure, context: ActionFailure
     group: context.group ?? `action:${context.operation}`,
     reason: normalizeReason(`${context.operation}: ${failure.reason ?? 'failed'}${detail}`),
     cause: 'action',
+    ...(context.clusterArn ? { cluster: context.clusterArn } : {}),
   });
   const occurrence: FailureOccurrence = { id: context.id, signature, at: context.at };
   if (context.clusterArn !== undefined) occurrence.clusterArn = context.clusterArn;

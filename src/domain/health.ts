@@ -200,3 +200,53 @@ export function clusterHealth(input: ClusterHealthInput): Health {
   }
   return { level, reason: reasons.join(' · ') };
 }
+
+/** Said of a cluster judged without its services: selecting it lists them. */
+const NOT_LISTED = 'services not listed (select it)';
+
+/** What is known about a cluster when its health is judged: `undefined` means "not read yet", not "none". */
+export interface ClusterEvidence {
+  cluster: Pick<
+    Cluster,
+    'status' | 'activeServicesCount' | 'registeredContainerInstancesCount' | 'runningTasksCount' | 'pendingTasksCount'
+  >;
+  /** Its services, once listed (the focused cluster, `snapshot`); other clusters are judged without them. */
+  services?: readonly Service[];
+  /** Distinct failures in the last hour, once its stopped tasks have been read (or the recorder had some). */
+  failuresLastHour?: number;
+  /** Its container instances, once listed (every cluster has a slow background listing). */
+  instances?: ClusterHealthInput['instances'];
+}
+
+/**
+ * The one judgement of a cluster's health, for the Clusters pane, the cluster detail and `snapshot`: clusterHealth
+ * over what is known. With everything known it is clusterHealth exactly. Without the services (clusters not in
+ * focus) it judges by the cluster's status, the failure feed and the instances' agents, which is what the slow
+ * background feeds of every cluster read; only while those have not answered yet is the health `unknown`.
+ */
+export function judgeClusterHealth(evidence: ClusterEvidence): Health {
+  const { cluster } = evidence;
+  // DescribeClusters' counts say when there is nothing to list: no services, no instances.
+  const services = evidence.services ?? (cluster.activeServicesCount === 0 ? [] : undefined);
+  const instances = evidence.instances ?? (cluster.registeredContainerInstancesCount === 0 ? [] : undefined);
+  const health = clusterHealth({
+    cluster,
+    services: services ?? [],
+    ...(evidence.failuresLastHour !== undefined ? { failuresLastHour: evidence.failuresLastHour } : {}),
+    ...(instances ? { instances } : {}),
+  });
+  if (health.level !== 'ok' || services !== undefined) {
+    return services === undefined ? { level: health.level, reason: `${health.reason} · ${NOT_LISTED}` } : health;
+  }
+  const unread = [
+    ...(evidence.failuresLastHour === undefined ? ['stopped tasks'] : []),
+    ...(instances === undefined ? ['instances'] : []),
+  ];
+  if (unread.length > 0) return { level: 'unknown', reason: `not read yet: ${unread.join(', ')}` };
+  const agents = (instances ?? []).filter((instance) => instance.agentConnected === true).length;
+  const checked = [
+    'no failed tasks in the last hour',
+    ...(agents > 0 ? [`${agents} agent${agents === 1 ? '' : 's'} connected`] : []),
+  ];
+  return { level: 'ok', reason: `${checked.join(', ')} · ${NOT_LISTED}` };
+}

@@ -1,6 +1,7 @@
 /**
  * The pollers of the app, wired gateway -> store. Clusters everywhere on a slow cadence; the focused cluster's
- * services, tasks and instances on a fast one; stopped tasks of every cluster for the failure feed.
+ * services, tasks and instances on a fast one; stopped tasks and instances of every other cluster on a slow one, so
+ * the failure feed and every cluster's health (failures, agents) cover the whole account.
  * Fetches only what can have changed: a STOPPED task is final and described once, task definitions are
  * immutable and cached, stopping tasks are re-described with the running ones in the same batches.
  */
@@ -32,6 +33,8 @@ export interface Cadence {
   stoppedMs: number;
   /** Stopped tasks of the other clusters. */
   backgroundStoppedMs: number;
+  /** Container instances of the other clusters (their agents and drains judge the clusters' health). */
+  backgroundInstancesMs: number;
 }
 
 export const DEFAULT_CADENCE: Cadence = {
@@ -41,6 +44,7 @@ export const DEFAULT_CADENCE: Cadence = {
   instancesMs: 15_000,
   stoppedMs: 15_000,
   backgroundStoppedMs: 60_000,
+  backgroundInstancesMs: 60_000,
 };
 
 /** `--refresh SECONDS` sets the fast cadence; the others keep their proportion to it. */
@@ -95,7 +99,10 @@ export class Monitor {
   readonly #failedRetentionMs: number;
   readonly #clusterPoller: Poller;
   #focusPollers: Poller[] = [];
-  #backgroundStopped = new Map<string, Poller>();
+  /** The slow pollers of each cluster out of focus: its stopped tasks and its instances. */
+  #background = new Map<string, Poller[]>();
+  /** Background pollers waiting for their first run (see #startBackground). */
+  #deferred = new Map<Poller, TimerHandle>();
   #focused: string | undefined;
   #taskDefinitions = new Map<string, Promise<TaskDefinition | undefined>>();
   #started = false;
@@ -132,7 +139,9 @@ export class Monitor {
     if (this.#apiMetaTimer) this.#scheduler.clearTimeout(this.#apiMetaTimer);
     this.#apiMetaTimer = undefined;
     this.#clusterPoller.stop();
-    for (const poller of [...this.#focusPollers, ...this.#backgroundStopped.values()]) poller.stop();
+    for (const poller of [...this.#focusPollers, ...this.#backgroundPollers()]) poller.stop();
+    for (const timer of this.#deferred.values()) this.#scheduler.clearTimeout(timer);
+    this.#deferred.clear();
   }
 
   /** Point the fast pollers at one cluster (ARN or name); the old cluster's in-flight calls are aborted. */
@@ -149,9 +158,9 @@ export class Monitor {
       this.#poller(feedKey.instances(cluster), c.instancesMs, (signal) => this.#refreshInstances(cluster, signal)),
       this.#poller(feedKey.stopped(cluster), c.stoppedMs, (signal) => this.#refreshStopped(cluster, signal)),
     ];
-    // The background poller of this cluster would duplicate the focused one.
-    this.#backgroundStopped.get(cluster)?.stop();
-    this.#backgroundStopped.delete(cluster);
+    // The background pollers of this cluster would duplicate the focused ones.
+    for (const poller of this.#background.get(cluster) ?? []) poller.stop();
+    this.#background.delete(cluster);
     if (this.#started) for (const poller of this.#focusPollers) poller.start();
   }
 
@@ -163,13 +172,13 @@ export class Monitor {
 
   /** Resolves once no poller has a run in flight (tests, snapshot). */
   async idle(): Promise<void> {
-    const all = () => [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundStopped.values()];
+    const all = () => [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundPollers()];
     while (all().some((p) => p.running)) await Promise.all(all().map((p) => p.idle()));
   }
 
   /** How many runs each feed has started (benchmarks count refresh cycles with it). */
   feedRuns(): Record<string, number> {
-    const all = [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundStopped.values()];
+    const all = [this.#clusterPoller, ...this.#focusPollers, ...this.#backgroundPollers()];
     return Object.fromEntries(all.map((poller) => [poller.name, poller.runs]));
   }
 
@@ -193,6 +202,10 @@ export class Monitor {
       this.#taskDefinitions.set(arn, pending);
     }
     return pending;
+  }
+
+  #backgroundPollers(): Poller[] {
+    return [...this.#background.values()].flat();
   }
 
   #poller(key: string, intervalMs: number, run: (signal: AbortSignal) => Promise<void>): Poller {
@@ -242,22 +255,41 @@ export class Monitor {
     const { items, missing } = await this.#gateway.describeClusters(arns, { signal });
     setClusters(this.#store, items, { complete: true });
     pruneEntities(this.#store, 'clusters', missing);
-    // Every cluster but the focused one gets a slow stopped-task poller for the failure feed.
+    // Every cluster but the focused one gets slow pollers of its stopped tasks (the failure feed) and its instances.
     const present = new Set(items.map((c) => c.clusterArn));
-    for (const [arn, poller] of this.#backgroundStopped) {
+    for (const [arn, pollers] of this.#background) {
       if (!present.has(arn)) {
-        poller.stop();
-        this.#backgroundStopped.delete(arn);
+        for (const poller of pollers) poller.stop();
+        this.#background.delete(arn);
       }
     }
+    const c = this.#cadence;
+    let fresh = 0;
     for (const arn of present) {
-      if (arn === this.#focused || this.#backgroundStopped.has(arn)) continue;
-      const poller = this.#poller(feedKey.stopped(arn), this.#cadence.backgroundStoppedMs, (s) =>
-        this.#refreshStopped(arn, s),
-      );
-      this.#backgroundStopped.set(arn, poller);
-      if (this.#started) poller.start();
+      if (arn === this.#focused || this.#background.has(arn)) continue;
+      const pollers = [
+        this.#poller(feedKey.stopped(arn), c.backgroundStoppedMs, (s) => this.#refreshStopped(arn, s)),
+        this.#poller(feedKey.instances(arn), c.backgroundInstancesMs, (s) => this.#refreshBackgroundInstances(arn, s)),
+      ];
+      this.#background.set(arn, pollers);
+      for (const poller of pollers) this.#startBackground(arn, poller, fresh++);
     }
+  }
+
+  /**
+   * The n-th background poller created in one go starts n steps after the first, a step being the time two calls take
+   * at half the budget: the first load of a large account then leaves the focused cluster half the budget instead of
+   * queueing its calls behind every other cluster's.
+   */
+  #startBackground(cluster: string, poller: Poller, index: number): void {
+    if (!this.#started) return;
+    const stepMs = (2 * 1000) / Math.max(1, this.#gateway.budget().ceiling / 2);
+    const timer = this.#scheduler.setTimeout(() => {
+      this.#deferred.delete(poller);
+      // Not if the cluster was focused or went away meanwhile: its pollers were stopped for good.
+      if (this.#started && this.#background.get(cluster)?.includes(poller)) poller.start();
+    }, index * stepMs);
+    this.#deferred.set(poller, timer);
   }
 
   async #refreshServices(cluster: string, signal: AbortSignal): Promise<void> {
@@ -286,6 +318,15 @@ export class Monitor {
     const arns = await this.#gateway.listContainerInstances(cluster, {}, { signal });
     const { items } = await this.#gateway.describeContainerInstances(cluster, arns, { signal });
     setInstances(this.#store, cluster, items);
+  }
+
+  /** A cluster out of focus: its instances, without a call when DescribeClusters says it has none (Fargate only). */
+  async #refreshBackgroundInstances(cluster: string, signal: AbortSignal): Promise<void> {
+    if (this.#store.getState().clusters.get(cluster)?.registeredContainerInstancesCount === 0) {
+      setInstances(this.#store, cluster, []);
+      return;
+    }
+    await this.#refreshInstances(cluster, signal);
   }
 
   /** Running (and pending) tasks, plus the tasks we hold that are on their way to STOPPED, in one set of batches. */

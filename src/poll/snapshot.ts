@@ -4,7 +4,7 @@
  */
 import { shortName, taskDefinitionLabel } from '../domain/arn.ts';
 import { countFailuresSince, type FailureOccurrence, taskFailureOccurrence } from '../domain/failures.ts';
-import { clusterHealth, deploymentProgress, serviceHealth } from '../domain/health.ts';
+import { deploymentProgress, judgeClusterHealth, serviceHealth } from '../domain/health.ts';
 import { instanceAttribute, resourceValue } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
 import {
@@ -129,7 +129,8 @@ export function buildSnapshot(state: EcsState, target: Snapshot['target'], taken
     const instances = [...state.instances.values()].filter((i) => i.clusterArn === arn);
     const occurrences = [...state.failureOccurrences.values()].filter((o) => o.clusterArn === arn);
     const failuresLastHour = countFailuresSince(occurrences, takenAt - HOUR);
-    const health = clusterHealth({ cluster, services, failuresLastHour, instances });
+    // Everything is known here; the Clusters pane uses the same judgement over what it has read so far.
+    const health = judgeClusterHealth({ cluster, services, failuresLastHour, instances });
     return {
       name: cluster.clusterName ?? shortName(arn),
       arn,

@@ -1,7 +1,9 @@
 /**
  * Where the flight recorder lives: the XDG state directory (`$XDG_STATE_HOME/ecsdeck`, else
  * `~/.local/state/ecsdeck`), unless an explicit directory or `ECSDECK_STATE_DIR` says otherwise; one file per AWS
- * target, so two accounts or regions never mix their histories.
+ * target, so two accounts or regions never mix their histories. A simulator's history belongs to its run alone
+ * (simulatorRecorderFileName): a simulator starts afresh every time and its seeded ids repeat, so an earlier run's
+ * records would tell another story about the same task ids.
  */
 
 import { createHash } from 'node:crypto';
@@ -33,7 +35,7 @@ export function stateDirectory(options: StateDirectoryOptions = {}): string {
 export interface RecorderTarget {
   account?: string;
   region?: string;
-  /** A custom endpoint (`--endpoint-url`); for the built-in simulator a stable name such as `simulator:demo`. */
+  /** A custom endpoint (`--endpoint-url`). A simulator is not a target: see simulatorRecorderFileName. */
   endpoint?: string;
   /** Used when the account id is not known, so two profiles are not mixed up by accident. */
   profile?: string;
@@ -65,4 +67,27 @@ export function recorderFileName(target: RecorderTarget): string {
   const identity = JSON.stringify([who, target.region ?? '', target.endpoint ?? '']);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
   return `recorder-${readable}-${hash}.jsonl`;
+}
+
+/** One run of a simulator: its history is that run's and no other's. */
+export interface SimulatorRun {
+  /** The scenario (`--demo NAME`), or what names a simulator reached through `--endpoint-url`. */
+  scenario: string;
+  seed?: number;
+  /** When this run started, epoch milliseconds. */
+  startedAt: number;
+}
+
+/**
+ * `recorder-demo-<scenario>-seed<N>-<start>-<hash>.jsonl`: a name of its own per scenario, seed and start, so no other
+ * run reads it. Its identity is a five-element list starting with `simulator` where a target's is a three-element
+ * list: the two can never hash from the same text, whatever a profile or an endpoint is called.
+ */
+export function simulatorRecorderFileName(run: SimulatorRun): string {
+  const started = new Date(run.startedAt).toISOString().replace(/[-:]|\.\d+/g, '');
+  const seed = run.seed === undefined ? '' : `-seed${run.seed}`;
+  const readable = `demo-${readablePart(run.scenario) || 'simulator'}${seed}-${started.toLowerCase()}`;
+  const identity = JSON.stringify(['simulator', run.scenario, run.seed ?? null, run.startedAt, 'run']);
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  return `recorder-${readable.slice(0, MAX_READABLE_LENGTH).replace(/[-.]+$/, '')}-${hash}.jsonl`;
 }

@@ -25,6 +25,7 @@ const COINCIDING: Cadence = {
   instancesMs: 3_000,
   stoppedMs: 3_000,
   backgroundStoppedMs: 3_000,
+  backgroundInstancesMs: 3_000,
 };
 
 function worstWindow(entries: RequestLogEntry[]): number {

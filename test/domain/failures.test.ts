@@ -355,6 +355,36 @@ describe('grouping', () => {
     expect(groups[0]?.signature.group).toBe('service:orders');
   });
 
+  it('keeps the same failing service of two clusters apart: the cluster is part of the signature', () => {
+    const sync = (cluster: string) =>
+      oomTask({
+        taskArn: `${ACCOUNT}:task/${cluster}/${(++taskCounter).toString(16).padStart(32, 'b')}`,
+        clusterArn: `${ACCOUNT}:cluster/${cluster}`,
+        group: 'service:sync',
+      });
+    const groups = groupFailures(occurrencesOf([sync('prod'), sync('staging'), sync('prod')]));
+    expect(groups).toHaveLength(2);
+    const byCluster = new Map(groups.map((group) => [group.signature.cluster, group]));
+    expect(byCluster.get(`${ACCOUNT}:cluster/prod`)).toMatchObject({ count: 2, clusters: [`${ACCOUNT}:cluster/prod`] });
+    expect(byCluster.get(`${ACCOUNT}:cluster/staging`)).toMatchObject({
+      count: 1,
+      clusters: [`${ACCOUNT}:cluster/staging`],
+    });
+    for (const group of groups) expect(group.signature.group).toBe('service:sync');
+  });
+
+  it('takes the cluster from a long-form task ARN when the task carries none (records of older builds)', () => {
+    const withCluster = oomTask();
+    const { clusterArn: _, ...withoutCluster } = oomTask();
+    const [a, b] = occurrencesOf([withCluster, withoutCluster as Task]);
+    expect(b?.signature.cluster).toBe(`${ACCOUNT}:cluster/prod`);
+    expect(b?.clusterArn).toBe(`${ACCOUNT}:cluster/prod`);
+    expect(b?.signature.key).toBe(a?.signature.key);
+    // A short-form ARN names no cluster: the signature has none rather than a wrong one.
+    const { clusterArn: __, ...shortForm } = oomTask({ taskArn: `${ACCOUNT}:task/0123456789abcdef` });
+    expect(occurrencesOf([shortForm as Task])[0]?.signature.cluster).toBeUndefined();
+  });
+
   it('counts a task seen twice (live and from the recorder) once', () => {
     const task = oomTask();
     const [occurrence] = occurrencesOf([task]);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clusterHealth,
   deploymentProgress,
+  judgeClusterHealth,
   primaryDeployment,
   serviceHealth,
   worstHealthLevel,
@@ -249,5 +250,55 @@ describe('clusterHealth', () => {
     });
     expect(worstHealthLevel(['ok', 'unknown', 'degraded'])).toBe('degraded');
     expect(worstHealthLevel([])).toBe('ok');
+  });
+});
+
+describe('judgeClusterHealth', () => {
+  const cluster = { status: 'ACTIVE', activeServicesCount: 25, registeredContainerInstancesCount: 2 };
+  const first = { containerInstanceArn: 'ci-1', ec2InstanceId: 'i-0aaa', status: 'ACTIVE', agentConnected: true };
+  const second = { containerInstanceArn: 'ci-2', ec2InstanceId: 'i-0bbb', status: 'DRAINING', agentConnected: true };
+  const up = [first, second];
+  const disconnected = [{ ...first, agentConnected: false }, second];
+
+  it('is clusterHealth exactly when everything is known (what `snapshot` shows)', () => {
+    const services = [service('web'), service('api', { runningCount: 1 })];
+    for (const failuresLastHour of [0, 2]) {
+      for (const instances of [up, disconnected]) {
+        const evidence = { cluster, services, failuresLastHour, instances };
+        expect(judgeClusterHealth(evidence)).toEqual(clusterHealth(evidence));
+      }
+    }
+  });
+
+  it('judges a cluster out of focus by its failures and agents, without its services', () => {
+    expect(judgeClusterHealth({ cluster, failuresLastHour: 0, instances: up })).toEqual({
+      level: 'ok',
+      reason: 'no failed tasks in the last hour, 2 agents connected · services not listed (select it)',
+    });
+    expect(judgeClusterHealth({ cluster, failuresLastHour: 7, instances: up })).toEqual({
+      level: 'degraded',
+      reason: '7 failed tasks in the last hour · services not listed (select it)',
+    });
+    expect(judgeClusterHealth({ cluster, failuresLastHour: 0, instances: disconnected })).toEqual({
+      level: 'degraded',
+      reason: 'agent disconnected on i-0aaa · services not listed (select it)',
+    });
+    expect(judgeClusterHealth({ cluster: { status: 'FAILED' } }).level).toBe('failing');
+  });
+
+  it('is unknown only while the feeds it needs have not answered, and takes "none" from the cluster counts', () => {
+    expect(judgeClusterHealth({ cluster })).toEqual({
+      level: 'unknown',
+      reason: 'not read yet: stopped tasks, instances',
+    });
+    expect(judgeClusterHealth({ cluster, failuresLastHour: 0 })).toEqual({
+      level: 'unknown',
+      reason: 'not read yet: instances',
+    });
+    // A Fargate-only cluster has no instances to list; one without services has nothing to list either.
+    const fargate = { ...cluster, registeredContainerInstancesCount: 0 };
+    expect(judgeClusterHealth({ cluster: fargate, failuresLastHour: 0 }).level).toBe('ok');
+    const empty = { ...fargate, activeServicesCount: 0 };
+    expect(judgeClusterHealth({ cluster: empty, failuresLastHour: 0 })).toEqual({ level: 'ok', reason: 'no services' });
   });
 });

@@ -80,6 +80,24 @@ describe('folding records', () => {
     expect(replayed).toHaveLength(3);
   });
 
+  it('folds back records written before the cluster joined the signature, with the cluster their ARNs name', () => {
+    const task = oomTask('0ddba11a0ddba11a0ddba11a0ddba11a');
+    const live = taskFailureOccurrence(task, { observedAt: NOW - 100 });
+    // An older build's lines: the task carried no clusterArn, the service event none either.
+    const oldTask = JSON.parse(JSON.stringify(stoppedTaskRecord(task, NOW - 100)));
+    delete oldTask.task.clusterArn;
+    const event = placementEvent('ev-old');
+    const oldEvent = JSON.parse(JSON.stringify(serviceEventFailureRecord(paymentsService, event)));
+    delete oldEvent.clusterArn;
+    const replayed = failureOccurrences([parseRecord(oldTask), parseRecord(oldEvent)] as RecorderRecord[]);
+    expect(replayed).toHaveLength(2);
+    const [fromTask, fromEvent] = [replayed.find((o) => o.taskArn), replayed.find((o) => !o.taskArn)];
+    expect(fromTask?.signature.cluster).toBe(CLUSTER);
+    expect(fromTask?.signature.key).toBe(live?.signature.key);
+    expect(fromEvent?.signature.cluster).toBe(CLUSTER);
+    expect(fromEvent?.signature.key).toBe(serviceEventFailure(paymentsService, event)?.signature.key);
+  });
+
   it('leaves out recorded tasks that ended well and records that are not failures, and dedupes by id', () => {
     const finished = oomTask('d');
     finished.stopCode = 'EssentialContainerExited';

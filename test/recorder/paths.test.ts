@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { recorderFileName, stateDirectory } from '../../src/recorder/paths.ts';
+import { ManualClock } from '../../src/lib/clock.ts';
+import { failureOccurrences } from '../../src/recorder/fold.ts';
+import { recorderFileName, simulatorRecorderFileName, stateDirectory } from '../../src/recorder/paths.ts';
+import { FlightRecorder } from '../../src/recorder/recorder.ts';
+import { stoppedTaskRecord } from '../../src/recorder/records.ts';
+import { NOW, oomTask, tempDirectory } from './helpers.ts';
 
 describe('stateDirectory', () => {
   const home = '/home/alice';
@@ -57,5 +62,56 @@ describe('recorderFileName', () => {
 
   it('bounds the length of the name', () => {
     expect(recorderFileName({ endpoint: `https://${'x'.repeat(500)}.example.com` }).length).toBeLessThan(120);
+  });
+});
+
+describe('simulatorRecorderFileName', () => {
+  const run = { scenario: 'demo', seed: 1, startedAt: NOW };
+
+  it('gives every demo run a history of its own: per scenario, seed and start', () => {
+    const name = simulatorRecorderFileName(run);
+    expect(name).toMatch(/^recorder-demo-demo-seed1-20250115t090000z-[0-9a-f]{8}\.jsonl$/);
+    expect(simulatorRecorderFileName({ ...run })).toBe(name);
+    expect(simulatorRecorderFileName({ ...run, startedAt: NOW + 1 })).not.toBe(name);
+    expect(simulatorRecorderFileName({ ...run, seed: 2 })).not.toBe(name);
+    expect(simulatorRecorderFileName({ ...run, scenario: 'large' })).not.toBe(name);
+    expect(simulatorRecorderFileName({ scenario: '../../etc/passwd', startedAt: NOW })).toMatch(
+      /^recorder-demo-[a-z0-9._-]+\.jsonl$/,
+    );
+  });
+
+  it('never names the file of a real account, profile or endpoint, whatever they are called', () => {
+    const simulated = simulatorRecorderFileName(run);
+    const lookalikes = [
+      { region: 'us-east-1', endpoint: 'simulator:demo' },
+      { region: 'us-east-1', profile: 'demo', endpoint: 'demo' },
+      { account: 'simulator', region: 'demo', endpoint: '1' },
+      { profile: 'demo-demo-seed1-20250115t090000z' },
+      { endpoint: 'demo-demo-seed1-20250115t090000z' },
+    ];
+    for (const target of lookalikes) expect(recorderFileName(target)).not.toBe(simulated);
+  });
+
+  it('a second demo run of the same scenario and seed reads nothing the first one recorded', async () => {
+    const { directory, cleanup } = tempDirectory();
+    const clock = new ManualClock(NOW);
+    try {
+      const first = new FlightRecorder({ clock, directory, fileName: simulatorRecorderFileName(run) });
+      first.append(stoppedTaskRecord(oomTask('0123456789abcdef0123456789abcdef'), NOW));
+      await first.close();
+      const again = new FlightRecorder({ clock, directory, fileName: simulatorRecorderFileName(run) });
+      expect(failureOccurrences((await again.load()).records)).toHaveLength(1);
+
+      const second = new FlightRecorder({
+        clock,
+        directory,
+        fileName: simulatorRecorderFileName({ ...run, startedAt: NOW + 60_000 }),
+      });
+      const loaded = await second.load();
+      expect(loaded.records).toEqual([]);
+      expect(failureOccurrences(loaded.records)).toEqual([]);
+    } finally {
+      cleanup();
+    }
   });
 });

@@ -11,7 +11,7 @@ vi.hoisted(() => {
   process.env.FORCE_COLOR = '3';
 });
 
-import type { Cluster, Service } from '../../src/domain/model.ts';
+import type { Cluster } from '../../src/domain/model.ts';
 import { activeScopes, createKeymap } from '../../src/keymap/keymap.ts';
 import type { ApiMeta, ResourceMeta } from '../../src/store/store.ts';
 import { AppContext, type AppServices } from '../../src/ui/app/context.ts';
@@ -25,7 +25,6 @@ import {
   failureColumns,
   initialCluster,
   instanceColumns,
-  knownClusterHealth,
   serviceColumns,
 } from '../../src/ui/panes/rows.ts';
 import { ThemeContext } from '../../src/ui/theme/context.ts';
@@ -178,38 +177,6 @@ describe('the cluster the app opens on', () => {
     await app.press('3');
     const frame = await app.waitForFrame((f) => f.includes('payments'));
     expect(frame).not.toContain('nothing here');
-  });
-});
-
-describe('health of a cluster whose services are not loaded', () => {
-  const cluster: Cluster = { clusterArn: `${ARN}big`, clusterName: 'big', status: 'ACTIVE', activeServicesCount: 25 };
-
-  it('says the services are not loaded rather than "ok, no services"', () => {
-    const unknown = knownClusterHealth({ cluster, services: [], servicesLoaded: false, failuresLastHour: 0 });
-    expect(unknown).toEqual({ level: 'unknown', reason: 'services not loaded (select it)' });
-    const failing = knownClusterHealth({ cluster, services: [], servicesLoaded: false, failuresLastHour: 7 });
-    expect(failing.level).toBe('degraded');
-    expect(failing.reason).toBe('7 failed tasks in the last hour · services not loaded (select it)');
-  });
-
-  it('judges loaded services as before, and a cluster with none is "no services"', () => {
-    const service: Service = {
-      serviceArn: `${ARN.replace(':cluster/', ':service/')}big/web`,
-      serviceName: 'web',
-      clusterArn: cluster.clusterArn,
-      status: 'ACTIVE',
-      desiredCount: 2,
-      runningCount: 1,
-    };
-    expect(knownClusterHealth({ cluster, services: [service], servicesLoaded: true, failuresLastHour: 0 })).toEqual({
-      level: 'degraded',
-      reason: 'web: 1/2 running',
-    });
-    const empty = { ...cluster, activeServicesCount: 0 };
-    expect(knownClusterHealth({ cluster: empty, services: [], servicesLoaded: false, failuresLastHour: 0 })).toEqual({
-      level: 'ok',
-      reason: 'no services',
-    });
   });
 });
 

@@ -6,7 +6,7 @@ import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
 import { classifyServiceEvent } from '../../domain/events.ts';
 import { classifyStop, type FailureGroup, signatureLabel } from '../../domain/failures.ts';
 import { formatAge, formatDuration, formatInstant, formatTimestamp, MISSING } from '../../domain/format.ts';
-import { clusterHealth, serviceHealth } from '../../domain/health.ts';
+import { serviceHealth } from '../../domain/health.ts';
 import { drainProgress, instanceUsage } from '../../domain/instances.ts';
 import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
 import type { ServiceEvent, Task } from '../../domain/model.ts';
@@ -17,7 +17,17 @@ import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
 import { wrap } from '../components/wrap.ts';
 import { HEALTH_TONE, healthMark, type Tone } from '../theme/theme.ts';
-import { drainSummary, lifetimeWindow, safe, short, taskHealthNow, timelineSpans } from './rows.ts';
+import {
+  clusterHealthSoFar,
+  drainSummary,
+  failureClusterName,
+  failureInstanceLabel,
+  lifetimeWindow,
+  safe,
+  short,
+  taskHealthNow,
+  timelineSpans,
+} from './rows.ts';
 
 export type Line = Span[];
 
@@ -335,7 +345,11 @@ export function clusterDetailLines(state: EcsState, arn: string, now: number): L
   const failuresLastHour = [...state.failureOccurrences.values()].filter(
     (o) => o.clusterArn === arn && o.at >= now - 3_600_000,
   ).length;
-  const health = clusterHealth({ cluster, services, failuresLastHour, instances });
+  const health = clusterHealthSoFar(
+    cluster,
+    { services, instances, failuresLastHour },
+    (key) => state.meta.get(key)?.lastSuccessAt !== undefined,
+  );
   const lines: Line[] = [
     field('cluster', safe(cluster.clusterName ?? shortName(arn))),
     field('status', safe(cluster.status ?? MISSING)),
@@ -365,16 +379,16 @@ export function clusterDetailLines(state: EcsState, arn: string, now: number): L
 // ---------------------------------------------------------------- failure group header
 
 export function failureGroupLines(state: EcsState, group: FailureGroup, now: number): Line[] {
-  const instanceName = (arn: string) => safe(state.instances.get(arn)?.ec2InstanceId ?? shortName(arn));
+  const instanceName = (arn: string) => failureInstanceLabel(state.instances.get(arn)?.ec2InstanceId, arn);
   return [
     field('signature', safe(signatureLabel(group.signature)), 'error'),
     field('group', safe(group.signature.group)),
+    field('cluster', failureClusterName(group)),
     field('cause', group.signature.cause),
     field('count', String(group.count)),
     field('first / last seen', `${when(group.firstSeen, now)} / ${when(group.lastSeen, now)}`),
     field('services', safe(group.services.join(', ') || MISSING)),
-    field('instances', group.instances.map(instanceName).join(', ') || MISSING),
-    field('clusters', group.clusters.map((arn) => short(arn)).join(', ') || MISSING),
+    field('EC2 instances', group.instances.map(instanceName).join(', ') || MISSING),
   ];
 }
 

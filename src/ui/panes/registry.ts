@@ -4,7 +4,6 @@
  * it, so they always agree on what row N is.
  */
 
-import { shortName } from '../../domain/arn.ts';
 import type { FailureGroup } from '../../domain/failures.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
@@ -18,15 +17,14 @@ import {
   failureColumns,
   type InstanceRow,
   instanceColumns,
+  loadedFeedsKey,
   type ServiceRow,
-  safe,
   selectClusterRows,
   selectFailureRows,
   selectInstanceRows,
   selectServiceRows,
   selectTaskRows,
   serviceColumns,
-  servicesLoadedKey,
   type TaskRow,
   taskColumns,
 } from './rows.ts';
@@ -94,7 +92,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
     return columns;
   };
   const failuresFor = memoLast((instancesMap: EcsState['instances']) =>
-    failureColumns((arn) => safe(instancesMap.get(arn)?.ec2InstanceId ?? shortName(arn))),
+    failureColumns((arn) => instancesMap.get(arn)?.ec2InstanceId),
   );
 
   const clusterList = filteredSorted<ClusterRow>(clusters, theme);
@@ -130,7 +128,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
           ecs.failureOccurrences,
           minuteOf(ui.now),
           ui.cluster,
-          servicesLoadedKey(ecs.meta),
+          loadedFeedsKey(ecs.meta),
         );
         return table(rows, clusterList(rows, list.filter, list.sort), clusters, 'cluster');
       }

@@ -14,10 +14,10 @@ import {
 } from '../../domain/failures.ts';
 import { formatAge, MISSING } from '../../domain/format.ts';
 import {
-  clusterHealth,
   type DeploymentProgress,
   deploymentProgress,
   type Health,
+  judgeClusterHealth,
   serviceHealth,
 } from '../../domain/health.ts';
 import { drainProgress, type InstanceUsage, instanceUsage, isServiceTask } from '../../domain/instances.ts';
@@ -33,7 +33,7 @@ import {
   UNICODE_GLYPHS,
 } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import { clusterOfFeed } from '../../store/feeds.ts';
+import { clusterOfFeed, feedKey } from '../../store/feeds.ts';
 import type { EcsState, ScopedInstance } from '../../store/store.ts';
 import type { FailureWindow, TaskWindow } from '../app/uiStore.ts';
 import type { Cell, Column, Span } from '../components/table.ts';
@@ -82,41 +82,39 @@ export interface ClusterRow {
   draining?: number;
 }
 
+/** The feeds a cluster's health is judged from. */
+const CLUSTER_FEEDS = ['services', 'instances', 'stopped'] as const;
+
 /**
- * The clusters whose services have been listed at least once, as one string: it stays equal (===) across polls, so
- * the cluster rows are not rebuilt each time a feed's freshness changes.
+ * The cluster feeds (services, instances, stopped tasks) that have answered at least once, as one string: it stays
+ * equal (===) across polls, so the cluster rows are not rebuilt each time a feed's freshness changes.
  */
-export function servicesLoadedKey(meta: EcsState['meta']): string {
-  const arns: string[] = [];
+export function loadedFeedsKey(meta: EcsState['meta']): string {
+  const keys: string[] = [];
   for (const [key, value] of meta) {
-    const cluster = clusterOfFeed(key, 'services');
-    if (cluster !== undefined && value.lastSuccessAt !== undefined) arns.push(cluster);
+    if (value.lastSuccessAt === undefined) continue;
+    if (CLUSTER_FEEDS.some((feed) => clusterOfFeed(key, feed) !== undefined)) keys.push(key);
   }
-  return arns.sort().join('\n');
+  return keys.sort().join('\n');
 }
 
 /**
- * A cluster's health from what is known. Services are listed for the watched cluster only: for the others, judge by
- * the cluster's own counts and the failures seen, and say the services are not loaded rather than claiming none.
+ * A cluster's health as the Clusters pane and the cluster detail show it: the same judgement as `snapshot`
+ * (judgeClusterHealth), over what the cluster's feeds have read so far (`loaded` answers for a feed key).
  */
-export function knownClusterHealth(input: {
-  cluster: Cluster;
-  services: readonly Service[];
-  servicesLoaded: boolean;
-  failuresLastHour: number;
-  instances?: readonly ScopedInstance[];
-}): Health {
-  const health = clusterHealth({
-    cluster: input.cluster,
-    services: input.services,
-    failuresLastHour: input.failuresLastHour,
-    ...(input.instances ? { instances: input.instances } : {}),
+export function clusterHealthSoFar(
+  cluster: Cluster,
+  known: { services: readonly Service[]; instances: readonly ScopedInstance[]; failuresLastHour: number },
+  loaded: (feed: string) => boolean,
+): Health {
+  const arn = cluster.clusterArn;
+  return judgeClusterHealth({
+    cluster,
+    ...(loaded(feedKey.services(arn)) ? { services: known.services } : {}),
+    // Failures restored from the recorder count before the stopped tasks are read.
+    ...(loaded(feedKey.stopped(arn)) || known.failuresLastHour > 0 ? { failuresLastHour: known.failuresLastHour } : {}),
+    ...(loaded(feedKey.instances(arn)) ? { instances: known.instances } : {}),
   });
-  if (input.servicesLoaded || input.cluster.activeServicesCount === 0) return health;
-  // The SVC column has the count; the words come first so a narrow WHY column still says it.
-  const note = 'services not loaded (select it)';
-  if (health.level === 'ok') return { level: 'unknown', reason: note };
-  return { level: health.level, reason: `${health.reason} · ${note}` };
 }
 
 export const selectClusterRows = memoLast(
@@ -135,21 +133,20 @@ export const selectClusterRows = memoLast(
     const instancesByCluster = groupBy(instances.values(), (instance) => instance.clusterArn);
     const occurrencesByCluster = groupBy(occurrences.values(), (occurrence) => occurrence.clusterArn);
     return [...clusters.values()].map((cluster) => {
-      const clusterInstances = instancesByCluster.get(cluster.clusterArn);
-      const failuresLastHour = countFailuresSince(occurrencesByCluster.get(cluster.clusterArn) ?? [], since);
+      const arn = cluster.clusterArn;
+      const clusterInstances = instancesByCluster.get(arn);
+      const failuresLastHour = countFailuresSince(occurrencesByCluster.get(arn) ?? [], since);
       const row: ClusterRow = {
-        arn: cluster.clusterArn,
+        arn,
         cluster,
-        name: safe(cluster.clusterName ?? shortName(cluster.clusterArn)),
-        watched: cluster.clusterArn === watched,
+        name: safe(cluster.clusterName ?? shortName(arn)),
+        watched: arn === watched,
         failuresLastHour,
-        health: knownClusterHealth({
+        health: clusterHealthSoFar(
           cluster,
-          services: servicesByCluster.get(cluster.clusterArn) ?? [],
-          servicesLoaded: loaded.has(cluster.clusterArn),
-          failuresLastHour,
-          ...(clusterInstances ? { instances: clusterInstances } : {}),
-        }),
+          { services: servicesByCluster.get(arn) ?? [], instances: clusterInstances ?? [], failuresLastHour },
+          (key) => loaded.has(key),
+        ),
       };
       if (clusterInstances) {
         row.draining = clusterInstances.filter((i) => canonicalStatus(i.status) === 'DRAINING').length;
@@ -740,13 +737,24 @@ export const selectFailureRows = memoLast(
     groupFailures(occurrences.values(), { since: minute * 60_000 - FAILURE_WINDOWS[window] }),
 );
 
-function listOf(values: readonly string[], limit = 2): string {
-  if (values.length === 0) return MISSING;
-  const shown = values.slice(0, limit).map((value) => short(value));
-  return values.length > limit ? `${shown.join(',')} +${values.length - limit}` : shown.join(',');
+/**
+ * How the Failures pane and the failure detail name an instance: its EC2 instance id when known, else its container
+ * instance id labelled `ci:` (a deregistered host is known only by that): one kind of id per column, never a bare
+ * mix of the two.
+ */
+export function failureInstanceLabel(ec2InstanceId: string | undefined, containerInstanceArn: string): string {
+  if (ec2InstanceId !== undefined && ec2InstanceId !== '') return safe(ec2InstanceId);
+  return `ci:${safe(shortName(containerInstanceArn)).slice(0, 8)}`;
 }
 
-export function failureColumns(instanceName: (arn: string) => string): Column<FailureGroup>[] {
+/** The cluster a failure group belongs to (part of its signature), by name. */
+export function failureClusterName(group: FailureGroup): string {
+  const cluster = group.signature.cluster ?? group.clusters[0];
+  return cluster === undefined ? MISSING : short(cluster);
+}
+
+/** `ec2InstanceIdOf` answers the EC2 instance id of a container instance ARN, when the store knows it. */
+export function failureColumns(ec2InstanceIdOf: (arn: string) => string | undefined): Column<FailureGroup>[] {
   return [
     {
       id: 'group',
@@ -794,14 +802,25 @@ export function failureColumns(instanceName: (arn: string) => string): Column<Fa
       value: (g, context) => formatAge(g.lastSeen, context.now),
       sortValue: (g) => g.lastSeen,
     },
+    // Before INSTANCES, so it is the one kept when only one of the two fits (100 columns).
+    {
+      id: 'clusters',
+      title: 'CLUSTER',
+      width: 10,
+      priority: 0,
+      value: (g) => failureClusterName(g),
+      sortValue: (g) => failureClusterName(g),
+    },
     {
       id: 'instances',
-      title: 'INSTANCES',
+      title: 'EC2 INSTANCE',
       width: 14,
       priority: 0,
-      value: (g) => (g.instances.length === 0 ? MISSING : safe(g.instances.map(instanceName).join(','))),
+      value: (g) =>
+        g.instances.length === 0
+          ? MISSING
+          : g.instances.map((arn) => failureInstanceLabel(ec2InstanceIdOf(arn), arn)).join(','),
     },
-    { id: 'clusters', title: 'CLUSTER', width: 8, priority: 0, value: (g) => listOf(g.clusters) },
   ];
 }
 
