@@ -37,6 +37,7 @@ import {
   type StartTaskRequest,
   type TasksOutcome,
 } from './gateway.ts';
+import { responseBodyGuard } from './responseBody.ts';
 import { CallStats } from './stats.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
@@ -57,6 +58,8 @@ export interface SdkGatewayOptions {
   maxAttempts?: number;
   /** Per-attempt timeout; a hung endpoint must not hang a pane forever. */
   requestTimeoutMs?: number;
+  /** A response body over this many bytes is refused unparsed (default DEFAULT_MAX_RESPONSE_BYTES, 20 MB). */
+  maxResponseBytes?: number;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -116,6 +119,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     config.credentials = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
   }
   const client = new sdk.ECSClient(config);
+  client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
   let region = options.region ?? DEFAULT_REGION;
   try {
     region = await client.config.region();
