@@ -11,6 +11,7 @@ import {
   nodeVersionProblem,
   parseCliArgs,
 } from './cliArgs.ts';
+import { sanitizeText } from './domain/sanitize.ts';
 import { COMMAND_LIST } from './keymap/keymap.ts';
 import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, withoutAwsSettings } from './lib/config.ts';
 
@@ -18,6 +19,29 @@ import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, without
 // takes effect for it. Through a local name: the bundle defines `process.env.NODE_ENV` as a constant at build time.
 const environment = process.env;
 environment.NODE_ENV ??= 'production';
+
+/**
+ * One sentence on stderr. Messages echo flag values, file names and remote text: they go through the sanitiser, so
+ * no escape sequence or control byte from them reaches the terminal.
+ */
+function complain(message: string): void {
+  process.stderr.write(`ecsdeck: ${sanitizeText(message, { maxLength: 1000 })}\n`);
+}
+
+/** The problem with a scenario (name or file), checked before anything starts: one sentence naming file and field. */
+async function scenarioProblem(scenario: string): Promise<string | undefined> {
+  const [{ readScenario }, { ScenarioError }] = await Promise.all([
+    import('./sim/scenario/files.ts'),
+    import('./sim/scenario/errors.ts'),
+  ]);
+  try {
+    readScenario(scenario);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.message;
+    throw error;
+  }
+}
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -98,10 +122,18 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     process.stdout.write(command.json ? text.formatSnapshotJson(snapshot) : text.formatSnapshotText(snapshot));
     return 0;
   } catch (error) {
-    const { GatewayError } = await import('./ecs/errors.ts');
+    const [{ GatewayError }, { ScenarioError }] = await Promise.all([
+      import('./ecs/errors.ts'),
+      import('./sim/scenario/errors.ts'),
+    ]);
     if (error instanceof GatewayError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      complain(error.message);
       return 1;
+    }
+    // The simulator's model refused part of the scenario: as bad as a bad flag.
+    if (error instanceof ScenarioError) {
+      complain(error.message);
+      return 2;
     }
     throw error;
   } finally {
@@ -115,7 +147,7 @@ function readConfig(): EcsdeckConfig | number {
     return loadConfig({ commandIds: COMMAND_LIST.map((command) => command.id) }).config;
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      complain(error.message);
       return 2;
     }
     throw error;
@@ -125,7 +157,7 @@ function readConfig(): EcsdeckConfig | number {
 async function main(argv: string[]): Promise<number> {
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
-    process.stderr.write(`${problem}\n`);
+    process.stderr.write(`${sanitizeText(problem)}\n`);
     return 1;
   }
   let command: CliCommand;
@@ -133,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     command = parseCliArgs(argv);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      complain(error.message);
       return 2;
     }
     throw error;
@@ -150,6 +182,13 @@ async function main(argv: string[]): Promise<number> {
     case 'snapshot': {
       const config = readConfig();
       if (typeof config === 'number') return config;
+      const scenario =
+        command.kind === 'demo' ? command.scenario : command.kind === 'snapshot' ? command.demo?.scenario : undefined;
+      const problem = scenario === undefined ? undefined : await scenarioProblem(scenario);
+      if (problem) {
+        complain(problem);
+        return 2;
+      }
       if (command.kind === 'snapshot') return runSnapshot(command, config);
       const { runInteractive } = await import('./interactive.ts');
       return runInteractive(command, config);
@@ -160,9 +199,12 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         const { ScenarioError } = await import('./sim/index.ts');
         const code = (error as NodeJS.ErrnoException).code;
-        if (error instanceof ScenarioError) process.stderr.write(`ecsdeck: ${error.message}\n`);
-        else if (code === 'EADDRINUSE') process.stderr.write(`ecsdeck: port ${command.port} is already in use.\n`);
-        else if (code === 'EACCES') process.stderr.write(`ecsdeck: not allowed to listen on port ${command.port}.\n`);
+        if (error instanceof ScenarioError) {
+          complain(error.message);
+          return 2;
+        }
+        if (code === 'EADDRINUSE') complain(`port ${command.port} is already in use.`);
+        else if (code === 'EACCES') complain(`not allowed to listen on port ${command.port}.`);
         else throw error;
         return 1;
       }
@@ -173,7 +215,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(
-      `ecsdeck: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `ecsdeck: unexpected error: ${sanitizeText(error instanceof Error ? (error.stack ?? error.message) : String(error), { multiline: true })}\n`,
     );
     process.exit(1);
   },

@@ -8,6 +8,7 @@ import { ActionRunner, recorderJournal } from './actions/index.ts';
 import type { ActionJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
 import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
+import { sanitizeText } from './domain/sanitize.ts';
 import { DeferredGateway } from './ecs/deferredGateway.ts';
 import type { GatewayTarget } from './ecs/gateway.ts';
 import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
@@ -42,7 +43,7 @@ export async function runInteractive(
   // Key overrides are checked against the whole keymap before anything starts: a conflict is one sentence, exit 2.
   const keyProblem = config.keys ? keyOverrideProblem(config.keys) : undefined;
   if (keyProblem) {
-    process.stderr.write(`ecsdeck: ${configLocation().display}: ${keyProblem}.\n`);
+    process.stderr.write(`ecsdeck: ${sanitizeText(`${configLocation().display}: ${keyProblem}.`)}\n`);
     return 2;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {

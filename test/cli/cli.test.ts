@@ -3,7 +3,8 @@
  * and a clean exit on a signal.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,8 +28,12 @@ afterEach(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-function run(args: string[]): Running {
-  const child = spawn(tsx, ['src/cli.ts', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(args: string[], extraEnv: Record<string, string> = {}): Running {
+  const child = spawn(tsx, ['src/cli.ts', ...args], {
+    cwd: root,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   started.push(child);
   let out = '';
   let err = '';
@@ -97,10 +102,47 @@ describe('ecsdeck sim', () => {
     expect(bad.stdout()).toBe('');
   });
 
-  it('a bad scenario file is one line naming the file, exit status 1', async () => {
+  it('a bad scenario file is one line naming the file, exit status 2 like a bad flag', async () => {
     const bad = run(['sim', '--scenario', 'test/cli/does-not-exist.json']);
-    expect(await bad.exited).toBe(1);
+    expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toBe('ecsdeck: test/cli/does-not-exist.json: does not exist\n');
+  });
+
+  it('a scenario file with a bad field names file and field, exit status 2, for sim, --demo and snapshot --demo', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ecsdeck-scenario-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 1, name: 'bad', clusters: [{ name: 'a', instances: 'many' }] }));
+    for (const args of [
+      ['sim', '--scenario', file],
+      ['--demo', file],
+      ['snapshot', '--demo', file],
+    ]) {
+      const bad = run(args);
+      expect(await bad.exited).toBe(2);
+      expect(bad.stdout()).toBe('');
+      expect(bad.stderr()).toMatch(new RegExp(`^ecsdeck: ${file}: clusters\\[0\\]\\.instances [^\\n]+\\n$`));
+    }
+  });
+
+  it('echoes flag values through the sanitiser: no escape or control byte reaches stderr', async () => {
+    const hostile = '\u001b[31mred\u001b]0;title\u0007\u009b2J\r';
+    const home = mkdtempSync(join(tmpdir(), 'ecsdeck-home-'));
+    const cases: [string[], number][] = [
+      [['sim', '--port', hostile], 2],
+      [[hostile], 2],
+      [['--demo', '--cluster', 'x', hostile], 2],
+      [['snapshot', '--profile', hostile, '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9'], 1],
+    ];
+    for (const [args, status] of cases) {
+      const bad = run(args, {
+        HOME: home,
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      });
+      expect(await bad.exited).toBe(status);
+      expect(bad.stderr()).toMatch(/^ecsdeck: .*red.*\n$/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+      expect(bad.stderr().slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
   });
 });
 
