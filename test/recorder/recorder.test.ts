@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.ts';
@@ -342,5 +342,79 @@ describe('failures of the recorder itself', () => {
     expect(writer.stats()).toMatchObject({ written: 1, lost: 2 });
     expect(warnings).toHaveLength(1);
     expect((await recorder().load()).records).toHaveLength(1);
+  });
+});
+
+describe('what the recorder tells the user', () => {
+  let problems: string[];
+  beforeEach(() => {
+    problems = [];
+  });
+  const told = (options: Partial<FlightRecorderOptions> = {}) =>
+    recorder({ onProblem: (sentence) => problems.push(sentence), ...options });
+
+  it('a state directory that is a file, or a path under a file: one sentence, and the recorder is not used', async () => {
+    const file = join(directory, 'state');
+    writeFileSync(file, '');
+    for (const path of [file, join(file, 'ecsdeck')]) {
+      problems = [];
+      const opened = told({ directory: path });
+      const sentence = await opened.open();
+      expect(sentence).toBe(
+        `Flight recorder off: ${file} is a file, not a directory (state directory ${path}); ecsdeck goes on without recording.`,
+      );
+      expect(problems).toEqual([sentence]);
+      // Later appends are dropped, not retried against the same wall.
+      opened.append(transitionAt(NOW));
+      await opened.close();
+      expect(opened.stats()).toMatchObject({ written: 0, writeErrors: 0, lost: 1 });
+    }
+  });
+
+  it('a state directory under /proc fails at once instead of hanging in a recursive mkdir', async () => {
+    const path = `/proc/ecsdeck-${process.pid}/state`;
+    const opened = told({ directory: path });
+    expect(await opened.open()).toBe(
+      `Flight recorder off: ${path} cannot be created; ecsdeck goes on without recording.`,
+    );
+    // The journal's synchronous path does not hang either.
+    const before = actionRecord({ at: NOW, id: 'x', phase: 'before', operation: 'StopTask', targets: [] });
+    expect(() => told({ directory: path }).appendNow(before)).toThrow(/could not write the flight recorder/);
+  });
+
+  it('a full disk: one sentence for the run of failed writes', async () => {
+    // The recorder's file is /dev/full: opening works, every write fails with ENOSPC.
+    symlinkSync('/dev/full', join(directory, FILE));
+    const writer = told();
+    expect(await writer.open()).toBeUndefined();
+    writer.append(transitionAt(NOW, 'a'));
+    await writer.flush();
+    writer.append(transitionAt(NOW + 1, 'b'));
+    await writer.flush();
+    await writer.close();
+    expect(writer.stats()).toMatchObject({ written: 0, lost: 2 });
+    expect(problems).toEqual([
+      `Flight recorder: the disk holding ${join(directory, FILE)} is full; ecsdeck goes on without recording.`,
+    ]);
+  });
+
+  it('unreadable lines at load: one sentence with the count', async () => {
+    writeFileSync(join(directory, FILE), `${JSON.stringify(transitionAt(NOW))}\nnot json\n{"v":1}\n`);
+    const loaded = await told().load();
+    expect(loaded.records).toHaveLength(1);
+    expect(problems).toEqual([
+      `Flight recorder: skipped 2 unreadable lines (corrupt, truncated or from a newer ecsdeck) in ${join(directory, FILE)}; 1 record loaded.`,
+    ]);
+  });
+
+  it('a usable directory opens silently, creating the missing levels', async () => {
+    const nested = join(directory, 'a', 'b', 'c');
+    const writer = told({ directory: nested });
+    expect(await writer.open()).toBeUndefined();
+    writer.append(transitionAt(NOW));
+    await writer.close();
+    expect(statSync(nested).isDirectory()).toBe(true);
+    expect(readFileSync(join(nested, FILE), 'utf8').split('\n')).toHaveLength(2);
+    expect(problems).toEqual([]);
   });
 });
