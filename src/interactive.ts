@@ -5,7 +5,7 @@
  */
 
 import { ActionRunner, recorderJournal } from './actions/index.ts';
-import type { ActionJournal } from './actions/journal.ts';
+import { type ActionJournal, MemoryJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
 import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
 import { sanitizeText } from './domain/sanitize.ts';
@@ -22,6 +22,7 @@ import { createEcsStore } from './store/store.ts';
 import type { TargetInfo } from './ui/app/context.ts';
 import type { AppExit } from './ui/app/controller.ts';
 import { runApp } from './ui/app/runApp.tsx';
+import { createUiStore, setNotice } from './ui/app/uiStore.ts';
 
 interface Simulator {
   url: string;
@@ -125,7 +126,9 @@ export async function runInteractive(
         refresher: monitor,
       });
       let running = true;
+      const ui = createUiStore({ now: realScheduler.now() });
       const appExit = runApp({
+        ui,
         store,
         monitor,
         target,
@@ -161,6 +164,7 @@ export async function runInteractive(
           Object.assign(target, targetInfo(connected.target));
           const opened = new FlightRecorder({
             clock: realScheduler,
+            onProblem: (sentence) => setNotice(ui, sanitizeText(sentence)),
             directory: stateDirectory(),
             fileName: recorderFileName({
               region: connected.target.region,
@@ -173,11 +177,17 @@ export async function runInteractive(
                   : {}),
             }),
           });
-          const loaded = await opened.load();
-          restoreFromRecords(store, loaded.records, realScheduler.now());
-          recorder = opened;
-          recording = recordingObserver(opened);
-          journal = recorderJournal(opened);
+          // A directory that cannot be used costs at most the open's deadline; the app goes on without recording
+          // (the status line says so), and the journal keeps this session's actions in memory.
+          if ((await opened.open()) === undefined) {
+            const loaded = await opened.load();
+            restoreFromRecords(store, loaded.records, realScheduler.now());
+            recorder = opened;
+            recording = recordingObserver(opened);
+            journal = recorderJournal(opened);
+          } else {
+            journal = new MemoryJournal();
+          }
         }
         // Without a gateway the pollers still run: each feed then shows why it cannot read ECS.
         if (running) monitor.start();
