@@ -102,6 +102,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     { defaultBudget: DEFAULT_BUDGET },
   );
   let simulator: { url: string; close(): Promise<void> } | undefined;
+  let recorder: import('./recorder/index.ts').FlightRecorder | undefined;
   try {
     if (command.demo) {
       const { startSimulator } = await import('./sim/index.ts');
@@ -117,7 +118,29 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
       scheduler: realScheduler,
       maxAttempts: 3,
     });
-    const state = await collectSnapshotState(gateway, () => Date.now());
+    // The flight recorder of the same target as the interactive mode: its history joins the failures, what this
+    // pass sees is recorded. When it cannot work, one line on stderr says so and the snapshot goes on without it.
+    const { FlightRecorder, recorderFileName, stateDirectory } = await import('./recorder/index.ts');
+    const { recordingObserver } = await import('./poll/recording.ts');
+    const opened = new FlightRecorder({
+      directory: stateDirectory(),
+      fileName: recorderFileName({
+        region: gateway.target.region,
+        ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
+        ...(command.demo
+          ? { endpoint: `simulator:${command.demo.scenario}` }
+          : command.endpointUrl
+            ? { endpoint: command.endpointUrl }
+            : {}),
+      }),
+      onProblem: complain,
+    });
+    recorder = (await opened.open()) === undefined ? opened : undefined;
+    const history = recorder ? (await recorder.load()).records : undefined;
+    const state = await collectSnapshotState(gateway, () => Date.now(), {
+      ...(history ? { history } : {}),
+      ...(recorder ? { observer: recordingObserver(recorder) } : {}),
+    });
     const snapshot = buildSnapshot(state, gateway.target, Date.now());
     process.stdout.write(command.json ? text.formatSnapshotJson(snapshot) : text.formatSnapshotText(snapshot));
     return 0;
@@ -137,6 +160,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
     }
     throw error;
   } finally {
+    await recorder?.close();
     await simulator?.close();
   }
 }

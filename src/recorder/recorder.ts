@@ -565,7 +565,7 @@ export class FlightRecorder {
     if (problems.length > 0) {
       this.#logger(`flight recorder ${this.path}: ${problems.join('; ')}; ${stats.kept} records loaded`);
       this.#onProblem(
-        `Flight recorder: ${problems.join('; ')} in ${this.path}; ${stats.kept} record${stats.kept === 1 ? '' : 's'} loaded.`,
+        `Flight recorder ${this.path}: ${problems.join('; ')}; ${stats.kept} record${stats.kept === 1 ? '' : 's'} loaded.`,
       );
     }
     return stats;
@@ -576,6 +576,8 @@ export class FlightRecorder {
    * held. Answers whether the file ended in a partial line (which is not handed over).
    */
   async #readLines(file: string, stats: LoadStats, takeLine: (text: string) => void): Promise<boolean> {
+    // A device in the file's place (/dev/zero, /dev/full) would be read forever.
+    if (!(await stat(file)).isFile()) throw new Error('not a regular file');
     const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     let carry: Buffer[] = [];
     let carryBytes = 0;

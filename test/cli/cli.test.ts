@@ -8,11 +8,17 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recorderFileName } from '../../src/recorder/paths.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 // tsx starts through `env node`: put the Node running the tests first, so the child runs on the same version.
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+// The flight recorder of every run goes to a throwaway directory, never the user's state directory.
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  ECSDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'ecsdeck-cli-state-')),
+};
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Running {
@@ -180,6 +186,44 @@ describe('ecsdeck snapshot', () => {
     expect(snapshot.target.kind).toBe('simulator');
     expect(snapshot.clusters.map((c) => c.name)).toEqual(['batch', 'prod', 'staging']);
     expect(running.stderr()).toBe('');
+  });
+
+  describe('when the flight recorder cannot work: one line on stderr, and the snapshot still prints', () => {
+    const demoFile = recorderFileName({ region: 'us-east-1', endpoint: 'simulator:demo' });
+    const snapshotWith = async (stateDirectory: string): Promise<string> => {
+      const running = run(['snapshot', '--json', '--demo'], { ECSDECK_STATE_DIR: stateDirectory });
+      expect(await running.exited).toBe(0);
+      const snapshot = JSON.parse(running.stdout()) as { clusters: { name: string }[] };
+      expect(snapshot.clusters.map((c) => c.name)).toEqual(['batch', 'prod', 'staging']);
+      return running.stderr();
+    };
+
+    it('a state directory under /proc (where a recursive mkdir never returns)', async () => {
+      const path = `/proc/ecsdeck-cli-${process.pid}/state`;
+      expect(await snapshotWith(path)).toBe(
+        `ecsdeck: Flight recorder off: ${path} cannot be created; ecsdeck goes on without recording.\n`,
+      );
+    });
+
+    it('a state directory that is a file', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'ecsdeck-cli-')), 'state');
+      writeFileSync(file, '');
+      expect(await snapshotWith(file)).toBe(
+        `ecsdeck: Flight recorder off: ${file} is a file, not a directory (state directory ${file}); ecsdeck goes on without recording.\n`,
+      );
+    });
+
+    it('unreadable lines at load', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'ecsdeck-cli-'));
+      writeFileSync(join(directory, demoFile), 'not json\n{"v":1}\n');
+      expect(await snapshotWith(directory)).toMatch(
+        /^ecsdeck: Flight recorder \S+: skipped 2 unreadable lines \(corrupt, truncated or from a newer ecsdeck\); 0 records loaded\.\n$/,
+      );
+      // What the pass saw was recorded after the skipped lines.
+      expect(readFileSync(join(directory, demoFile), 'utf8')).toMatch(
+        /^not json\n\{"v":1\}\n\{"v":1,"kind":"stopped-task"/,
+      );
+    });
   });
 
   it('says in one sentence when the endpoint cannot be reached, and exits 1', async () => {

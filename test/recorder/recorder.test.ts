@@ -398,12 +398,21 @@ describe('what the recorder tells the user', () => {
     ]);
   });
 
+  it('a device in the place of the file is not read (it would never end)', async () => {
+    symlinkSync('/dev/zero', join(directory, FILE));
+    const loaded = await told().load();
+    expect(loaded.records).toEqual([]);
+    expect(problems).toEqual([
+      `Flight recorder ${join(directory, FILE)}: could not read ${join(directory, FILE)}: not a regular file; 0 records loaded.`,
+    ]);
+  });
+
   it('unreadable lines at load: one sentence with the count', async () => {
     writeFileSync(join(directory, FILE), `${JSON.stringify(transitionAt(NOW))}\nnot json\n{"v":1}\n`);
     const loaded = await told().load();
     expect(loaded.records).toHaveLength(1);
     expect(problems).toEqual([
-      `Flight recorder: skipped 2 unreadable lines (corrupt, truncated or from a newer ecsdeck) in ${join(directory, FILE)}; 1 record loaded.`,
+      `Flight recorder ${join(directory, FILE)}: skipped 2 unreadable lines (corrupt, truncated or from a newer ecsdeck); 1 record loaded.`,
     ]);
   });
 
