@@ -51,6 +51,8 @@ interface WireResponse {
 }
 
 interface ReadBody {
+  /** The SDK's response object, its body now the bytes read. */
+  response: unknown;
   status: number;
   bytes: Uint8Array;
   headers: Record<string, string | undefined>;
@@ -145,7 +147,7 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         if (first === undefined) throw new ResponseBodyError('empty', { httpStatus: status });
         // Anything but an object would reach the SDK as `{}` (or worse) and read as an empty account.
         if (first !== 0x7b) parseObject(bytes, status);
-        bodies.set(context, { status, bytes, headers });
+        bodies.set(context, { response, status, bytes, headers });
       }
       return result;
     };
@@ -162,7 +164,7 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         const output = parseObject(read.bytes, read.status);
         const requestId = header(read.headers, 'x-amzn-requestid');
         return {
-          response: { statusCode: read.status, headers: read.headers, body: read.bytes },
+          response: read.response,
           output: {
             ...output,
             $metadata: { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) },
