@@ -44,6 +44,7 @@ import {
 import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Clock, systemClock } from '../lib/clock.ts';
+import { realScheduler, type Scheduler, type TimerHandle } from '../lib/scheduler.ts';
 import { parseRecord, type RecorderRecord } from './records.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 2 ** 20;
@@ -82,6 +83,8 @@ export interface FlightRecorderOptions {
    * write errors), for the status line or stderr. Nothing is fatal; the app goes on without recording.
    */
   onProblem?: (sentence: string) => void;
+  /** Creates the state directory (mkdir -p); tests put a file system that never answers here. */
+  makeDirectory?: (directory: string) => Promise<void>;
 }
 
 export interface LoadStats {
@@ -245,6 +248,7 @@ export class FlightRecorder {
   readonly #maxLineBytes: number;
   readonly #logger: RecorderLogger;
   readonly #onProblem: (sentence: string) => void;
+  readonly #makeDirectory: (directory: string) => Promise<void>;
 
   #queue: string[] = [];
   #draining: Promise<void> | undefined;
@@ -269,6 +273,7 @@ export class FlightRecorder {
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.#logger = options.logger ?? (() => {});
     this.#onProblem = options.onProblem ?? (() => {});
+    this.#makeDirectory = options.makeDirectory ?? makeDirectory;
   }
 
   /**
@@ -276,14 +281,14 @@ export class FlightRecorder {
    * write, else to the sentence that says why not (also given to onProblem): then do not use it. A hung file system
    * costs the deadline, never a hang, and nothing spins meanwhile.
    */
-  async open(deadlineMs: number = DEFAULT_OPEN_DEADLINE_MS): Promise<string | undefined> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  async open(options: { deadlineMs?: number; scheduler?: Scheduler } = {}): Promise<string | undefined> {
+    const scheduler = options.scheduler ?? realScheduler;
+    let timer: TimerHandle | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
+      timer = scheduler.setTimeout(
         () => reject(Object.assign(new Error('the state directory did not answer'), { code: 'ETIMEDOUT' })),
-        deadlineMs,
+        options.deadlineMs ?? DEFAULT_OPEN_DEADLINE_MS,
       );
-      timer.unref?.();
     });
     const opening = this.#openHandle();
     try {
@@ -299,7 +304,7 @@ export class FlightRecorder {
       this.#onProblem(sentence);
       return sentence;
     } finally {
-      clearTimeout(timer);
+      if (timer) scheduler.clearTimeout(timer);
     }
   }
 
@@ -464,7 +469,7 @@ export class FlightRecorder {
 
   async #openHandle(): Promise<FileHandle> {
     if (this.#handle) return this.#handle;
-    await makeDirectory(this.#directory);
+    await this.#makeDirectory(this.#directory);
     // a+: appends, and lets us read the last byte to detect a partial line left by a crash.
     const handle = await open(this.path, 'a+', 0o600);
     try {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSy
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.ts';
+import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import { FlightRecorder, type FlightRecorderOptions } from '../../src/recorder/recorder.ts';
 import {
   actionFailureRecord,
@@ -380,6 +381,23 @@ describe('what the recorder tells the user', () => {
     // The journal's synchronous path does not hang either.
     const before = actionRecord({ at: NOW, id: 'x', phase: 'before', operation: 'StopTask', targets: [] });
     expect(() => told({ directory: path }).appendNow(before)).toThrow(/could not write the flight recorder/);
+  });
+
+  it('a state directory that never answers: the open gives up at its deadline', async () => {
+    const scheduler = new VirtualScheduler(NOW);
+    const opened = told({ makeDirectory: () => new Promise<void>(() => {}) });
+    let outcome: string | undefined;
+    const opening = opened.open({ deadlineMs: 3_000, scheduler }).then((sentence) => {
+      outcome = sentence;
+    });
+    await scheduler.advance(2_999);
+    expect(outcome).toBeUndefined();
+    await scheduler.advance(1);
+    await opening;
+    expect(outcome).toBe(
+      `Flight recorder off: ${directory} did not answer in time; ecsdeck goes on without recording.`,
+    );
+    expect(problems).toEqual([outcome]);
   });
 
   it('a full disk: one sentence for the run of failed writes', async () => {
