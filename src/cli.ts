@@ -14,6 +14,7 @@ import {
   SNAPSHOT_ATTEMPTS,
   SNAPSHOT_DEADLINE_SECONDS,
 } from './cliArgs.ts';
+import { sanitizeText } from './domain/sanitize.ts';
 import { COMMAND_LIST } from './keymap/keymap.ts';
 import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, withoutAwsSettings } from './lib/config.ts';
 
@@ -21,6 +22,29 @@ import { ConfigError, type EcsdeckConfig, effectiveSettings, loadConfig, without
 // takes effect for it. Through a local name: the bundle defines `process.env.NODE_ENV` as a constant at build time.
 const environment = process.env;
 environment.NODE_ENV ??= 'production';
+
+/**
+ * One sentence on stderr. Messages echo flag values, file names and remote text: they go through the sanitiser, so
+ * no escape sequence or control byte from them reaches the terminal.
+ */
+function complain(message: string): void {
+  process.stderr.write(`ecsdeck: ${sanitizeText(message, { maxLength: 1000 })}\n`);
+}
+
+/** The problem with a scenario (name or file), checked before anything starts: one sentence naming file and field. */
+async function scenarioProblem(scenario: string): Promise<string | undefined> {
+  const [{ readScenario }, { ScenarioError }] = await Promise.all([
+    import('./sim/scenario/files.ts'),
+    import('./sim/scenario/errors.ts'),
+  ]);
+  try {
+    readScenario(scenario);
+    return undefined;
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.message;
+    throw error;
+  }
+}
 
 function packageVersion(): string {
   const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -95,6 +119,7 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
   const deadline = new AbortController();
   const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs);
   let where = 'the ECS endpoint';
+  let recorder: import('./recorder/index.ts').FlightRecorder | undefined;
   try {
     if (command.demo) {
       const { startSimulator } = await import('./sim/index.ts');
@@ -113,22 +138,55 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
       requestTimeoutMs: Math.min(SNAPSHOT_ATTEMPT_SECONDS * 1000, deadlineMs),
     });
     where = gateway.target.endpoint ?? `ECS in ${gateway.target.region}`;
-    const state = await collectSnapshotState(gateway, () => Date.now(), { signal: deadline.signal });
+    // The flight recorder of the same target as the interactive mode: its history joins the failures, what this
+    // pass sees is recorded. When it cannot work, one line on stderr says so and the snapshot goes on without it.
+    // A simulator's history belongs to its own run, which a one-pass snapshot has none of: no recorder then.
+    if (gateway.target.kind !== 'simulator') {
+      const { FlightRecorder, recorderFileName, stateDirectory } = await import('./recorder/index.ts');
+      const opened = new FlightRecorder({
+        clock: realScheduler,
+        directory: stateDirectory(),
+        fileName: recorderFileName({
+          region: gateway.target.region,
+          ...(gateway.target.profile ? { profile: gateway.target.profile } : {}),
+          ...(command.endpointUrl ? { endpoint: command.endpointUrl } : {}),
+        }),
+        onProblem: complain,
+      });
+      recorder = (await opened.open()) === undefined ? opened : undefined;
+    }
+    const { recordingObserver } = await import('./poll/recording.ts');
+    const history = recorder ? (await recorder.load()).records : undefined;
+    const state = await collectSnapshotState(gateway, () => Date.now(), {
+      signal: deadline.signal,
+      ...(history ? { history } : {}),
+      ...(recorder ? { observer: recordingObserver(recorder) } : {}),
+    });
     const snapshot = buildSnapshot(state, gateway.target, Date.now());
     process.stdout.write(command.json ? text.formatSnapshotJson(snapshot) : text.formatSnapshotText(snapshot));
     return 0;
   } catch (error) {
-    const { GatewayError } = await import('./ecs/errors.ts');
+    const [{ GatewayError }, { ScenarioError }] = await Promise.all([
+      import('./ecs/errors.ts'),
+      import('./sim/scenario/errors.ts'),
+    ]);
     if (error instanceof GatewayError) {
-      const message = deadline.signal.aborted
-        ? `snapshot gave up after ${formatSeconds(deadlineMs)}: ${where} had not finished answering ${error.operation}.`
-        : error.message;
-      process.stderr.write(`ecsdeck: ${message}\n`);
+      complain(
+        deadline.signal.aborted
+          ? `snapshot gave up after ${formatSeconds(deadlineMs)}: ${where} had not finished answering ${error.operation}.`
+          : error.message,
+      );
       return 1;
+    }
+    // The simulator's model refused part of the scenario: as bad as a bad flag.
+    if (error instanceof ScenarioError) {
+      complain(error.message);
+      return 2;
     }
     throw error;
   } finally {
     clearTimeout(deadlineTimer);
+    await recorder?.close();
     await simulator?.close();
   }
 }
@@ -143,7 +201,7 @@ function readConfig(): EcsdeckConfig | number {
     return loadConfig({ commandIds: COMMAND_LIST.map((command) => command.id) }).config;
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      complain(error.message);
       return 2;
     }
     throw error;
@@ -153,7 +211,7 @@ function readConfig(): EcsdeckConfig | number {
 async function main(argv: string[]): Promise<number> {
   const problem = nodeVersionProblem(process.versions.node);
   if (problem) {
-    process.stderr.write(`${problem}\n`);
+    process.stderr.write(`${sanitizeText(problem)}\n`);
     return 1;
   }
   let command: CliCommand;
@@ -161,7 +219,7 @@ async function main(argv: string[]): Promise<number> {
     command = parseCliArgs(argv);
   } catch (error) {
     if (error instanceof CliUsageError) {
-      process.stderr.write(`ecsdeck: ${error.message}\n`);
+      complain(error.message);
       return 2;
     }
     throw error;
@@ -178,6 +236,13 @@ async function main(argv: string[]): Promise<number> {
     case 'snapshot': {
       const config = readConfig();
       if (typeof config === 'number') return config;
+      const scenario =
+        command.kind === 'demo' ? command.scenario : command.kind === 'snapshot' ? command.demo?.scenario : undefined;
+      const problem = scenario === undefined ? undefined : await scenarioProblem(scenario);
+      if (problem) {
+        complain(problem);
+        return 2;
+      }
       if (command.kind === 'snapshot') return runSnapshot(command, config);
       const { runInteractive } = await import('./interactive.ts');
       return runInteractive(command, config);
@@ -188,9 +253,12 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         const { ScenarioError } = await import('./sim/index.ts');
         const code = (error as NodeJS.ErrnoException).code;
-        if (error instanceof ScenarioError) process.stderr.write(`ecsdeck: ${error.message}\n`);
-        else if (code === 'EADDRINUSE') process.stderr.write(`ecsdeck: port ${command.port} is already in use.\n`);
-        else if (code === 'EACCES') process.stderr.write(`ecsdeck: not allowed to listen on port ${command.port}.\n`);
+        if (error instanceof ScenarioError) {
+          complain(error.message);
+          return 2;
+        }
+        if (code === 'EADDRINUSE') complain(`port ${command.port} is already in use.`);
+        else if (code === 'EACCES') complain(`not allowed to listen on port ${command.port}.`);
         else throw error;
         return 1;
       }
@@ -201,7 +269,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(
-      `ecsdeck: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `ecsdeck: unexpected error: ${sanitizeText(error instanceof Error ? (error.stack ?? error.message) : String(error), { multiline: true })}\n`,
     );
     process.exit(1);
   },

@@ -8,9 +8,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionRunner, recorderJournal } from './actions/index.ts';
-import type { ActionJournal } from './actions/journal.ts';
+import { type ActionJournal, MemoryJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
 import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
+import { sanitizeText } from './domain/sanitize.ts';
 import { DeferredGateway } from './ecs/deferredGateway.ts';
 import type { GatewayTarget } from './ecs/gateway.ts';
 import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
@@ -30,6 +31,7 @@ import { createEcsStore } from './store/store.ts';
 import type { TargetInfo } from './ui/app/context.ts';
 import type { AppExit } from './ui/app/controller.ts';
 import { runApp } from './ui/app/runApp.tsx';
+import { createUiStore, setNotice } from './ui/app/uiStore.ts';
 
 interface Simulator {
   url: string;
@@ -51,7 +53,7 @@ export async function runInteractive(
   // Key overrides are checked against the whole keymap before anything starts: a conflict is one sentence, exit 2.
   const keyProblem = config.keys ? keyOverrideProblem(config.keys) : undefined;
   if (keyProblem) {
-    process.stderr.write(`ecsdeck: ${configLocation().display}: ${keyProblem}.\n`);
+    process.stderr.write(`ecsdeck: ${sanitizeText(`${configLocation().display}: ${keyProblem}.`)}\n`);
     return 2;
   }
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
@@ -141,7 +143,9 @@ export async function runInteractive(
         refresher: monitor,
       });
       let running = true;
+      const ui = createUiStore({ now: realScheduler.now() });
       const appExit = runApp({
+        ui,
         store,
         monitor,
         target,
@@ -187,12 +191,22 @@ export async function runInteractive(
                     ...(endpointFlag ? { endpoint: endpointFlag } : {}),
                   }),
                 };
-          const opened = new FlightRecorder({ clock: realScheduler, ...location });
-          const loaded = await opened.load();
-          restoreFromRecords(store, loaded.records, realScheduler.now());
-          recorder = opened;
-          recording = recordingObserver(opened);
-          journal = recorderJournal(opened);
+          const opened = new FlightRecorder({
+            clock: realScheduler,
+            onProblem: (sentence) => setNotice(ui, sanitizeText(sentence)),
+            ...location,
+          });
+          // A directory that cannot be used costs at most the open's deadline; the app goes on without recording
+          // (the status line says so), and the journal keeps this session's actions in memory.
+          if ((await opened.open()) === undefined) {
+            const loaded = await opened.load();
+            restoreFromRecords(store, loaded.records, realScheduler.now());
+            recorder = opened;
+            recording = recordingObserver(opened);
+            journal = recorderJournal(opened);
+          } else {
+            journal = new MemoryJournal();
+          }
         }
         // Without a gateway the pollers still run: each feed then shows why it cannot read ECS.
         if (running) monitor.start();

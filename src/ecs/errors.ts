@@ -3,6 +3,7 @@
  * The SDK's own errors never reach the screen: their messages are remote text and their names are jargon.
  */
 import { sanitizeText } from '../domain/sanitize.ts';
+import { ResponseBodyError } from './responseBody.ts';
 
 export type GatewayErrorKind =
   | 'no-credentials'
@@ -90,7 +91,7 @@ function networkCode(error: ErrorLike): string | undefined {
   return undefined;
 }
 
-export function toGatewayError(raw: unknown, context: GatewayErrorContext): GatewayError {
+export function toGatewayError(raw: unknown, given: GatewayErrorContext): GatewayError {
   if (raw instanceof GatewayError) {
     if (raw.message === raw.sentence) return raw;
     // Ours, thrown through the SDK (the attempt's deadline cutting a body), which appended its own words.
@@ -100,6 +101,13 @@ export function toGatewayError(raw: unknown, context: GatewayErrorContext): Gate
       ...(raw.httpStatus ? { httpStatus: raw.httpStatus } : {}),
     });
   }
+  // The profile, region and endpoint come from flags and files: echoed only through the sanitiser.
+  const context: GatewayErrorContext = {
+    operation: given.operation,
+    ...(given.endpoint ? { endpoint: sanitizeText(given.endpoint, { maxLength: 200 }) } : {}),
+    ...(given.profile ? { profile: sanitizeText(given.profile, { maxLength: 100 }) } : {}),
+    ...(given.region ? { region: sanitizeText(given.region, { maxLength: 100 }) } : {}),
+  };
   const error: ErrorLike = typeof raw === 'object' && raw !== null ? (raw as ErrorLike) : { message: String(raw) };
   const name = field(error.name);
   // Remote text: through the one sanitiser, on one line, bounded.
@@ -115,6 +123,7 @@ export function toGatewayError(raw: unknown, context: GatewayErrorContext): Gate
   const profile = context.profile ? ` (profile ${context.profile})` : '';
   const where = context.endpoint ?? (context.region ? `ECS in ${context.region}` : 'the ECS endpoint');
 
+  if (raw instanceof ResponseBodyError) return bodyError(raw, op, where, details);
   if (name === 'AbortError' || (raw instanceof Error && raw.name === 'AbortError')) {
     return new GatewayError('aborted', `${op} was cancelled.`, details);
   }
@@ -168,7 +177,8 @@ export function toGatewayError(raw: unknown, context: GatewayErrorContext): Gate
             : 'timed out';
     return new GatewayError('network', `Cannot reach ${where}: ${reason}.`, details);
   }
-  if (name === 'SyntaxError' || /deserialization error|unexpected token|is not valid json/i.test(message)) {
+  // Only a body that is not JSON: a JSON answer with a field of the wrong type is read leniently (responseBody.ts).
+  if (name === 'SyntaxError' || /unexpected token|is not valid json/i.test(message)) {
     return new GatewayError(
       'unparseable',
       `${where} answered ${op} with something that is not ECS JSON${status ? ` (HTTP ${status})` : ''}.`,
@@ -190,4 +200,42 @@ export function toGatewayError(raw: unknown, context: GatewayErrorContext): Gate
     return new GatewayError('invalid-request', `ECS refused ${op}: ${message || name || 'invalid request'}.`, details);
   }
   return new GatewayError('unknown', `${op} failed: ${message || name || 'unknown error'}.`, details);
+}
+
+function megabytes(bytes: number): string {
+  const mb = bytes / 2 ** 20;
+  return mb >= 10 ? String(Math.round(mb)) : mb.toFixed(1);
+}
+
+/** A body refused before parsing: the same kind as any unusable answer (worth another try later), its own sentence. */
+function bodyError(
+  error: ResponseBodyError,
+  op: string,
+  where: string,
+  details: { operation: string; cause?: unknown },
+): GatewayError {
+  const status = error.httpStatus ? ` (HTTP ${error.httpStatus})` : '';
+  const withStatus = { ...details, httpStatus: error.httpStatus };
+  switch (error.problem) {
+    case 'too-large':
+      return new GatewayError(
+        'unparseable',
+        `${where} answered ${op} with ${megabytes(error.size ?? 0)} MB, over the ${megabytes(error.limit ?? 0)} MB ecsdeck reads; it was not parsed.`,
+        withStatus,
+      );
+    case 'empty':
+      return new GatewayError('unparseable', `${where} answered ${op} with an empty body${status}.`, withStatus);
+    case 'not-an-object':
+      return new GatewayError(
+        'unparseable',
+        `${where} answered ${op} with JSON that is not an ECS response${status}.`,
+        withStatus,
+      );
+    case 'not-json':
+      return new GatewayError(
+        'unparseable',
+        `${where} answered ${op} with something that is not ECS JSON${status}.`,
+        withStatus,
+      );
+  }
 }

@@ -43,6 +43,7 @@ import {
   type StartTaskRequest,
   type TasksOutcome,
 } from './gateway.ts';
+import { responseBodyGuard } from './responseBody.ts';
 import { CallStats } from './stats.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
@@ -74,6 +75,8 @@ export interface SdkGatewayOptions {
   maxPages?: number;
   /** Where the SDK's and the HTTP handler's own log lines go; by default nowhere (never the terminal). */
   log?: (line: string) => void;
+  /** A response body over this many bytes is refused unparsed (default DEFAULT_MAX_RESPONSE_BYTES, 20 MB). */
+  maxResponseBytes?: number;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -169,6 +172,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     config.credentials = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
   }
   const client = new sdk.ECSClient(config);
+  client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
   region = options.region ?? DEFAULT_REGION;
   try {
     region = await client.config.region();

@@ -7,6 +7,7 @@ import { countFailuresSince, type FailureOccurrence, taskFailureOccurrence } fro
 import { deploymentProgress, judgeClusterHealth, serviceHealth } from '../domain/health.ts';
 import { instanceAttribute, resourceValue } from '../domain/model.ts';
 import type { EcsGateway } from '../ecs/gateway.ts';
+import type { RecorderRecord } from '../recorder/records.ts';
 import {
   addFailures,
   createEcsStore,
@@ -16,6 +17,8 @@ import {
   setServices,
   upsertTasks,
 } from '../store/store.ts';
+import type { MonitorObserver } from './monitor.ts';
+import { restoreFromRecords } from './recording.ts';
 
 export interface SnapshotService {
   name: string;
@@ -87,14 +90,18 @@ export interface Snapshot {
  */
 export const SNAPSHOT_GATEWAY_SETTINGS = { maxAttempts: 3, throttlePatienceMs: 120_000 } as const;
 
-/** Loads everything a snapshot shows into a fresh store. */
+/**
+ * Loads everything a snapshot shows into a fresh store. `history` (the flight recorder's records) comes first, so
+ * failures ECS has forgotten still count; `observer` hears the failed stopped tasks seen, to record them.
+ */
 export async function collectSnapshotState(
   gateway: EcsGateway,
   now: () => number,
-  options: { signal?: AbortSignal } = {},
+  options: { signal?: AbortSignal; history?: readonly RecorderRecord[]; observer?: MonitorObserver } = {},
 ): Promise<EcsState> {
   const store = createEcsStore();
   const signal = options.signal;
+  if (options.history) restoreFromRecords(store, options.history, now());
   const clusterArns = await gateway.listClusters({ signal });
   const { items: clusters } = await gateway.describeClusters(clusterArns, { signal });
   setClusters(store, clusters, { complete: true });
@@ -115,6 +122,9 @@ export async function collectSnapshotState(
       upsertTasks(store, stopped.items, now());
       const occurrences = stopped.items.flatMap((task) => taskFailureOccurrence(task, { observedAt: now() }) ?? []);
       addFailures(store, occurrences);
+      const failed = new Set(occurrences.map((occurrence) => occurrence.id));
+      const failedTasks = stopped.items.filter((task) => failed.has(task.taskArn));
+      if (failedTasks.length > 0) options.observer?.failedTasks?.(failedTasks, now());
     }),
   );
   return store.getState();

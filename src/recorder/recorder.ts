@@ -38,11 +38,13 @@ import {
   mkdirSync,
   openSync,
   readSync,
+  statSync,
   writeSync,
 } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { type Clock, systemClock } from '../lib/clock.ts';
+import { realScheduler, type Scheduler, type TimerHandle } from '../lib/scheduler.ts';
 import { parseRecord, type RecorderRecord } from './records.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 2 ** 20;
@@ -56,6 +58,9 @@ const NEWLINE = 0x0a;
 
 /** Receives the recorder's warnings (unreadable lines on load, write errors): the app's file logger, never stdout. */
 export type RecorderLogger = (message: string) => void;
+
+/** How long opening the state directory may take before the recorder gives up (a hung mount must not hang us). */
+export const DEFAULT_OPEN_DEADLINE_MS = 3_000;
 
 export interface FlightRecorderOptions {
   /** The state directory (see stateDirectory()); created on first write. */
@@ -73,6 +78,13 @@ export interface FlightRecorderOptions {
   /** A line longer than this is neither written nor read. */
   maxLineBytes?: number;
   logger?: RecorderLogger;
+  /**
+   * What the user should hear: one sentence per problem (lines skipped at load, the directory unusable, a run of
+   * write errors), for the status line or stderr. Nothing is fatal; the app goes on without recording.
+   */
+  onProblem?: (sentence: string) => void;
+  /** Creates the state directory (mkdir -p); tests put a file system that never answers here. */
+  makeDirectory?: (directory: string) => Promise<void>;
 }
 
 export interface LoadStats {
@@ -122,6 +134,102 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
+function errorCode(error: unknown): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function notADirectory(path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path} is not a directory`), { code: 'ENOTDIR', path });
+}
+
+/**
+ * The directories from `directory` up to the first one that exists, deepest first; throws when something in the
+ * way is not a directory.
+ */
+function missingDirectories(directory: string, isDirectory: (path: string) => boolean | undefined): string[] {
+  const missing: string[] = [];
+  for (let current = resolve(directory); ; current = dirname(current)) {
+    const found = isDirectory(current);
+    if (found === true) break;
+    if (found === false) throw notADirectory(current);
+    missing.push(current);
+    if (dirname(current) === current) break;
+  }
+  return missing.reverse();
+}
+
+/** ENOTDIR: something above is a file; the walk goes on up to name it. */
+function isAbsent(error: unknown): boolean {
+  return isMissing(error) || errorCode(error) === 'ENOTDIR';
+}
+
+function existingDirectory(check: () => { isDirectory(): boolean }): boolean | undefined {
+  try {
+    return check().isDirectory();
+  } catch (error) {
+    if (isAbsent(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * `mkdir -p`, one plain mkdir per missing level, each tried once. Not Node's recursive mkdir: under /proc (and
+ * other places that answer ENOENT to a mkdir whose parent exists) that one retries forever on a pool thread, at
+ * full CPU, and never returns.
+ */
+function makeDirectorySync(directory: string): void {
+  const missing = missingDirectories(directory, (path) => existingDirectory(() => statSync(path)));
+  for (const path of missing) {
+    try {
+      mkdirSync(path, { mode: 0o700 });
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+  }
+}
+
+async function makeDirectory(directory: string): Promise<void> {
+  const missing: string[] = [];
+  for (let current = resolve(directory); ; current = dirname(current)) {
+    let found: boolean | undefined;
+    try {
+      found = (await stat(current)).isDirectory();
+    } catch (error) {
+      if (!isAbsent(error)) throw error;
+    }
+    if (found === true) break;
+    if (found === false) throw notADirectory(current);
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  for (const path of missing) {
+    try {
+      await mkdir(path, { mode: 0o700 });
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+  }
+  if (!(await stat(directory)).isDirectory()) throw notADirectory(directory);
+}
+
+/** One sentence on why the recorder cannot write, for the status line or stderr. */
+export function recorderProblem(error: unknown, directory: string, path: string): string {
+  const code = errorCode(error);
+  const off = 'ecsdeck goes on without recording';
+  if (code === 'ETIMEDOUT') return `Flight recorder off: ${directory} did not answer in time; ${off}.`;
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const where = (error as NodeJS.ErrnoException).path ?? directory;
+    return `Flight recorder off: ${where} is a file, not a directory (state directory ${directory}); ${off}.`;
+  }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return `Flight recorder: the disk holding ${path} is full; ${off}.`;
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+    return `Flight recorder off: ${directory} is not writable (${code}); ${off}.`;
+  }
+  if (code === 'ENOENT') return `Flight recorder off: ${directory} cannot be created; ${off}.`;
+  return `Flight recorder off: cannot write ${path} (${code ?? errorText(error)}); ${off}.`;
+}
+
 /** True when the file of an open descriptor is non-empty and its last byte is not '\n'. */
 function endsMidLine(fd: number, size: number): boolean {
   if (size === 0) return false;
@@ -139,6 +247,8 @@ export class FlightRecorder {
   readonly #maxAgeMs: number;
   readonly #maxLineBytes: number;
   readonly #logger: RecorderLogger;
+  readonly #onProblem: (sentence: string) => void;
+  readonly #makeDirectory: (directory: string) => Promise<void>;
 
   #queue: string[] = [];
   #draining: Promise<void> | undefined;
@@ -162,6 +272,40 @@ export class FlightRecorder {
     this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
     this.#maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     this.#logger = options.logger ?? (() => {});
+    this.#onProblem = options.onProblem ?? (() => {});
+    this.#makeDirectory = options.makeDirectory ?? makeDirectory;
+  }
+
+  /**
+   * Makes the state directory and opens the file, within `deadlineMs`. Resolves to undefined when the recorder can
+   * write, else to the sentence that says why not (also given to onProblem): then do not use it. A hung file system
+   * costs the deadline, never a hang, and nothing spins meanwhile.
+   */
+  async open(options: { deadlineMs?: number; scheduler?: Scheduler } = {}): Promise<string | undefined> {
+    const scheduler = options.scheduler ?? realScheduler;
+    let timer: TimerHandle | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = scheduler.setTimeout(
+        () => reject(Object.assign(new Error('the state directory did not answer'), { code: 'ETIMEDOUT' })),
+        options.deadlineMs ?? DEFAULT_OPEN_DEADLINE_MS,
+      );
+    });
+    const opening = this.#openHandle();
+    try {
+      await Promise.race([opening, deadline]);
+      return undefined;
+    } catch (error) {
+      // An open that completes after the deadline is closed again: this recorder is not used.
+      opening.then((handle) => handle.close()).catch(() => {});
+      this.#handle = undefined;
+      this.#closed = true;
+      const sentence = recorderProblem(error, this.#directory, this.path);
+      this.#logger(`flight recorder: ${sentence}`);
+      this.#onProblem(sentence);
+      return sentence;
+    } finally {
+      if (timer) scheduler.clearTimeout(timer);
+    }
   }
 
   /** Every file of this recorder, oldest first (rotated ones first, the current file last), existing or not. */
@@ -197,7 +341,7 @@ export class FlightRecorder {
       throw new Error('the flight recorder cannot write this record (closed, too large or not JSON)');
     const lines = [...this.#queue.splice(0), line];
     try {
-      mkdirSync(this.#directory, { recursive: true, mode: 0o700 });
+      makeDirectorySync(this.#directory);
       const fd = openSync(this.path, 'a+', 0o600);
       try {
         const data = Buffer.from((endsMidLine(fd, fstatSync(fd).size) ? '\n' : '') + lines.join(''));
@@ -286,6 +430,7 @@ export class FlightRecorder {
           this.#logger(
             `flight recorder: cannot write ${this.path}: ${errorText(error)}; records are lost until it recovers`,
           );
+          this.#onProblem(recorderProblem(error, this.#directory, this.path));
         }
         // A partial write may have left a broken tail: reopening checks the last byte again.
         await this.#closeHandle().catch(() => {});
@@ -324,7 +469,7 @@ export class FlightRecorder {
 
   async #openHandle(): Promise<FileHandle> {
     if (this.#handle) return this.#handle;
-    await mkdir(this.#directory, { recursive: true, mode: 0o700 });
+    await this.#makeDirectory(this.#directory);
     // a+: appends, and lets us read the last byte to detect a partial line left by a crash.
     const handle = await open(this.path, 'a+', 0o600);
     try {
@@ -424,6 +569,9 @@ export class FlightRecorder {
     if (unreadable.length > 0) problems.push(`could not read ${unreadable.join('; ')}`);
     if (problems.length > 0) {
       this.#logger(`flight recorder ${this.path}: ${problems.join('; ')}; ${stats.kept} records loaded`);
+      this.#onProblem(
+        `Flight recorder ${this.path}: ${problems.join('; ')}; ${stats.kept} record${stats.kept === 1 ? '' : 's'} loaded.`,
+      );
     }
     return stats;
   }
@@ -433,6 +581,8 @@ export class FlightRecorder {
    * held. Answers whether the file ended in a partial line (which is not handed over).
    */
   async #readLines(file: string, stats: LoadStats, takeLine: (text: string) => void): Promise<boolean> {
+    // A device in the file's place (/dev/zero, /dev/full) would be read forever.
+    if (!(await stat(file)).isFile()) throw new Error('not a regular file');
     const stream = createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     let carry: Buffer[] = [];
     let carryBytes = 0;

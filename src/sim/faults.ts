@@ -24,6 +24,20 @@ export interface ConfiguredError {
   rate?: number;
 }
 
+/** A successful answer rewritten on its way out: what broken proxies and ECS look-alikes send. */
+export interface ConfiguredBody {
+  /** Only this operation; absent = every operation. */
+  operation?: string;
+  /** Served verbatim with HTTP 200 instead of the answer ('' is an empty body). */
+  raw?: string;
+  /** Fields of the real answer replaced first: a dot path (`services.1.createdAt`) -> the JSON value put there. */
+  set?: Record<string, unknown>;
+  /** This many spaces appended to the body: valid JSON of any size. */
+  padBytes?: number;
+  /** Sent without Content-Length (chunked), as a streaming proxy would. */
+  chunked?: boolean;
+}
+
 export interface FaultConfig {
   /** Added before the call is handled: a fixed delay or a uniform draw in [min, max] ms. */
   latencyMs?: number | [number, number];
@@ -39,6 +53,8 @@ export interface FaultConfig {
   errors?: ConfiguredError[];
   /** Restrict latency and the rates above to these operations (configured errors name their own). */
   operations?: string[];
+  /** Successful answers rewritten on the way out; the first entry that matches wins. */
+  bodies?: ConfiguredBody[];
 }
 
 export type FaultDecision =
@@ -110,6 +126,11 @@ export class FaultInjector {
     return NO_FAULT;
   }
 
+  /** How a successful answer to this operation is rewritten, if at all. */
+  bodyFor(operation: string): ConfiguredBody | undefined {
+    return this.#config.bodies?.find((body) => body.operation === undefined || body.operation === operation);
+  }
+
   #appliesTo(operation: string): boolean {
     const only = this.#config.operations;
     return only === undefined || only.includes(operation);
@@ -117,7 +138,7 @@ export class FaultInjector {
 }
 
 const RATE_FIELDS = ['serverErrorRate', 'resetRate', 'hangRate', 'htmlErrorRate'] as const;
-const KNOWN_FIELDS = new Set(['latencyMs', ...RATE_FIELDS, 'errors', 'operations']);
+const KNOWN_FIELDS = new Set(['latencyMs', ...RATE_FIELDS, 'errors', 'operations', 'bodies']);
 
 /**
  * Checks a fault config that may come from JSON (POST /_sim/faults) and returns a copy; throws a RangeError
@@ -168,7 +189,63 @@ export function normalizeFaultConfig(value: unknown): FaultConfig {
     }
     config.operations = [...raw.operations];
   }
+  if (raw.bodies !== undefined) {
+    if (!Array.isArray(raw.bodies)) throw new RangeError('faults.bodies must be an array');
+    config.bodies = raw.bodies.map((entry, index) => normalizeConfiguredBody(entry, `faults.bodies[${index}]`));
+  }
   return config;
+}
+
+function normalizeConfiguredBody(value: unknown, path: string): ConfiguredBody {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RangeError(`${path} must be an object`);
+  }
+  const raw = value as Record<string, unknown>;
+  const body: ConfiguredBody = {};
+  if (raw.operation !== undefined) {
+    if (typeof raw.operation !== 'string') throw new RangeError(`${path}.operation must be a string`);
+    body.operation = raw.operation;
+  }
+  if (raw.raw !== undefined) {
+    if (typeof raw.raw !== 'string') throw new RangeError(`${path}.raw must be a string`);
+    body.raw = raw.raw;
+  }
+  if (raw.set !== undefined) {
+    if (typeof raw.set !== 'object' || raw.set === null || Array.isArray(raw.set)) {
+      throw new RangeError(`${path}.set must be an object of dot paths`);
+    }
+    body.set = structuredClone(raw.set as Record<string, unknown>);
+  }
+  if (raw.padBytes !== undefined) {
+    if (!isNonNegativeInteger(raw.padBytes)) throw new RangeError(`${path}.padBytes must be a non-negative integer`);
+    body.padBytes = raw.padBytes;
+  }
+  if (raw.chunked !== undefined) {
+    if (typeof raw.chunked !== 'boolean') throw new RangeError(`${path}.chunked must be true or false`);
+    body.chunked = raw.chunked;
+  }
+  return body;
+}
+
+/** The answer's JSON text rewritten as configured (`set` paths that do not exist are created). */
+export function rewriteBody(json: string, rewrite: ConfiguredBody): string {
+  if (rewrite.raw !== undefined) return rewrite.raw;
+  let text = json;
+  if (rewrite.set) {
+    const document = JSON.parse(json) as Record<string, unknown>;
+    for (const [path, value] of Object.entries(rewrite.set)) {
+      const keys = path.split('.');
+      let node: Record<string, unknown> = document;
+      for (const key of keys.slice(0, -1)) {
+        const next = node[key];
+        if (typeof next !== 'object' || next === null) node[key] = {};
+        node = node[key] as Record<string, unknown>;
+      }
+      node[keys[keys.length - 1] as string] = value;
+    }
+    text = JSON.stringify(document);
+  }
+  return rewrite.padBytes ? text + ' '.repeat(rewrite.padBytes) : text;
 }
 
 function normalizeConfiguredError(value: unknown, path: string): ConfiguredError {

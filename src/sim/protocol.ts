@@ -26,6 +26,8 @@ export interface SimResponse {
   body: string;
   /** A network-level fault: 'reset' destroys the connection, 'hang' never answers. `status`/`body` are unused. */
   drop?: 'reset' | 'hang';
+  /** Sent without Content-Length (a rewritten body, as a streaming proxy sends it). */
+  chunked?: boolean;
 }
 
 export type ParsedTarget = { ok: true; operation: string } | { ok: false; reason: string };

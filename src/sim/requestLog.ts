@@ -6,7 +6,7 @@
 export type RequestOutcome = 'ok' | 'throttled' | 'error' | 'fault';
 
 /** What an injected fault did; absent when no fault fired. */
-export type FaultKind = 'server-error' | 'reset' | 'hang' | 'html' | 'error';
+export type FaultKind = 'server-error' | 'reset' | 'hang' | 'html' | 'error' | 'body';
 
 export interface RequestLogEntry {
   /** 1, 2, 3, ... in arrival order; never reused, even after clear(). */

@@ -15,7 +15,7 @@ import { shortName } from '../domain/arn.ts';
 import { type Clock, systemClock } from '../lib/clock.ts';
 import { SeededRandom } from '../lib/random.ts';
 import { SimError } from './errors.ts';
-import { type FaultConfig, FaultInjector, normalizeFaultConfig } from './faults.ts';
+import { type FaultConfig, FaultInjector, normalizeFaultConfig, rewriteBody } from './faults.ts';
 import { type HandlerContext, type OperationHandler, operationHandler } from './handlers/index.ts';
 import type { SimModel } from './model/model.ts';
 import {
@@ -205,7 +205,12 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     }
     try {
       const result = handler(context, new Params(body));
-      return record(jsonResponse(200, result, requestId), 'ok');
+      const answer = jsonResponse(200, result, requestId);
+      const rewrite = faults.bodyFor(operation);
+      if (!rewrite) return record(answer, 'ok');
+      const rewritten: SimResponse = { ...answer, body: rewriteBody(answer.body, rewrite) };
+      if (rewrite.chunked) rewritten.chunked = true;
+      return record(rewritten, 'fault', { fault: 'body' });
     } catch (error) {
       return recordError(asSimError(error));
     }
@@ -428,7 +433,7 @@ async function serveOne(handler: SimHandler, req: IncomingMessage, res: ServerRe
 function writeResponse(res: ServerResponse, response: SimResponse): void {
   res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  res.setHeader('content-length', Buffer.byteLength(response.body, 'utf8'));
+  if (!response.chunked) res.setHeader('content-length', Buffer.byteLength(response.body, 'utf8'));
   res.end(response.body);
 }
 

@@ -3,17 +3,25 @@
  * and a clean exit on a signal.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recorderFileName } from '../../src/recorder/paths.ts';
+import { startSimulator } from '../../src/sim/index.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
 // tsx starts through `env node`: put the Node running the tests first, so the child runs on the same version.
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}` };
+// The flight recorder of every run goes to a throwaway directory, never the user's state directory.
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+  ECSDECK_STATE_DIR: mkdtempSync(join(tmpdir(), 'ecsdeck-cli-state-')),
+};
 const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 interface Running {
@@ -103,10 +111,47 @@ describe('ecsdeck sim', () => {
     expect(bad.stdout()).toBe('');
   });
 
-  it('a bad scenario file is one line naming the file, exit status 1', async () => {
+  it('a bad scenario file is one line naming the file, exit status 2 like a bad flag', async () => {
     const bad = run(['sim', '--scenario', 'test/cli/does-not-exist.json']);
-    expect(await bad.exited).toBe(1);
+    expect(await bad.exited).toBe(2);
     expect(bad.stderr()).toBe('ecsdeck: test/cli/does-not-exist.json: does not exist\n');
+  });
+
+  it('a scenario file with a bad field names file and field, exit status 2, for sim, --demo and snapshot --demo', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'ecsdeck-scenario-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ version: 1, name: 'bad', clusters: [{ name: 'a', instances: 'many' }] }));
+    for (const args of [
+      ['sim', '--scenario', file],
+      ['--demo', file],
+      ['snapshot', '--demo', file],
+    ]) {
+      const bad = run(args);
+      expect(await bad.exited).toBe(2);
+      expect(bad.stdout()).toBe('');
+      expect(bad.stderr()).toMatch(new RegExp(`^ecsdeck: ${file}: clusters\\[0\\]\\.instances [^\\n]+\\n$`));
+    }
+  });
+
+  it('echoes flag values through the sanitiser: no escape or control byte reaches stderr', async () => {
+    const hostile = '\u001b[31mred\u001b]0;title\u0007\u009b2J\r';
+    const home = mkdtempSync(join(tmpdir(), 'ecsdeck-home-'));
+    const cases: [string[], number][] = [
+      [['sim', '--port', hostile], 2],
+      [[hostile], 2],
+      [['--demo', '--cluster', 'x', hostile], 2],
+      [['snapshot', '--profile', hostile, '--region', 'us-east-1', '--endpoint-url', 'http://127.0.0.1:9'], 1],
+    ];
+    for (const [args, status] of cases) {
+      const bad = run(args, {
+        HOME: home,
+        AWS_CONFIG_FILE: join(home, 'none'),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, 'none'),
+      });
+      expect(await bad.exited).toBe(status);
+      expect(bad.stderr()).toMatch(/^ecsdeck: .*red.*\n$/);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+      expect(bad.stderr().slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
   });
 });
 
@@ -146,6 +191,88 @@ describe('ecsdeck snapshot', () => {
     expect(running.stderr()).toBe('');
   });
 
+  describe('when the flight recorder cannot work: one line on stderr, and the snapshot still prints', () => {
+    /**
+     * The demo simulator behind a relay that hides its /_sim routes: to ecsdeck it is a custom ECS endpoint, whose
+     * history the recorder keeps (a simulator's belongs to its run, and a snapshot of one records nothing).
+     */
+    const customEndpoint = async (): Promise<{ url: string; close(): Promise<void> }> => {
+      const simulator = await startSimulator({ scenario: 'demo', port: 0 });
+      const relay = createHttpServer((incoming, outgoing) => {
+        if ((incoming.url ?? '').startsWith('/_sim')) {
+          outgoing.writeHead(404).end();
+          return;
+        }
+        const upstream = httpRequest(
+          new URL(incoming.url ?? '/', simulator.url),
+          { method: incoming.method, headers: incoming.headers },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        upstream.on('error', () => outgoing.destroy());
+        incoming.pipe(upstream);
+      });
+      await new Promise<void>((resolveListen) => relay.listen(0, '127.0.0.1', resolveListen));
+      return {
+        url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
+        close: async () => {
+          relay.closeAllConnections();
+          await new Promise((resolveClose) => relay.close(resolveClose));
+          await simulator.close();
+        },
+      };
+    };
+    const snapshotWith = async (stateDirectory: string, prepare?: (fileName: string) => void): Promise<string> => {
+      const endpoint = await customEndpoint();
+      try {
+        prepare?.(recorderFileName({ region: 'us-east-1', endpoint: endpoint.url }));
+        const running = run(['snapshot', '--json', '--endpoint-url', endpoint.url, '--region', 'us-east-1'], {
+          ECSDECK_STATE_DIR: stateDirectory,
+          AWS_ACCESS_KEY_ID: 'ecsdeck-test',
+          AWS_SECRET_ACCESS_KEY: 'ecsdeck-test',
+        });
+        expect(await running.exited).toBe(0);
+        const snapshot = JSON.parse(running.stdout()) as { target: { kind: string }; clusters: { name: string }[] };
+        expect(snapshot.target.kind).toBe('custom');
+        expect(snapshot.clusters.map((c) => c.name)).toEqual(['batch', 'prod', 'staging']);
+        return running.stderr();
+      } finally {
+        await endpoint.close();
+      }
+    };
+
+    it('a state directory under /proc (where a recursive mkdir never returns)', async () => {
+      const path = `/proc/ecsdeck-cli-${process.pid}/state`;
+      expect(await snapshotWith(path)).toBe(
+        `ecsdeck: Flight recorder off: ${path} cannot be created; ecsdeck goes on without recording.\n`,
+      );
+    });
+
+    it('a state directory that is a file', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'ecsdeck-cli-')), 'state');
+      writeFileSync(file, '');
+      expect(await snapshotWith(file)).toBe(
+        `ecsdeck: Flight recorder off: ${file} is a file, not a directory (state directory ${file}); ecsdeck goes on without recording.\n`,
+      );
+    });
+
+    it('unreadable lines at load', async () => {
+      const directory = mkdtempSync(join(tmpdir(), 'ecsdeck-cli-'));
+      let file = '';
+      const stderr = await snapshotWith(directory, (fileName) => {
+        file = join(directory, fileName);
+        writeFileSync(file, 'not json\n{"v":1}\n');
+      });
+      expect(stderr).toMatch(
+        /^ecsdeck: Flight recorder \S+: skipped 2 unreadable lines \(corrupt, truncated or from a newer ecsdeck\); 0 records loaded\.\n$/,
+      );
+      // What the pass saw was recorded after the skipped lines.
+      expect(readFileSync(file, 'utf8')).toMatch(/^not json\n\{"v":1\}\n\{"v":1,"kind":"stopped-task"/);
+    });
+  });
+
   it('says in one sentence when the endpoint cannot be reached, and exits 1', async () => {
     const running = run(['snapshot', '--endpoint-url', 'http://127.0.0.1:9', '--region', 'us-east-1']);
     expect(await running.exited).toBe(1);
@@ -169,7 +296,7 @@ describe('ecsdeck snapshot against an endpoint that never finishes answering', (
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  // The limit --help states is half a minute; the test shortens it rather than wait that long.
+  // The limit --help states is minutes; the test shortens it rather than wait that long.
   const shortDeadline = {
     ECSDECK_SNAPSHOT_DEADLINE_MS: '2500',
     AWS_ACCESS_KEY_ID: 'test',

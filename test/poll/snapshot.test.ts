@@ -2,8 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { displayWidth } from '../../src/domain/format.ts';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { VirtualScheduler } from '../../src/lib/scheduler.ts';
+import { recordingObserver } from '../../src/poll/recording.ts';
 import { buildSnapshot, collectSnapshotState, type Snapshot } from '../../src/poll/snapshot.ts';
 import { formatSnapshotJson, formatSnapshotText } from '../../src/poll/snapshotText.ts';
+import type { RecorderRecord } from '../../src/recorder/records.ts';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.ts';
 import { START } from './harness.ts';
 
@@ -53,5 +55,33 @@ describe('snapshot of the demo scenario', () => {
     // no control characters of any kind besides newlines
     // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+});
+
+describe('snapshot with the flight recorder', () => {
+  it('hands the failed stopped tasks it saw to the recorder, and counts the recorded ones ECS no longer lists', async () => {
+    const scheduler = new VirtualScheduler(START);
+    sim = await startSimulator({ scenario: 'demo', clock: scheduler, wallClock: scheduler, throttling: false });
+    const gateway = await createSdkGateway({ endpoint: sim.url, simulator: true, budgetPerSecond: 1000, scheduler });
+    const seen: RecorderRecord[] = [];
+    const first = await collectSnapshotState(gateway, () => scheduler.now(), {
+      observer: recordingObserver({ append: (record) => seen.push(record) }),
+    });
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((record) => record.kind === 'stopped-task')).toBe(true);
+    const prodFailures = (state: typeof first) =>
+      [...state.failureOccurrences.values()].filter((o) => o.clusterArn?.endsWith('/prod')).length;
+
+    // A task ECS has forgotten, known only to the recorder, joins the next snapshot's failures.
+    const remembered = seen.find(
+      (record) => record.kind === 'stopped-task' && record.task.clusterArn?.endsWith('/prod'),
+    );
+    if (remembered?.kind !== 'stopped-task') throw new Error('the demo has failed tasks in prod');
+    const forgotten: RecorderRecord = {
+      ...remembered,
+      task: { ...remembered.task, taskArn: `${remembered.task.taskArn.slice(0, -6)}aaaaaa` },
+    };
+    const second = await collectSnapshotState(gateway, () => scheduler.now(), { history: [forgotten] });
+    expect(prodFailures(second)).toBe(prodFailures(first) + 1);
   });
 });

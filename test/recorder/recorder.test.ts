@@ -1,7 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.ts';
+import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import { FlightRecorder, type FlightRecorderOptions } from '../../src/recorder/recorder.ts';
 import {
   actionFailureRecord,
@@ -342,5 +343,105 @@ describe('failures of the recorder itself', () => {
     expect(writer.stats()).toMatchObject({ written: 1, lost: 2 });
     expect(warnings).toHaveLength(1);
     expect((await recorder().load()).records).toHaveLength(1);
+  });
+});
+
+describe('what the recorder tells the user', () => {
+  let problems: string[];
+  beforeEach(() => {
+    problems = [];
+  });
+  const told = (options: Partial<FlightRecorderOptions> = {}) =>
+    recorder({ onProblem: (sentence) => problems.push(sentence), ...options });
+
+  it('a state directory that is a file, or a path under a file: one sentence, and the recorder is not used', async () => {
+    const file = join(directory, 'state');
+    writeFileSync(file, '');
+    for (const path of [file, join(file, 'ecsdeck')]) {
+      problems = [];
+      const opened = told({ directory: path });
+      const sentence = await opened.open();
+      expect(sentence).toBe(
+        `Flight recorder off: ${file} is a file, not a directory (state directory ${path}); ecsdeck goes on without recording.`,
+      );
+      expect(problems).toEqual([sentence]);
+      // Later appends are dropped, not retried against the same wall.
+      opened.append(transitionAt(NOW));
+      await opened.close();
+      expect(opened.stats()).toMatchObject({ written: 0, writeErrors: 0, lost: 1 });
+    }
+  });
+
+  it('a state directory under /proc fails at once instead of hanging in a recursive mkdir', async () => {
+    const path = `/proc/ecsdeck-${process.pid}/state`;
+    const opened = told({ directory: path });
+    expect(await opened.open()).toBe(
+      `Flight recorder off: ${path} cannot be created; ecsdeck goes on without recording.`,
+    );
+    // The journal's synchronous path does not hang either.
+    const before = actionRecord({ at: NOW, id: 'x', phase: 'before', operation: 'StopTask', targets: [] });
+    expect(() => told({ directory: path }).appendNow(before)).toThrow(/could not write the flight recorder/);
+  });
+
+  it('a state directory that never answers: the open gives up at its deadline', async () => {
+    const scheduler = new VirtualScheduler(NOW);
+    const opened = told({ makeDirectory: () => new Promise<void>(() => {}) });
+    let outcome: string | undefined;
+    const opening = opened.open({ deadlineMs: 3_000, scheduler }).then((sentence) => {
+      outcome = sentence;
+    });
+    await scheduler.advance(2_999);
+    expect(outcome).toBeUndefined();
+    await scheduler.advance(1);
+    await opening;
+    expect(outcome).toBe(
+      `Flight recorder off: ${directory} did not answer in time; ecsdeck goes on without recording.`,
+    );
+    expect(problems).toEqual([outcome]);
+  });
+
+  it('a full disk: one sentence for the run of failed writes', async () => {
+    // The recorder's file is /dev/full: opening works, every write fails with ENOSPC.
+    symlinkSync('/dev/full', join(directory, FILE));
+    const writer = told();
+    expect(await writer.open()).toBeUndefined();
+    writer.append(transitionAt(NOW, 'a'));
+    await writer.flush();
+    writer.append(transitionAt(NOW + 1, 'b'));
+    await writer.flush();
+    await writer.close();
+    expect(writer.stats()).toMatchObject({ written: 0, lost: 2 });
+    expect(problems).toEqual([
+      `Flight recorder: the disk holding ${join(directory, FILE)} is full; ecsdeck goes on without recording.`,
+    ]);
+  });
+
+  it('a device in the place of the file is not read (it would never end)', async () => {
+    symlinkSync('/dev/zero', join(directory, FILE));
+    const loaded = await told().load();
+    expect(loaded.records).toEqual([]);
+    expect(problems).toEqual([
+      `Flight recorder ${join(directory, FILE)}: could not read ${join(directory, FILE)}: not a regular file; 0 records loaded.`,
+    ]);
+  });
+
+  it('unreadable lines at load: one sentence with the count', async () => {
+    writeFileSync(join(directory, FILE), `${JSON.stringify(transitionAt(NOW))}\nnot json\n{"v":1}\n`);
+    const loaded = await told().load();
+    expect(loaded.records).toHaveLength(1);
+    expect(problems).toEqual([
+      `Flight recorder ${join(directory, FILE)}: skipped 2 unreadable lines (corrupt, truncated or from a newer ecsdeck); 1 record loaded.`,
+    ]);
+  });
+
+  it('a usable directory opens silently, creating the missing levels', async () => {
+    const nested = join(directory, 'a', 'b', 'c');
+    const writer = told({ directory: nested });
+    expect(await writer.open()).toBeUndefined();
+    writer.append(transitionAt(NOW));
+    await writer.close();
+    expect(statSync(nested).isDirectory()).toBe(true);
+    expect(readFileSync(join(nested, FILE), 'utf8').split('\n')).toHaveLength(2);
+    expect(problems).toEqual([]);
   });
 });

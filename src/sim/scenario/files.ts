@@ -7,9 +7,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ScenarioError } from './errors.ts';
 import { FieldError, ObjectReader } from './fields.ts';
 import { generateLargeScenario, parseLargeParameters } from './large.ts';
-import { ScenarioError } from './load.ts';
 import { parseScenario } from './parse.ts';
 import type { Scenario } from './types.ts';
 

@@ -6,21 +6,12 @@
 import type { Clock } from '../../lib/clock.ts';
 import { SimModel } from '../model/model.ts';
 import type { NetworkConfiguration } from '../model/types.ts';
+import { ScenarioError } from './errors.ts';
 import { FieldError } from './fields.ts';
 import { instanceLabels, resolveDefinitionRef } from './parse.ts';
 import type { ClusterSpec, Scenario, ScriptEntry, TaskDefinitionSpec, TaskLaunchSpec } from './types.ts';
 
-/** A scenario whose file failed to validate or to load: one line naming the file and the field. */
-export class ScenarioError extends Error {
-  readonly source: string;
-  readonly path: string;
-  constructor(source: string, path: string, problem: string) {
-    super(`${source}: ${path ? `${path} ` : ''}${problem}`);
-    this.name = 'ScenarioError';
-    this.source = source;
-    this.path = path;
-  }
-}
+export { ScenarioError } from './errors.ts';
 
 /** One run of a script entry, kept so tests and tools can see what the script did (and what the model refused). */
 export interface ScriptRun {

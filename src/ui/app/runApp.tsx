@@ -12,7 +12,7 @@ import { colourWanted, createTheme } from '../theme/theme.ts';
 import { App } from './App.tsx';
 import type { TargetInfo } from './context.ts';
 import { type AppExit, Controller, type MonitorLike, type UiActionPort } from './controller.ts';
-import { createUiStore } from './uiStore.ts';
+import { createUiStore, type UiStore } from './uiStore.ts';
 
 export interface RunAppOptions {
   store: EcsStore;
@@ -32,6 +32,8 @@ export interface RunAppOptions {
   };
   /** The actions layer: `createUiActions(runner)` (actions/uiPort.ts). */
   actions?: UiActionPort;
+  /** The UI's store, when the caller wants to reach the status line (setNotice); a fresh one otherwise. */
+  ui?: UiStore;
   scheduler?: Scheduler;
   env?: Readonly<Record<string, string | undefined>>;
   stdin?: NodeJS.ReadStream;
@@ -49,7 +51,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
   });
   const keymap = createKeymap(run.options?.keys ?? {});
   const banner = run.options?.banner;
-  const ui = createUiStore({ now: scheduler.now() });
+  const ui = run.ui ?? createUiStore({ now: scheduler.now() });
   const tables = createPaneTables(theme);
   const readOnly = run.options?.readOnly === true;
   let bodyHeight = 10;

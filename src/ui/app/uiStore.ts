@@ -72,6 +72,8 @@ export interface UiState {
   input: string;
   dialog?: DialogState;
   flash?: FlashState;
+  /** A standing condition (the flight recorder is off): on the status line whenever nothing fresher is. */
+  notice?: { text: string; tone: Tone };
   /** The latest action's result (`!` shows it again, after any feed's error). */
   lastResult?: ActionResult;
   /** The cluster the fast pollers watch (ARN). */
@@ -140,4 +142,9 @@ export function popView(store: UiStore): boolean {
 
 export function flash(store: UiStore, text: string, tone: Tone = 'text'): void {
   store.setState({ flash: { text, tone, at: store.getState().now } });
+}
+
+/** Sets the standing notice of the status line (terminal-safe text: sanitise remote or user input first). */
+export function setNotice(store: UiStore, text: string, tone: Tone = 'warn'): void {
+  store.setState({ notice: { text, tone } });
 }

@@ -6,7 +6,7 @@ import type { Span } from './table.ts';
 /** How long a flash message stays. */
 const FLASH_MS = 6_000;
 
-/** The filter or command being typed, else the latest flash message. */
+/** The filter or command being typed, else the latest flash message, else the standing notice. */
 export function StatusLine({ state, width }: { state: UiState; width: number }) {
   const spans = useMemo((): Span[] => {
     if (state.modal === 'filter') return [{ text: '/', tone: 'accent' }, { text: `${state.input}█` }];
@@ -19,7 +19,8 @@ export function StatusLine({ state, width }: { state: UiState; width: number }) 
       ];
     if (state.flash && state.now - state.flash.at < FLASH_MS)
       return [{ text: state.flash.text, tone: state.flash.tone }];
+    if (state.notice) return [{ text: state.notice.text, tone: state.notice.tone }];
     return [];
-  }, [state.modal, state.input, state.flash, state.now, state.prompt]);
+  }, [state.modal, state.input, state.flash, state.now, state.prompt, state.notice]);
   return <SpanLine spans={spans} width={width} />;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../../src/lib/random.ts';
-import { type FaultConfig, FaultInjector, normalizeFaultConfig } from '../../../src/sim/faults.ts';
+import { type FaultConfig, FaultInjector, normalizeFaultConfig, rewriteBody } from '../../../src/sim/faults.ts';
 
 const kinds = (injector: FaultInjector, operation: string, n: number) =>
   Array.from({ length: n }, () => injector.decide(operation).kind);
@@ -86,6 +86,21 @@ describe('FaultInjector', () => {
     expect(Math.max(...latencies)).toBeLessThanOrEqual(20);
     expect(new Set(latencies).size).toBeGreaterThan(5);
     expect(faultsA).toEqual(faultsB);
+  });
+
+  it('rewrites the answers of the listed operation: a raw body, fields set by path, padding', () => {
+    const injector = new FaultInjector(
+      { bodies: [{ operation: 'DescribeServices', set: { 'services.1.createdAt': 'soon' }, padBytes: 3 }] },
+      new SeededRandom(1),
+    );
+    expect(injector.bodyFor('ListTasks')).toBeUndefined();
+    const rewrite = injector.bodyFor('DescribeServices');
+    expect(rewrite).toBeDefined();
+    const answer = JSON.stringify({ services: [{ createdAt: 1 }, { createdAt: 2 }] });
+    expect(rewriteBody(answer, rewrite ?? {})).toBe('{"services":[{"createdAt":1},{"createdAt":"soon"}]}   ');
+    expect(rewriteBody(answer, { raw: '' })).toBe('');
+    expect(() => normalizeFaultConfig({ bodies: [{ padBytes: -1 }] })).toThrow(/bodies\[0\]\.padBytes/);
+    expect(() => normalizeFaultConfig({ bodies: [{ set: [] }] })).toThrow(/bodies\[0\]\.set/);
   });
 
   it('replaces its config with set()', () => {
