@@ -198,6 +198,8 @@ describe('drain and activate', () => {
     await ui.press('y');
     await ui.waitForFrame((f) => /Drain: \d+ service task\(s\) still moving; 0 of 2 drained/.test(f));
     expect(mutating(ui, seq)).toEqual({ UpdateContainerInstancesState: 1 });
+    // The marked set has been acted on: its marks are gone.
+    expect(ui.ui.getState().lists.instances.marks.size).toBe(0);
     const frame = await ui.waitForFrame((f) => f.includes('Drain: no service tasks left'), 60_000);
     const status = frame.split('\n').find((line) => line.startsWith('Drain:')) ?? '';
     expect(status).toBe(
@@ -207,7 +209,7 @@ describe('drain and activate', () => {
     const heldLine = frame.split('\n').find((line) => line.includes(held.ec2InstanceId ?? held.containerInstanceArn));
     expect(heldLine).toContain('held by nightly-report');
 
-    // The one-key follow-up on the instances still marked.
+    // The one-key follow-up, with nothing marked: the drain started here, as the flash said.
     await ui.press('x');
     expect(ui.frame()).toContain('These standalone tasks keep the drain from finishing:');
     expect(ui.frame()).toContain(`StopTask on 1 task in cluster prod`);
@@ -224,6 +226,11 @@ describe('drain and activate', () => {
       60_000,
     );
 
+    for (const instance of chosen) {
+      await ui.press(`/${instance.ec2InstanceId}\r `);
+      await ui.press('\u001b');
+      await waitUntil(() => ui.ui.getState().lists.instances.filter === '');
+    }
     await ui.press('a');
     expect(ui.frame()).toContain('UpdateContainerInstancesState status=ACTIVE on 2 instances in cluster prod');
     const activateSeq = lastSeq(ui);
@@ -470,12 +477,12 @@ describe('partial failures: per target, and in the Failures pane', () => {
     ui.data.sim.server.setFaults({ errors: [{ operation: 'StopTask', type: 'AccessDeniedException' }] });
     await tasksFiltered(ui, 'web');
     await ui.press(' j ');
+    const marked = [...ui.ui.getState().lists.tasks.marks];
     await ui.press('s');
     const seq = lastSeq(ui);
     await ui.press('y');
     const frame = await ui.waitForFrame((f) => f.includes('StopTask FAILED'));
     expect(mutating(ui, seq)).toEqual({ StopTask: 2 });
-    const marked = [...ui.ui.getState().lists.tasks.marks];
     const failedLines = frame.split('\n').filter((line) => line.startsWith('✗ failed'));
     expect(failedLines.map((line) => line.match(/[0-9a-f]{32}/)?.[0]).sort()).toEqual(marked.map(id).sort());
     expect(frame.match(/failure AccessDeniedException on [0-9a-f]{32}/g)).toHaveLength(2);
