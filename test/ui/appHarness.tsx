@@ -140,6 +140,8 @@ export interface UiHarness {
    * deadline in ms) with what was awaited, how much virtual time went by and the last frame.
    */
   waitForFrame(done: (frame: string) => boolean, wait?: number | FrameWait): Promise<string>;
+  /** Runs virtual time and real I/O until `done` holds; fails at a real-time deadline saying what was awaited. */
+  runUntil(done: () => boolean, wait?: FrameWait & { stepMs?: number }): Promise<void>;
   /** Resizes the fake terminal (resizable harnesses only). */
   resize(columns: number, rows: number): Promise<void>;
   close(): Promise<void>;
@@ -254,6 +256,18 @@ export async function startUi(
       }
       await settle();
       return frame();
+    },
+    runUntil: async (done, { deadlineMs = 20_000, what = described(done), stepMs = 50 } = {}) => {
+      const startedAt = data.scheduler.now();
+      try {
+        await data.runUntil(done, { deadlineMs, stepMs });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const virtualSeconds = (data.scheduler.now() - startedAt) / 1000;
+        throw new Error(
+          `runUntil: gave up after ${deadlineMs} ms (${virtualSeconds} s of virtual time) waiting for ${what} (${reason})`,
+        );
+      }
     },
     resize: async (nextColumns, nextRows) => {
       if (!mounted.resize) throw new Error('this harness has a fixed size');

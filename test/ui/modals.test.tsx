@@ -21,10 +21,12 @@ async function openProd(): Promise<UiHarness> {
   await started.waitForFrame((f) => f.includes('prod'));
   await started.press(':cluster prod\r');
   const prod = [...started.data.sim.model.state.clusters.values()].find((c) => c.name === 'prod')?.arn;
-  await started.data.runUntil(() =>
-    ['tasks', 'services', 'instances'].every(
-      (feed) => started.data.store.getState().meta.get(`${feed}:${prod}`)?.lastSuccessAt !== undefined,
-    ),
+  await started.runUntil(
+    () =>
+      ['tasks', 'services', 'instances'].every(
+        (feed) => started.data.store.getState().meta.get(`${feed}:${prod}`)?.lastSuccessAt !== undefined,
+      ),
+    { what: 'the first tasks, services and instances of prod' },
   );
   return started;
 }
@@ -57,7 +59,7 @@ async function backToPanes(ui: UiHarness): Promise<void> {
 /** Lets virtual time run on, so a call that was going to be made has been made. */
 async function laterOn(ui: UiHarness, ms = 10_000): Promise<void> {
   const until = ui.data.scheduler.now() + ms;
-  await ui.data.runUntil(() => ui.data.scheduler.now() >= until);
+  await ui.runUntil(() => ui.data.scheduler.now() >= until, { what: `${ms} ms of virtual time to pass` });
 }
 
 describe('ctrl-c', () => {
