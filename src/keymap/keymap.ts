@@ -14,9 +14,9 @@ export type PaneId = (typeof PANES)[number];
 /**
  * Where a command works. `global` applies under every pane and detail view; a pane scope only while that pane (or a
  * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `prompt`, `filter`, `command`, `help`)
- * replace everything else while they are open.
+ * replace everything else while they are open; `anywhere` is live always, modals included (ctrl-c).
  */
-export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'prompt' | 'filter' | 'command' | 'help';
+export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'prompt' | 'filter' | 'command' | 'help' | 'anywhere';
 
 export const MODAL_SCOPES: readonly Scope[] = ['dialog', 'prompt', 'filter', 'command', 'help'];
 
@@ -78,7 +78,13 @@ export const COMMANDS = {
     scopes: ['global'],
     description: "Show a failing feed's error in full, and the last action's result target by target",
   },
-  quit: { keys: ['q', 'ctrl-c'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
+  quit: { keys: ['q'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
+  // Live in every modal too (as in k9s): a user who reaches for ctrl-c must get out, never type into a confirmation.
+  quitFromAnywhere: {
+    keys: ['ctrl-c'],
+    scopes: ['anywhere'],
+    description: 'Quit from anywhere: an open dialog, prompt, filter or help is dropped first and nothing is called',
+  },
 
   cycleTaskWindow: {
     keys: ['w'],
@@ -123,7 +129,8 @@ export const COMMANDS = {
   stopBlockingTasks: {
     keys: ['x'],
     scopes: ['instances'],
-    description: 'Stop the standalone tasks holding the drain of the selected or marked instances (StopTask)',
+    description:
+      'Stop the standalone tasks holding a drain: of the marked instances, else of the drain started here, else of the selected one (StopTask)',
     hint: 'stop blockers',
     dangerous: true,
   },
@@ -312,10 +319,13 @@ export function commandForKey(key: string, scopes: readonly Scope[]): Command | 
   return DEFAULT_KEYMAP.commandForKey(key, scopes);
 }
 
-/** The scopes that are live for what is in front: a modal alone, or the pane's scope (and `detail`) over global. */
+/**
+ * The scopes that are live for what is in front: a modal alone, or the pane's scope (and `detail`) over global; then
+ * `anywhere` under either.
+ */
 export function activeScopes(front: { modal?: Scope; pane: PaneId; detail: boolean }): Scope[] {
-  if (front.modal) return [front.modal];
-  return front.detail ? ['detail', front.pane, 'global'] : [front.pane, 'global'];
+  if (front.modal) return [front.modal, 'anywhere'];
+  return front.detail ? ['detail', front.pane, 'global', 'anywhere'] : [front.pane, 'global', 'anywhere'];
 }
 
 // ---------------------------------------------------------------- key names from terminal input

@@ -6,7 +6,7 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,6 +267,27 @@ describe.skipIf(!HAS_TMUX)(`ecsdeck --demo in a real terminal${HAS_TMUX ? '' : `
 
   it('80x24: the same way in, matching the data; again at 120x40 and back; quits cleanly on ctrl-c', async () => {
     await wholeScreenTest(NARROW, WIDE, 'C-c');
+  }, 60_000);
+
+  it('ctrl-c in a stop confirmation quits without the stop, and the terminal is restored', async () => {
+    const term = await launchDemo(NARROW);
+    await waitForFrame(term, NARROW, (rows) => rows.some((row) => /[ ›] prod\b/.test(row)), 'the first frame', 25_000);
+    term.keys('4');
+    await waitForFrame(term, NARROW, (rows) => rows.some((row) => /^› [0-9a-f]{9}… /.test(row)), 'a task selected');
+    term.keys('s');
+    // The dialog's footer is its own (y confirm  n cancel), not the panes' one the frame check expects.
+    await term.waitFor((rows) => rows.some((row) => row.includes('StopTask on 1 task')), 20_000, 'the dialog');
+    term.keys('C-c');
+    // What a user types next, believing they are at the shell: had ctrl-c been ignored, `y` would confirm the stop.
+    term.literal('y');
+    term.keys('Enter');
+    await checkRestored(term, 0);
+    // The flight recorder journals every action before its call: it holds none.
+    const recorded = readdirSync(stateDirectory ?? '', { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => readFileSync(join(entry.parentPath, entry.name), 'utf8'))
+      .join('\n');
+    expect(recorded).not.toContain('StopTask');
   }, 60_000);
 
   it('ended by SIGTERM, the app still restores the terminal', async () => {

@@ -91,7 +91,15 @@ describe('the keymap table', () => {
     expect(commandForKey('y', ['tasks', 'global'])?.id).toBe('copyArn');
     expect(commandForKey('y', ['dialog'])?.id).toBe('confirm');
     expect(commandForKey('q', ['filter'])).toBeUndefined();
-    expect(activeScopes({ modal: 'dialog', pane: 'tasks', detail: true })).toEqual(['dialog']);
+    expect(activeScopes({ modal: 'dialog', pane: 'tasks', detail: true })).toEqual(['dialog', 'anywhere']);
+  });
+
+  it('ctrl-c quits from every live set of scopes, modals included, and no other command may take it', () => {
+    for (const scopes of LIVE_SETS)
+      expect(commandForKey('ctrl-c', scopes)?.id, scopes.join('+')).toBe('quitFromAnywhere');
+    expect(keyOverrideProblem({ confirm: ['ctrl-c'] })).toBe(
+      'keys.confirm: "ctrl-c" is already bound to quitFromAnywhere in anywhere',
+    );
   });
 });
 
@@ -146,7 +154,7 @@ describe('a keymap with overrides from the config file', () => {
     // Scopes that are never live together may share a key (the Instances pane's `d` and a Tasks-pane command).
     expect(keyOverrideProblem({ stopTasks: ['d'] })).toBeUndefined();
     // Moving quit off `q` frees it for another command.
-    expect(keyOverrideProblem({ quit: ['ctrl-c'], moveDown: ['q'] })).toBeUndefined();
+    expect(keyOverrideProblem({ quit: ['Q'], moveDown: ['q'] })).toBeUndefined();
     expect(keyOverrideProblem({ nope: ['z'] })).toMatch(/^keys\.nope: is not a command/);
   });
 });

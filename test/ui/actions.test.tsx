@@ -38,10 +38,12 @@ async function open(cluster: string, options: StartOptions = {}): Promise<UiHarn
   await started.waitForFrame((f) => f.includes('staging') && f.includes('prod') && f.includes('batch'));
   await started.press(`:cluster ${cluster}\r`);
   const arn = clusterArn(started, cluster);
-  await started.data.runUntil(() =>
-    ['tasks', 'services', 'instances'].every(
-      (feed) => started.data.store.getState().meta.get(`${feed}:${arn}`)?.lastSuccessAt !== undefined,
-    ),
+  await started.runUntil(
+    () =>
+      ['tasks', 'services', 'instances'].every(
+        (feed) => started.data.store.getState().meta.get(`${feed}:${arn}`)?.lastSuccessAt !== undefined,
+      ),
+    { what: `the first tasks, services and instances of ${cluster}` },
   );
   return started;
 }
@@ -128,7 +130,7 @@ describe('stop', () => {
         ) &&
         storeTasks(ui, (t) => t.group === 'service:web' && t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING')
           .length === web?.desiredCount,
-      60_000,
+      { deadlineMs: 40_000, what: 'the three stopped web tasks STOPPED/STOPPED and their replacements RUNNING' },
     );
     const replacements = storeTasks(ui, (t) => t.group === 'service:web' && t.startedAt !== undefined).filter(
       (t) => (t.createdAt ?? 0) >= START,
@@ -151,7 +153,7 @@ describe('stop', () => {
     // Late repeats after the answer: no dialog is open, so they are other keys (copy the ARN, open the row).
     await ui.press('y\r');
     const later = ui.data.scheduler.now() + 10_000;
-    await ui.data.runUntil(() => ui.data.scheduler.now() >= later);
+    await ui.runUntil(() => ui.data.scheduler.now() >= later, { what: 'virtual time to pass' });
     expect(mutating(ui, seq)).toEqual({ StopTask: 2 });
     expect(ui.journal.lines.filter((line) => line.phase === 'before')).toHaveLength(1);
   }, 60_000);
@@ -173,8 +175,18 @@ describe('stop', () => {
 
 describe('drain and activate', () => {
   it('drains two instances, follows the drain to the standalone task holding it, stops it with x, activates', async () => {
-    const ui = await open('prod', { columns: 180 });
+    // Wide enough for the whole drain line, one pane high (the three-pane layout starts at 32 rows): each of the
+    // hundreds of frames the simulated minutes of the drain draw costs a third.
+    const ui = await open('prod', { columns: 180, rows: 31 });
     const prod = clusterArn(ui, 'prod');
+    // The demo's bad payments release crash-loops for minutes (maximumPercent 109 starts one task at a time), and a
+    // drain waits for its rollback. Scaled to zero first, the drain moves the other services only: about 110 s of
+    // simulated time instead of 350.
+    let scaledDown = false;
+    void ui.data.gateway.updateService(prod, 'payments', { desiredCount: 0 }).then(() => {
+      scaledDown = true;
+    });
+    await ui.runUntil(() => scaledDown, { what: 'payments scaled to zero' });
     const nightly = storeTasks(ui, (t) => t.group === 'family:nightly-report' && t.lastStatus === 'RUNNING')[0];
     const instances = [...ui.data.store.getState().instances.values()].filter((i) => i.clusterArn === prod);
     const held = instances.find((i) => i.containerInstanceArn === nightly?.containerInstanceArn) as ScopedInstance;
@@ -198,7 +210,12 @@ describe('drain and activate', () => {
     await ui.press('y');
     await ui.waitForFrame((f) => /Drain: \d+ service task\(s\) still moving; 0 of 2 drained/.test(f));
     expect(mutating(ui, seq)).toEqual({ UpdateContainerInstancesState: 1 });
-    const frame = await ui.waitForFrame((f) => f.includes('Drain: no service tasks left'), 60_000);
+    // The marked set has been acted on: its marks are gone.
+    expect(ui.ui.getState().lists.instances.marks.size).toBe(0);
+    const frame = await ui.waitForFrame((f) => f.includes('Drain: no service tasks left'), {
+      deadlineMs: 40_000,
+      what: 'the drain flash to say no service task is left',
+    });
     const status = frame.split('\n').find((line) => line.startsWith('Drain:')) ?? '';
     expect(status).toBe(
       `Drain: no service tasks left; 1 of 2 drained; x stops the standalone task(s) holding it: ${held.ec2InstanceId}: ${id(nightly?.taskArn ?? '')} (family:nightly-report)`,
@@ -207,7 +224,7 @@ describe('drain and activate', () => {
     const heldLine = frame.split('\n').find((line) => line.includes(held.ec2InstanceId ?? held.containerInstanceArn));
     expect(heldLine).toContain('held by nightly-report');
 
-    // The one-key follow-up on the instances still marked.
+    // The one-key follow-up, with nothing marked: the drain started here, as the flash said.
     await ui.press('x');
     expect(ui.frame()).toContain('These standalone tasks keep the drain from finishing:');
     expect(ui.frame()).toContain(`StopTask on 1 task in cluster prod`);
@@ -221,9 +238,14 @@ describe('drain and activate', () => {
         storeTasks(ui, (t) => chosen.some((i) => i.containerInstanceArn === t.containerInstanceArn)).every(
           (t) => t.lastStatus === 'STOPPED',
         ),
-      60_000,
+      { deadlineMs: 40_000, what: 'every task on the drained instances STOPPED' },
     );
 
+    for (const instance of chosen) {
+      await ui.press(`/${instance.ec2InstanceId}\r `);
+      await ui.press('\u001b');
+      await waitUntil(() => ui.ui.getState().lists.instances.filter === '');
+    }
     await ui.press('a');
     expect(ui.frame()).toContain('UpdateContainerInstancesState status=ACTIVE on 2 instances in cluster prod');
     const activateSeq = lastSeq(ui);
@@ -233,7 +255,7 @@ describe('drain and activate', () => {
     for (const instance of chosen) {
       expect(ui.data.sim.model.state.containerInstances.get(instance.containerInstanceArn)?.status).toBe('ACTIVE');
     }
-  }, 90_000);
+  }, 60_000);
 });
 
 describe('rerun', () => {
@@ -394,7 +416,7 @@ describe('read-only', () => {
       }
     }
     const later = ui.data.scheduler.now() + 30_000;
-    await ui.data.runUntil(() => ui.data.scheduler.now() >= later);
+    await ui.runUntil(() => ui.data.scheduler.now() >= later, { what: 'virtual time to pass' });
     expect(ui.data.sim.server.requestLog.list({ sinceSeq: 0 }).length).toBeGreaterThan(10);
     expect(mutating(ui)).toEqual({});
     expect(ui.journal.lines).toEqual([]);
@@ -470,12 +492,12 @@ describe('partial failures: per target, and in the Failures pane', () => {
     ui.data.sim.server.setFaults({ errors: [{ operation: 'StopTask', type: 'AccessDeniedException' }] });
     await tasksFiltered(ui, 'web');
     await ui.press(' j ');
+    const marked = [...ui.ui.getState().lists.tasks.marks];
     await ui.press('s');
     const seq = lastSeq(ui);
     await ui.press('y');
     const frame = await ui.waitForFrame((f) => f.includes('StopTask FAILED'));
     expect(mutating(ui, seq)).toEqual({ StopTask: 2 });
-    const marked = [...ui.ui.getState().lists.tasks.marks];
     const failedLines = frame.split('\n').filter((line) => line.startsWith('✗ failed'));
     expect(failedLines.map((line) => line.match(/[0-9a-f]{32}/)?.[0]).sort()).toEqual(marked.map(id).sort());
     expect(frame.match(/failure AccessDeniedException on [0-9a-f]{32}/g)).toHaveLength(2);

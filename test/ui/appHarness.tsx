@@ -22,13 +22,30 @@ import { type Harness, startHarness } from '../poll/harness.ts';
 process.env.COLUMNS ??= '100';
 process.env.LINES ??= '30';
 
-/** Polls (real time, no sleeping on a timer) until `done` holds: Ink flushes a lone ESC after a short delay. */
-export async function waitUntil(done: () => boolean, deadlineMs = 3_000): Promise<void> {
+/**
+ * Polls (real time, no sleeping on a timer) until `done` holds: Ink flushes a lone ESC after a short delay. Fails at
+ * the deadline, well before a test's timeout, saying what it waited for (`what`, else the condition's source).
+ */
+export async function waitUntil(done: () => boolean, deadlineMs = 3_000, what?: string): Promise<void> {
   const deadline = performance.now() + deadlineMs;
   while (!done()) {
-    if (performance.now() > deadline) throw new Error('waitUntil: condition not reached before the deadline');
+    if (performance.now() > deadline) {
+      throw new Error(`waitUntil: gave up after ${deadlineMs} ms waiting for ${what ?? described(done)}`);
+    }
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/** A condition as the test wrote it, for a failure message. */
+function described(condition: (...args: never[]) => unknown): string {
+  return condition.toString().replace(/\s+/g, ' ').slice(0, 300);
+}
+
+export interface FrameWait {
+  /** Real time before giving up (default 20 s, under the 30 s test timeout). */
+  deadlineMs?: number;
+  /** What is awaited, for the failure message (default: the condition's source). */
+  what?: string;
 }
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the terminal's own styling from frames
@@ -118,8 +135,13 @@ export interface UiHarness {
   frame(): string;
   /** Types keys (one chunk) and lets the frame catch up. */
   press(keys: string): Promise<void>;
-  /** Runs virtual time and real I/O until the frame satisfies `done` (fails at a real-time deadline). */
-  waitForFrame(done: (frame: string) => boolean, deadlineMs?: number): Promise<string>;
+  /**
+   * Runs virtual time and real I/O until the frame satisfies `done`; fails at a real-time deadline (a number is the
+   * deadline in ms) with what was awaited, how much virtual time went by and the last frame.
+   */
+  waitForFrame(done: (frame: string) => boolean, wait?: number | FrameWait): Promise<string>;
+  /** Runs virtual time and real I/O until `done` holds; fails at a real-time deadline saying what was awaited. */
+  runUntil(done: () => boolean, wait?: FrameWait & { stepMs?: number }): Promise<void>;
   /** Resizes the fake terminal (resizable harnesses only). */
   resize(columns: number, rows: number): Promise<void>;
   close(): Promise<void>;
@@ -220,10 +242,33 @@ export async function startUi(
       mounted.stdin.write(keys);
       await settle();
     },
-    waitForFrame: async (done, deadlineMs = 20_000) => {
-      await data.runUntil(() => done(frame()), { deadlineMs, stepMs: 250 });
+    waitForFrame: async (done, wait = {}) => {
+      const { deadlineMs = 20_000, what = described(done) } = typeof wait === 'number' ? { deadlineMs: wait } : wait;
+      const startedAt = data.scheduler.now();
+      try {
+        await data.runUntil(() => done(frame()), { deadlineMs, stepMs: 250 });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const virtualSeconds = (data.scheduler.now() - startedAt) / 1000;
+        throw new Error(
+          `waitForFrame: gave up after ${deadlineMs} ms (${virtualSeconds} s of virtual time) waiting for ${what} ` +
+            `(${reason}); the last frame:\n${frame()}`,
+        );
+      }
       await settle();
       return frame();
+    },
+    runUntil: async (done, { deadlineMs = 20_000, what = described(done), stepMs = 50 } = {}) => {
+      const startedAt = data.scheduler.now();
+      try {
+        await data.runUntil(done, { deadlineMs, stepMs });
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        const virtualSeconds = (data.scheduler.now() - startedAt) / 1000;
+        throw new Error(
+          `runUntil: gave up after ${deadlineMs} ms (${virtualSeconds} s of virtual time) waiting for ${what} (${reason})`,
+        );
+      }
     },
     resize: async (nextColumns, nextRows) => {
       if (!mounted.resize) throw new Error('this harness has a fixed size');

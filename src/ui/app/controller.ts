@@ -101,6 +101,13 @@ export class Controller {
   /** The task a rerun started, selected in the Tasks pane until the user moves. */
   #followTask: string | undefined;
   #stopFollowingDrain: (() => void) | undefined;
+  /** The instances the latest drain confirmed here set DRAINING: what `x` frees when nothing is marked. */
+  #drained: string[] = [];
+  /**
+   * Set while the rest of the input chunk that opened (or changed) a confirmation is handled: those keys were typed
+   * before the dialog was on screen, so they must not answer it.
+   */
+  #typedBeforeDialog = false;
 
   constructor(options: ControllerOptions) {
     this.#o = options;
@@ -121,13 +128,36 @@ export class Controller {
 
   /** One input event from Ink: possibly several keys. */
   handleInput(input: string, key: InkKey): void {
+    let ignored = 0;
     for (const name of keysFromInput(input, key)) {
+      // ctrl-c still quits; anything else typed along with the key that opened the dialog is dropped.
+      if (this.#typedBeforeDialog && this.keymap.commandForKey(name, ['anywhere']) === undefined) {
+        ignored++;
+        continue;
+      }
+      const before = this.#o.ui.getState().dialog;
       try {
         this.handleKey(name);
       } catch (error) {
         // One bad record must not take the whole app down with a key press.
         flash(this.#o.ui, `That key failed: ${safe(error instanceof Error ? error.message : error)}`, 'error');
       }
+      const after = this.#o.ui.getState().dialog;
+      if (after !== undefined && after !== before && !this.#typedBeforeDialog) {
+        this.#typedBeforeDialog = true;
+        // Ink hands a chunk over synchronously (as several events when it holds escape sequences): a microtask runs
+        // once the whole chunk has been handled, and the next chunk answers the dialog the user has seen.
+        queueMicrotask(() => {
+          this.#typedBeforeDialog = false;
+        });
+      }
+    }
+    if (ignored > 0 && this.#o.ui.getState().dialog) {
+      flash(
+        this.#o.ui,
+        `Ignored ${ignored} key(s) typed before this confirmation was on screen: read it, then answer.`,
+        'warn',
+      );
     }
   }
 
@@ -252,6 +282,11 @@ export class Controller {
         flash(ui, 'Refreshing…');
         return;
       case 'quit':
+        this.#o.exit({ kind: 'quit' });
+        return;
+      case 'quitFromAnywhere':
+        // Whatever is open goes without its action: no confirm, no prompt value, no command line runs.
+        ui.setState({ dialog: undefined, modal: undefined, prompt: undefined, input: '' });
         this.#o.exit({ kind: 'quit' });
         return;
       case 'cycleTaskWindow': {
@@ -526,22 +561,45 @@ export class Controller {
   }
 
   /** The marked rows of the table in front, or the selected one; in an entity view, that entity. */
-  #targets<T>(kind: EntityKind, lookup: (state: EcsState, arn: string) => T | undefined): T[] {
+  #targets<T>(kind: EntityKind, lookup: (state: EcsState, arn: string) => T | undefined): Targets<T> {
     const ecs = this.#o.ecs.getState();
-    const view = topView(this.#o.ui.getState());
+    const state = this.#o.ui.getState();
+    const view = topView(state);
     if (view && view.kind === kind) {
       const one = lookup(ecs, view.arn);
-      return one ? [one] : [];
+      return { items: one ? [one] : [], source: 'view' };
     }
     const table = this.frontTable();
-    if (!table || table.entity !== kind) return [];
+    if (!table || table.entity !== kind) return { items: [], source: 'selection' };
     const marks = this.frontList().marks;
     const marked = table.items.filter((item) => marks.has(table.keyOf(item)));
     const chosen = marked.length > 0 ? marked : [this.selected()?.item].filter((item) => item !== undefined);
-    return chosen.flatMap((item) => {
+    const items = chosen.flatMap((item) => {
       const arn = table.arnOf(item);
       const found = arn === undefined ? undefined : lookup(ecs, arn);
       return found ? [found] : [];
+    });
+    if (marked.length === 0) return { items, source: 'selection' };
+    const used = new Set(marked.map((item) => table.keyOf(item)));
+    const where = view?.kind === 'failureGroup' ? { group: view.key } : { pane: state.pane };
+    return { items, source: 'marks', clearMarks: () => this.#unmark(used, where) };
+  }
+
+  /** Takes these marks off the pane's list (or the failure group view's), leaving any other mark. */
+  #unmark(keys: ReadonlySet<string>, where: { pane: PaneId } | { group: string }): void {
+    const ui = this.#o.ui;
+    const without = (marks: ReadonlySet<string>) => new Set([...marks].filter((key) => !keys.has(key)));
+    const { lists, stack } = ui.getState();
+    if ('pane' in where) {
+      updateList(ui, where.pane, { marks: without(lists[where.pane].marks) });
+      return;
+    }
+    ui.setState({
+      stack: stack.map((view) =>
+        view.kind === 'failureGroup' && view.key === where.group
+          ? { ...view, list: { ...view.list, marks: without(view.list.marks) } }
+          : view,
+      ),
     });
   }
 
@@ -562,7 +620,7 @@ export class Controller {
   }
 
   /** A plan goes to the confirmation; a plan error is one sentence on the flash line. */
-  #offer(outcome: PlanOutcome, options: { lead?: string[]; after?: (result: ActionResult) => void } = {}): void {
+  #offer(outcome: PlanOutcome, options: OfferOptions = {}): void {
     if ('error' in outcome) {
       flash(this.#o.ui, safe(outcome.error), 'warn');
       return;
@@ -570,11 +628,15 @@ export class Controller {
     this.#o.ui.setState({ dialog: this.#dialogOf(outcome.plan, options) });
   }
 
-  #dialogOf(plan: ActionPlan, options: { lead?: string[]; after?: (result: ActionResult) => void } = {}): DialogState {
+  #dialogOf(plan: ActionPlan, options: OfferOptions = {}): DialogState {
     return {
       title: planTitle(plan),
       lines: planLines(plan, options.lead),
-      onConfirm: () => this.#execute(plan, options.after),
+      onConfirm: () => {
+        // The marked set has been acted on: the marks go (as in k9s); a cancelled dialog leaves them.
+        options.clearMarks?.();
+        this.#execute(plan, options.after);
+      },
     };
   }
 
@@ -623,7 +685,8 @@ export class Controller {
   #stopTasks(): void {
     const port = this.#port('Stop');
     if (!port) return;
-    this.#offer(port.planStop(this.#targets('task', (state, arn) => state.tasks.get(arn))));
+    const tasks = this.#targets('task', (state, arn) => state.tasks.get(arn));
+    this.#offer(port.planStop(tasks.items), marksOf(tasks));
   }
 
   #instancesAction(kind: 'drain' | 'activate'): void {
@@ -631,13 +694,24 @@ export class Controller {
     if (!port) return;
     const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
     if (kind === 'activate') {
-      this.#offer(port.planActivate(instances), { after: () => this.#stopFollowingDrain?.() });
+      this.#offer(port.planActivate(instances.items), {
+        ...marksOf(instances),
+        after: (result) => {
+          this.#stopFollowingDrain?.();
+          const activated = new Set(result.targets.filter((t) => t.ok).map((t) => t.arn));
+          this.#drained = this.#drained.filter((arn) => !activated.has(arn));
+        },
+      });
       return;
     }
-    this.#offer(port.planDrain(instances), {
+    this.#offer(port.planDrain(instances.items), {
+      ...marksOf(instances),
       after: (result) => {
         const drained = result.targets.filter((t) => t.ok && !t.skipped).map((t) => t.arn);
-        if (drained.length > 0) this.#followDrain(drained);
+        if (drained.length > 0) {
+          this.#drained = drained;
+          this.#followDrain(drained);
+        }
       },
     });
   }
@@ -679,17 +753,25 @@ export class Controller {
     const port = this.#port('Stopping the tasks that hold a drain');
     if (!port) return;
     const instances = this.#targets('instance', (state, arn) => state.instances.get(arn));
-    if (instances.length === 0) {
+    let arns = instances.items.map((i) => i.containerInstanceArn);
+    // Nothing marked and no instance opened: the drain started here (whose marks are gone) is what the flash offered.
+    if (instances.source === 'selection') {
+      const ecs = this.#o.ecs.getState();
+      const draining = this.#drained.filter((arn) => ecs.instances.get(arn)?.status === 'DRAINING');
+      if (draining.length > 0) arns = draining;
+    }
+    if (arns.length === 0) {
       flash(this.#o.ui, 'Stop blockers: no container instance is selected or marked.', 'warn');
       return;
     }
-    this.#offer(port.planStopBlocking(instances.map((i) => i.containerInstanceArn)), {
+    this.#offer(port.planStopBlocking(arns), {
+      ...marksOf(instances),
       lead: ['These standalone tasks keep the drain from finishing:'],
     });
   }
 
   #service(): Service | undefined {
-    const service = this.#targets('service', (state, arn) => state.services.get(arn))[0];
+    const service = this.#targets('service', (state, arn) => state.services.get(arn)).items[0];
     if (!service)
       flash(this.#o.ui, `Select a service first (the Services pane, ${this.keymap.keyOf('paneServices')}).`, 'warn');
     return service;
@@ -735,7 +817,7 @@ export class Controller {
   #rerunTask(): void {
     const port = this.#port('Rerun');
     if (!port) return;
-    const task = this.#targets('task', (state, arn) => state.tasks.get(arn))[0];
+    const task = this.#targets('task', (state, arn) => state.tasks.get(arn)).items[0];
     if (!task) {
       flash(this.#o.ui, 'Rerun: no task is selected.', 'warn');
       return;
@@ -886,6 +968,24 @@ export class Controller {
     const { now, taskWindow } = this.#o.ui.getState();
     return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.()).length;
   }
+}
+
+/** What an action acts on, and where that came from; marks it used go once it has run. */
+interface Targets<T> {
+  items: T[];
+  source: 'view' | 'marks' | 'selection';
+  clearMarks?: () => void;
+}
+
+interface OfferOptions {
+  lead?: string[];
+  after?: (result: ActionResult) => void;
+  /** Takes the marks the plan was made from off their list, when the call goes out. */
+  clearMarks?: () => void;
+}
+
+function marksOf(targets: Targets<unknown>): Pick<OfferOptions, 'clearMarks'> {
+  return targets.clearMarks ? { clearMarks: targets.clearMarks } : {};
 }
 
 export function failureGroupTaskRowsFor(
