@@ -4,9 +4,9 @@
  * Every draw happens inside the model (seeded) and every step is in file order, so a seed replays exactly.
  */
 import type { Clock } from '../../lib/clock.ts';
+import { FieldError } from '../../lib/reader.ts';
 import { SimModel } from '../model/model.ts';
 import type { NetworkConfiguration } from '../model/types.ts';
-import { FieldError } from './fields.ts';
 import { instanceLabels, resolveDefinitionRef } from './parse.ts';
 import type { ClusterSpec, Scenario, ScriptEntry, TaskDefinitionSpec, TaskLaunchSpec } from './types.ts';
 
