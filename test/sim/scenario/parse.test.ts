@@ -171,6 +171,16 @@ describe('a bad scenario is one error naming the file and the field', () => {
     );
   });
 
+  it('shows a bad value escaped, so it cannot steer the terminal', () => {
+    const document = demoDocument();
+    document.clusters[0].services[0].launchType = 'EC2\u001b[2J';
+    const message = errorOf('escape.json', document).message;
+    expect(message).toContain(
+      'clusters[0].services[0].launchType must be one of EC2, FARGATE, EXTERNAL (got "EC2\\u001b[2J")',
+    );
+    expect(message).not.toContain('\u001b');
+  });
+
   it('reports invalid JSON on one line', () => {
     const error = errorOf('broken.json', '{"version": 1, "clusters": [');
     expect(error.message).toMatch(/broken\.json: is not valid JSON \(/);
