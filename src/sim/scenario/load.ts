@@ -9,6 +9,7 @@ import { SimModel } from '../model/model.ts';
 import type { NetworkConfiguration } from '../model/types.ts';
 import { instanceLabels, resolveDefinitionRef } from './parse.ts';
 import type { ClusterSpec, Scenario, ScriptEntry, TaskDefinitionSpec, TaskLaunchSpec } from './types.ts';
+import { INSTANCE_REGISTRATION_FIELDS, RUN_TASK_FIELDS, START_TASK_FIELDS } from './types.ts';
 
 /** A scenario whose file failed to validate or to load: one line naming the file and the field. */
 export class ScenarioError extends Error {
@@ -90,16 +91,17 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
 
   scenario.clusters.forEach((cluster, clusterIndex) => {
     const path = `clusters[${clusterIndex}]`;
-    const clusterInput: Parameters<SimModel['createCluster']>[0] = { clusterName: cluster.name };
-    copyDefined(clusterInput, cluster, [
-      'tags',
-      'settings',
-      'capacityProviders',
-      'defaultCapacityProviderStrategy',
-      'fargateCapacity',
-      'subnets',
-    ]);
-    attempt(path, () => model.createCluster(clusterInput));
+    // A cluster spec is CreateCluster's input plus what the scenario puts in the cluster.
+    const {
+      name,
+      securityGroups: _groups,
+      availabilityZones: _zones,
+      instances: _instances,
+      services: _services,
+      tasks: _tasks,
+      ...fields
+    } = cluster;
+    attempt(path, () => model.createCluster({ ...fields, clusterName: name }));
 
     const labels = new Map<string, string>();
     labelsByCluster.set(cluster.name, labels);
@@ -118,7 +120,7 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
           availabilityZone: zones[spreadIndex % zones.length] as string,
         };
         spreadIndex += 1;
-        copyDefined(input, group, ['lifecycle', 'capacityProviderName', 'agentVersion', 'attributes', 'tags']);
+        copyDefined(input, group, INSTANCE_REGISTRATION_FIELDS);
         const instance = attempt(groupPath, () => model.registerContainerInstance(input));
         if (label !== undefined) labels.set(label, instance.arn);
         if (group.status === 'DRAINING' || group.agentConnected === false)
@@ -345,22 +347,12 @@ function launchTasks(
       taskDefinition,
       containerInstances: [extra.instanceArn],
     };
-    copyDefined(input, spec, ['overrides', 'group', 'startedBy', 'tags']);
+    copyDefined(input, spec, START_TASK_FIELDS);
     if (extra.networkConfiguration) input.networkConfiguration = extra.networkConfiguration;
     return model.startTask(input);
   }
   const input: Parameters<SimModel['runTask']>[0] = { cluster: cluster.name, taskDefinition, count: spec.count };
-  copyDefined(input, spec, [
-    'launchType',
-    'capacityProviderStrategy',
-    'platformVersion',
-    'overrides',
-    'group',
-    'startedBy',
-    'tags',
-    'placementConstraints',
-    'placementStrategy',
-  ]);
+  copyDefined(input, spec, RUN_TASK_FIELDS);
   if (extra.networkConfiguration) input.networkConfiguration = extra.networkConfiguration;
   if (extra.startRunningSecondsAgo !== undefined) input.startRunningSecondsAgo = extra.startRunningSecondsAgo;
   return model.runTask(input);

@@ -13,7 +13,6 @@ import type {
   LoadBalancer,
   NetworkConfiguration,
   Outcome,
-  OutcomeKind,
   PlacementConstraint,
   PlacementStrategy,
   PortMapping,
@@ -21,6 +20,7 @@ import type {
   TaskBehaviour,
   TaskOverrides,
 } from '../model/types.ts';
+import { OUTCOME_KINDS } from '../model/types.ts';
 import type {
   ClusterSpec,
   InstanceGroupSpec,
@@ -37,14 +37,6 @@ import type {
 import { SCENARIO_VERSION, SCRIPT_ACTIONS } from './types.ts';
 
 const DEFAULT_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-const OUTCOME_KINDS: readonly OutcomeKind[] = [
-  'runs',
-  'exits',
-  'oom',
-  'pull-error',
-  'resource-init-error',
-  'unhealthy',
-];
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const NETWORK_MODES = ['bridge', 'host', 'awsvpc', 'none'] as const;
 
