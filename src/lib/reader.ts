@@ -60,7 +60,7 @@ function rangeWords(kind: 'integer' | 'number', range: NumberRange): string {
   return noun;
 }
 
-export function readNumber(value: unknown, path: string, kind: 'integer' | 'number', range: NumberRange = {}): number {
+function readNumber(value: unknown, path: string, kind: 'integer' | 'number', range: NumberRange = {}): number {
   const ok =
     typeof value === 'number' &&
     Number.isFinite(value) &&
@@ -71,7 +71,7 @@ export function readNumber(value: unknown, path: string, kind: 'integer' | 'numb
   return value;
 }
 
-export function readString(value: unknown, path: string, what = 'a non-empty string'): string {
+function readString(value: unknown, path: string, what = 'a non-empty string'): string {
   if (typeof value !== 'string' || value.length === 0)
     throw new FieldError(path, `must be ${what} (got ${describeValue(value)})`);
   return value;

@@ -171,6 +171,14 @@ describe('a bad scenario is one error naming the file and the field', () => {
     );
   });
 
+  it('quotes a key that is not a plain name in the path', () => {
+    const document = demoDocument();
+    document.taskDefinitions[0].containerDefinitions[0].dockerLabels = { 'com.example.team': 7 };
+    expect(errorOf('label-value.json', document).message).toContain(
+      'taskDefinitions[0].containerDefinitions[0].dockerLabels["com.example.team"] must be a string',
+    );
+  });
+
   it('shows a bad value escaped, so it cannot steer the terminal', () => {
     const document = demoDocument();
     document.clusters[0].services[0].launchType = 'EC2\u001b[2J';
