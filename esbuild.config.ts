@@ -1,11 +1,13 @@
 /**
- * Builds the shipped CLI: src/cli.ts and everything it imports (Ink, React, the AWS SDK) in one ESM file,
- * dist/ecsdeck.js, so the package has no runtime dependency to fetch and starts without resolving hundreds of
- * modules. Run with `npm run build` (also before `npm pack`).
+ * Builds the shipped CLI into dist/: the entry dist/ecsdeck.js plus the chunks esbuild splits off (dozens of files:
+ * the SDK, the simulator and the interactive UI are dynamic imports, loaded only when a command needs them), so
+ * the package has no runtime dependency to fetch and starts without resolving hundreds of modules.
+ * test/package/build.test.ts checks what the entry loads before the first frame. Run with `npm run build` (also
+ * before `npm pack`).
  *
- * Two source rewrites keep the bundle equivalent to the sources:
+ * Three source rewrites keep the bundle equivalent to the sources:
  * - `new URL('<relative>', import.meta.url)` in our files is re-based from the source file to dist/, so paths to
- *   package.json and assets/ still land on the same files once everything lives in dist/ecsdeck.js;
+ *   package.json and assets/ still land on the same files once everything lives in dist/;
  * - Ink's React DevTools bridge (loaded only when DEV=true and react-devtools-core is installed) becomes an empty
  *   module: the optional package is not shipped, and a static import of it would break the bundle at load;
  * - Yoga (Ink's layout engine) gets its WebAssembly as bytes instead of fetching its own `data:` URL, which loads

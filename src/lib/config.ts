@@ -1,12 +1,13 @@
 /**
  * The configuration file: `$XDG_CONFIG_HOME/ecsdeck/config.json` (else `~/.config/ecsdeck/config.json`, or the file
- * ECSDECK_CONFIG names). Defaults for every run plus settings per AWS profile. Validated by hand: the first problem
- * is one ConfigError sentence naming the file and the key, unknown keys are errors (a typo is never ignored), and a
- * missing file means the built-in defaults. Nothing is half-applied: the caller gets a whole config or an error.
+ * ECSDECK_CONFIG names). Defaults for every run plus settings per AWS profile. Read with lib/reader.ts: the first
+ * problem is one ConfigError sentence naming the file and the key, unknown keys are errors (a typo is never ignored),
+ * and a missing file means the built-in defaults. Nothing is half-applied: the caller gets a whole config or an error.
  */
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, sep } from 'node:path';
+import { childPath, describeValue, FieldError, isPlainObject, ObjectReader } from './reader.ts';
 
 /** The bounds of `refresh` (seconds) and `budget` (calls per second), shared with the command-line flags. */
 export const REFRESH_RANGE = { min: 1, max: 3600 } as const;
@@ -122,25 +123,6 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
 
 // ---------------------------------------------------------------- validation
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A key of a config object, written as a path: `profiles.prod.readOnly`, `profiles["my.team"].budget`. */
-function keyPath(parent: string, key: string): string {
-  const part = /^[A-Za-z_$][A-Za-z0-9_$-]*$/.test(key) ? key : JSON.stringify(key);
-  if (parent === '') return part;
-  return part.startsWith('"') ? `${parent}[${part}]` : `${parent}.${part}`;
-}
-
 /** C0 and C1 controls and bidi overrides: text that would steer the terminal instead of being shown. */
 function hasControlCharacter(text: string): boolean {
   for (const character of text) {
@@ -181,87 +163,56 @@ export function isKeyName(name: string): boolean {
   return characters.length === 1 && name !== ' ' && !hasControlCharacter(name);
 }
 
-class Reader {
-  readonly #file: string;
-  constructor(file: string) {
-    this.#file = file;
-  }
-
-  fail(path: string, problem: string): never {
-    throw new ConfigError(`${this.#file}: ${path} ${problem}.`);
-  }
-
-  object(path: string, value: unknown, allowed: readonly string[]): Record<string, unknown> {
-    if (!isPlainObject(value)) this.fail(path, `must be an object (got ${describeValue(value)})`);
-    for (const key of Object.keys(value)) {
-      if (!allowed.includes(key))
-        this.fail(keyPath(path, key), `is not a setting here (the settings are: ${allowed.join(', ')})`);
-    }
-    return value;
-  }
-
-  boolean(path: string, value: unknown): boolean {
-    if (typeof value !== 'boolean') this.fail(path, 'must be true or false');
-    return value;
-  }
-
-  text(path: string, value: unknown, what = 'a non-empty string'): string {
-    if (typeof value !== 'string' || value.trim() === '')
-      this.fail(path, `must be ${what} (got ${describeValue(value)})`);
-    if (hasControlCharacter(value)) this.fail(path, 'must not contain control characters');
-    return value;
-  }
-
-  number(path: string, value: unknown, range: { min: number; max: number }, unit: string): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max)
-      this.fail(path, `must be a number of ${unit} from ${range.min} to ${range.max} (got ${describeValue(value)})`);
-    return value;
-  }
-
-  region(path: string, value: unknown): string {
-    const text = this.text(path, value, 'an AWS region such as us-east-1');
-    if (!REGION.test(text)) this.fail(path, `must be an AWS region such as us-east-1 (got ${describeValue(value)})`);
-    return text;
-  }
+/** Text shown on the screen: not blank, no control characters. */
+function readText(o: ObjectReader, key: string, what: string): string {
+  const value = o.string(key, what);
+  if (value.trim() === '') o.fail(key, `must be ${what} (got ${describeValue(value)})`);
+  if (hasControlCharacter(value)) o.fail(key, 'must not contain control characters');
+  return value;
 }
 
-const TOP_LEVEL_KEYS = ['profile', 'region', 'refresh', 'budget', 'theme', 'keys', 'profiles'] as const;
-const PROFILE_KEYS = ['readOnly', 'banner', 'region', 'budget'] as const;
+function readRegion(o: ObjectReader, key: string): string {
+  const region = readText(o, key, 'an AWS region such as us-east-1');
+  if (!REGION.test(region)) o.fail(key, `must be an AWS region such as us-east-1 (got ${describeValue(region)})`);
+  return region;
+}
+
 const MAX_BANNER_LENGTH = 60;
 
-function readProfile(reader: Reader, path: string, value: unknown): ProfileSettings {
-  const raw = reader.object(path, value, PROFILE_KEYS);
+function readProfile(o: ObjectReader): ProfileSettings {
   const settings: ProfileSettings = {};
-  if (raw.readOnly !== undefined) settings.readOnly = reader.boolean(keyPath(path, 'readOnly'), raw.readOnly);
-  if (raw.banner !== undefined) {
-    const banner = reader.text(keyPath(path, 'banner'), raw.banner, 'the text of the banner, e.g. "PRODUCTION"');
+  if (o.has('readOnly')) settings.readOnly = o.boolean('readOnly');
+  if (o.has('banner')) {
+    const banner = readText(o, 'banner', 'the text of the banner, e.g. "PRODUCTION"');
     if (Array.from(banner).length > MAX_BANNER_LENGTH)
-      reader.fail(keyPath(path, 'banner'), `must be at most ${MAX_BANNER_LENGTH} characters long`);
+      o.fail('banner', `must be at most ${MAX_BANNER_LENGTH} characters long`);
     settings.banner = banner;
   }
-  if (raw.region !== undefined) settings.region = reader.region(keyPath(path, 'region'), raw.region);
-  if (raw.budget !== undefined)
-    settings.budget = reader.number(keyPath(path, 'budget'), raw.budget, BUDGET_RANGE, 'calls per second');
+  if (o.has('region')) settings.region = readRegion(o, 'region');
+  if (o.has('budget')) settings.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  o.end();
   return settings;
 }
 
-function readKeys(reader: Reader, value: unknown, commandIds: readonly string[] | undefined): Record<string, string[]> {
-  if (!isPlainObject(value)) reader.fail('keys', `must be an object of command: [keys] (got ${describeValue(value)})`);
+function readKeys(o: ObjectReader, commandIds: readonly string[] | undefined): Record<string, string[]> {
   const keys: Record<string, string[]> = {};
-  for (const [command, bindings] of Object.entries(value)) {
-    const path = keyPath('keys', command);
+  for (const { key: command, value: bindings, path } of o.entries('keys', 'an object of command: [keys]')) {
     if (commandIds && !commandIds.includes(command))
-      reader.fail(path, 'is not a command (the commands are listed in the help overlay, ?)');
+      throw new FieldError(path, 'is not a command (the commands are listed in the help overlay, ?)');
     if (!Array.isArray(bindings) || bindings.length === 0)
-      reader.fail(path, `must be a non-empty list of keys such as ["j", "down"] (got ${describeValue(bindings)})`);
+      throw new FieldError(
+        path,
+        `must be a non-empty list of keys such as ["j", "down"] (got ${describeValue(bindings)})`,
+      );
     const names: string[] = [];
     bindings.forEach((binding, index) => {
+      const bindingPath = childPath(path, index);
       if (typeof binding !== 'string' || !isKeyName(binding))
-        reader.fail(
-          `${path}[${index}]`,
+        throw new FieldError(
+          bindingPath,
           `must be a key name: one character, ctrl-<letter>, or one of ${[...NAMED_KEYS].join(', ')} (got ${describeValue(binding)})`,
         );
-      if (names.includes(binding)) reader.fail(`${path}[${index}]`, `repeats the key ${JSON.stringify(binding)}`);
+      if (names.includes(binding)) throw new FieldError(bindingPath, `repeats the key ${JSON.stringify(binding)}`);
       names.push(binding);
     });
     keys[command] = names;
@@ -269,9 +220,28 @@ function readKeys(reader: Reader, value: unknown, commandIds: readonly string[] 
   return keys;
 }
 
+function readConfig(o: ObjectReader, commandIds: readonly string[] | undefined): EcsdeckConfig {
+  const config: EcsdeckConfig = {};
+  if (o.has('profile')) config.profile = readText(o, 'profile', 'a profile name');
+  if (o.has('region')) config.region = readRegion(o, 'region');
+  if (o.has('refresh')) config.refresh = o.number('refresh', { ...REFRESH_RANGE, unit: 'seconds' });
+  if (o.has('budget')) config.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('theme')) config.theme = o.oneOf('theme', THEMES);
+  if (o.has('keys')) config.keys = readKeys(o, commandIds);
+  if (o.has('profiles')) {
+    const profiles: Record<string, ProfileSettings> = {};
+    for (const { key: name, value, path } of o.entries('profiles', 'an object of profile name: settings')) {
+      if (name.trim() === '') o.fail('profiles', 'has an empty profile name');
+      profiles[name] = readProfile(new ObjectReader(value, path));
+    }
+    config.profiles = profiles;
+  }
+  o.end();
+  return config;
+}
+
 /** Validates the text of a config file. `file` names it in messages. Throws ConfigError. */
 export function parseConfig(text: string, options: { file: string; commandIds?: readonly string[] }): EcsdeckConfig {
-  const reader: Reader = new Reader(options.file);
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -281,32 +251,12 @@ export function parseConfig(text: string, options: { file: string; commandIds?: 
   }
   if (!isPlainObject(document))
     throw new ConfigError(`${options.file}: must hold a JSON object of settings (got ${describeValue(document)}).`);
-  const raw = reader.object('', document, TOP_LEVEL_KEYS);
-  const config: EcsdeckConfig = {};
-  if (raw.profile !== undefined) config.profile = reader.text('profile', raw.profile, 'a profile name');
-  if (raw.region !== undefined) config.region = reader.region('region', raw.region);
-  if (raw.refresh !== undefined) config.refresh = reader.number('refresh', raw.refresh, REFRESH_RANGE, 'seconds');
-  if (raw.budget !== undefined) config.budget = reader.number('budget', raw.budget, BUDGET_RANGE, 'calls per second');
-  if (raw.theme !== undefined) {
-    if (!THEMES.includes(raw.theme as ThemeSetting))
-      reader.fail(
-        'theme',
-        `must be one of ${THEMES.map((theme) => `"${theme}"`).join(', ')} (got ${describeValue(raw.theme)})`,
-      );
-    config.theme = raw.theme as ThemeSetting;
+  try {
+    return readConfig(new ObjectReader(document, ''), options.commandIds);
+  } catch (error) {
+    if (error instanceof FieldError) throw new ConfigError(`${options.file}: ${error.path} ${error.problem}.`);
+    throw error;
   }
-  if (raw.keys !== undefined) config.keys = readKeys(reader, raw.keys, options.commandIds);
-  if (raw.profiles !== undefined) {
-    if (!isPlainObject(raw.profiles))
-      reader.fail('profiles', `must be an object of profile name: settings (got ${describeValue(raw.profiles)})`);
-    const profiles: Record<string, ProfileSettings> = {};
-    for (const [name, settings] of Object.entries(raw.profiles)) {
-      if (name.trim() === '') reader.fail('profiles', 'has an empty profile name');
-      profiles[name] = readProfile(reader, keyPath('profiles', name), settings);
-    }
-    config.profiles = profiles;
-  }
-  return config;
 }
 
 // ---------------------------------------------------------------- precedence

@@ -67,12 +67,12 @@ describe('the config file, applied by the CLI', () => {
       expect(result).toEqual({
         code: 2,
         stdout: '',
-        stderr: `ecsdeck: ${bad}: profiles.prod.readOnly must be true or false.\n`,
+        stderr: `ecsdeck: ${bad}: profiles.prod.readOnly must be true or false (got "yes").\n`,
       });
     }
     const typo = configFile('{"refersh": 5}');
     expect((await run(['snapshot', '--demo'], typo)).stderr).toBe(
-      `ecsdeck: ${typo}: refersh is not a setting here (the settings are: profile, region, refresh, budget, theme, keys, profiles).\n`,
+      `ecsdeck: ${typo}: refersh is not a known field (known here: profile, region, refresh, budget, theme, keys, profiles).\n`,
     );
     expect((await run(['snapshot', '--demo'], configFile('{"budget": 5,'))).stderr).toMatch(
       /^ecsdeck: \S+config-\d+\.json: is not valid JSON \(.+\)\.\n$/,

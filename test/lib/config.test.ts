@@ -52,7 +52,7 @@ describe('parseConfig', () => {
 
   it('names the file and the key of a bad type, in one sentence', () => {
     expect(problem({ profiles: { prod: { readOnly: 'yes' } } })).toBe(
-      `${FILE}: profiles.prod.readOnly must be true or false.`,
+      `${FILE}: profiles.prod.readOnly must be true or false (got "yes").`,
     );
     expect(problem({ profile: '' })).toBe(`${FILE}: profile must be a profile name (got "").`);
     expect(problem({ profile: 7 })).toBe(`${FILE}: profile must be a profile name (got 7).`);
@@ -64,7 +64,7 @@ describe('parseConfig', () => {
     expect(problem({ budget: 5000 })).toBe(
       `${FILE}: budget must be a number of calls per second from 0.2 to 1000 (got 5000).`,
     );
-    expect(problem({ theme: 'dark' })).toBe(`${FILE}: theme must be one of "auto", "no-color" (got "dark").`);
+    expect(problem({ theme: 'dark' })).toBe(`${FILE}: theme must be one of auto, no-color (got "dark").`);
     expect(problem({ profiles: { prod: { budget: null } } })).toBe(
       `${FILE}: profiles.prod.budget must be a number of calls per second from 0.2 to 1000 (got null).`,
     );
@@ -85,16 +85,16 @@ describe('parseConfig', () => {
       `${FILE}: profiles must be an object of profile name: settings (got an array).`,
     );
     expect(problem({ profiles: { 'my team': { readOnly: 1 } } })).toBe(
-      `${FILE}: profiles["my team"].readOnly must be true or false.`,
+      `${FILE}: profiles["my team"].readOnly must be true or false (got 1).`,
     );
   });
 
   it('rejects unknown keys, at the top and inside a profile', () => {
     expect(problem({ regoin: 'us-east-1' })).toBe(
-      `${FILE}: regoin is not a setting here (the settings are: profile, region, refresh, budget, theme, keys, profiles).`,
+      `${FILE}: regoin is not a known field (known here: profile, region, refresh, budget, theme, keys, profiles).`,
     );
     expect(problem({ profiles: { prod: { readonly: true } } })).toBe(
-      `${FILE}: profiles.prod.readonly is not a setting here (the settings are: readOnly, banner, region, budget).`,
+      `${FILE}: profiles.prod.readonly is not a known field (known here: readOnly, banner, region, budget).`,
     );
   });
 
@@ -182,7 +182,7 @@ describe('configLocation and loadConfig', () => {
     });
     writeFileSync(file, JSON.stringify({ profiles: { prod: { readOnly: 'true' } } }));
     expect(() => loadConfig({ env: { HOME: home }, commandIds })).toThrow(
-      new ConfigError('~/.config/ecsdeck/config.json: profiles.prod.readOnly must be true or false.'),
+      new ConfigError('~/.config/ecsdeck/config.json: profiles.prod.readOnly must be true or false (got "true").'),
     );
     rmSync(file);
     mkdirSync(file);

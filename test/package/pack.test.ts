@@ -109,7 +109,7 @@ describe('the packed package', () => {
     });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`ecsdeck: ${configFile}: profiles.prod.readOnly must be true or false.\n`);
+    expect(result.stderr).toBe(`ecsdeck: ${configFile}: profiles.prod.readOnly must be true or false (got "yes").\n`);
   });
 
   it.skipIf(!HAS_TMUX)(

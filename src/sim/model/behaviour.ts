@@ -1,19 +1,16 @@
 /** What a simulated task does: read from the task definition, drawn per task, turned into delays. */
 import type { SeededRandom } from '../../lib/random.ts';
 import { invalidParameter } from '../errors.ts';
-import type { ContainerDefinition, Outcome, OutcomeKind, TaskBehaviour } from './types.ts';
+import {
+  type ContainerDefinition,
+  OUTCOME_KINDS,
+  type Outcome,
+  type OutcomeKind,
+  type TaskBehaviour,
+} from './types.ts';
 
 /** The docker label a task definition registered through the API can carry its behaviour in (JSON). */
 export const BEHAVIOUR_LABEL = 'ecsdeck.sim.behaviour';
-
-const OUTCOME_KINDS: readonly OutcomeKind[] = [
-  'runs',
-  'exits',
-  'oom',
-  'pull-error',
-  'resource-init-error',
-  'unhealthy',
-];
 
 export const DEFAULT_BEHAVIOUR: TaskBehaviour = { outcomes: [{ kind: 'runs' }] };
 

@@ -10,19 +10,21 @@ export type Tag = { key: string; value: string };
 // ---------------------------------------------------------------- behaviour (simulator only, never on the wire)
 
 /** What a task's main container does once started. One outcome is drawn per task, by weight. */
-export type OutcomeKind =
+export const OUTCOME_KINDS = [
   /** Runs until stopped; with `afterSeconds` and `exitCode` it exits by itself (a batch job; 0 = success). */
-  | 'runs'
+  'runs',
   /** The essential container exits with `exitCode` (default 1) after `afterSeconds`. */
-  | 'exits'
+  'exits',
   /** Killed for memory after `afterSeconds`: exit 137, reason "OutOfMemoryError: Container killed due to memory usage". */
-  | 'oom'
+  'oom',
   /** The image cannot be pulled: TaskFailedToStart with CannotPullContainerError. */
-  | 'pull-error'
+  'pull-error',
   /** Fargate/awsvpc resources cannot be set up: TaskFailedToStart with ResourceInitializationError. */
-  | 'resource-init-error'
+  'resource-init-error',
   /** Starts, then its container health check fails after `afterSeconds`. Service tasks are replaced. */
-  | 'unhealthy';
+  'unhealthy',
+] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 export interface Outcome {
   kind: OutcomeKind;

@@ -7,8 +7,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FieldError, ObjectReader } from '../../lib/reader.ts';
 import { ScenarioError } from './errors.ts';
-import { FieldError, ObjectReader } from './fields.ts';
 import { generateLargeScenario, parseLargeParameters } from './large.ts';
 import { parseScenario } from './parse.ts';
 import type { Scenario } from './types.ts';
@@ -93,20 +93,14 @@ export function scenarioFromDocument(document: unknown, source: string, fallback
       document !== null &&
       (document as Record<string, unknown>).generator !== undefined;
     if (!isGenerator) return parseScenario(document, fallbackName);
-    const root = new ObjectReader(document, '').allowOnly([
-      'version',
-      'name',
-      'description',
-      'generator',
-      'parameters',
-    ]);
+    const root = new ObjectReader(document, '', { comment: 'note' });
     if (root.required('version') !== 1) throw new FieldError('version', 'must be 1');
     root.oneOf('generator', GENERATORS);
-    const parameters = parseLargeParameters(root.optionalObject('parameters'));
-    const generated = generateLargeScenario(parameters, {
-      name: root.optionalString('name') ?? fallbackName,
-      description: root.optionalString('description'),
-    });
+    const parameters = root.optionalObject('parameters');
+    const name = root.optionalString('name') ?? fallbackName;
+    const description = root.optionalString('description');
+    root.end();
+    const generated = generateLargeScenario(parseLargeParameters(parameters), { name, description });
     return parseScenario(generated, fallbackName);
   } catch (error) {
     if (error instanceof FieldError) throw new ScenarioError(source, error.path, error.problem);

@@ -5,7 +5,7 @@
  * (`layoutSeed`), so it is the same for every simulator seed; the simulator seed drives only the simulation.
  */
 import { SeededRandom } from '../../lib/random.ts';
-import { FieldError, type ObjectReader } from './fields.ts';
+import { FieldError, type ObjectReader } from '../../lib/reader.ts';
 
 export interface LargeScenarioParameters {
   clusters: number;
@@ -108,7 +108,6 @@ const LARGEST = { cpu: 1024, memory: 2048 };
 export function parseLargeParameters(o: ObjectReader | undefined): LargeScenarioParameters {
   const p = { ...LARGE_DEFAULTS };
   if (!o) return p;
-  o.allowOnly(Object.keys(LARGE_DEFAULTS));
   p.clusters = o.optionalInteger('clusters', { min: 1, max: 500 }) ?? p.clusters;
   p.instancesPerCluster = o.optionalInteger('instancesPerCluster', { min: 1, max: 1000 }) ?? p.instancesPerCluster;
   p.servicesPerCluster = o.optionalInteger('servicesPerCluster', { min: 1, max: 1000 }) ?? p.servicesPerCluster;
@@ -125,6 +124,7 @@ export function parseLargeParameters(o: ObjectReader | undefined): LargeScenario
   p.instanceType = o.optionalString('instanceType') ?? p.instanceType;
   p.instanceCpu = o.optionalInteger('instanceCpu', { min: LARGEST.cpu }) ?? p.instanceCpu;
   p.instanceMemory = o.optionalInteger('instanceMemory', { min: LARGEST.memory }) ?? p.instanceMemory;
+  o.end();
 
   const serviceSlots = p.clusters * p.servicesPerCluster;
   const standalone = p.clusters * p.standaloneTasksPerCluster;

@@ -4,12 +4,13 @@
  * Every draw happens inside the model (seeded) and every step is in file order, so a seed replays exactly.
  */
 import type { Clock } from '../../lib/clock.ts';
+import { FieldError } from '../../lib/reader.ts';
 import { SimModel } from '../model/model.ts';
 import type { NetworkConfiguration } from '../model/types.ts';
 import { ScenarioError } from './errors.ts';
-import { FieldError } from './fields.ts';
 import { instanceLabels, resolveDefinitionRef } from './parse.ts';
 import type { ClusterSpec, Scenario, ScriptEntry, TaskDefinitionSpec, TaskLaunchSpec } from './types.ts';
+import { INSTANCE_REGISTRATION_FIELDS, RUN_TASK_FIELDS, START_TASK_FIELDS } from './types.ts';
 
 export { ScenarioError } from './errors.ts';
 
@@ -81,16 +82,17 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
 
   scenario.clusters.forEach((cluster, clusterIndex) => {
     const path = `clusters[${clusterIndex}]`;
-    const clusterInput: Parameters<SimModel['createCluster']>[0] = { clusterName: cluster.name };
-    copyDefined(clusterInput, cluster, [
-      'tags',
-      'settings',
-      'capacityProviders',
-      'defaultCapacityProviderStrategy',
-      'fargateCapacity',
-      'subnets',
-    ]);
-    attempt(path, () => model.createCluster(clusterInput));
+    // A cluster spec is CreateCluster's input plus what the scenario puts in the cluster.
+    const {
+      name,
+      securityGroups: _groups,
+      availabilityZones: _zones,
+      instances: _instances,
+      services: _services,
+      tasks: _tasks,
+      ...fields
+    } = cluster;
+    attempt(path, () => model.createCluster({ ...fields, clusterName: name }));
 
     const labels = new Map<string, string>();
     labelsByCluster.set(cluster.name, labels);
@@ -109,7 +111,7 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
           availabilityZone: zones[spreadIndex % zones.length] as string,
         };
         spreadIndex += 1;
-        copyDefined(input, group, ['lifecycle', 'capacityProviderName', 'agentVersion', 'attributes', 'tags']);
+        copyDefined(input, group, INSTANCE_REGISTRATION_FIELDS);
         const instance = attempt(groupPath, () => model.registerContainerInstance(input));
         if (label !== undefined) labels.set(label, instance.arn);
         if (group.status === 'DRAINING' || group.agentConnected === false)
@@ -336,22 +338,12 @@ function launchTasks(
       taskDefinition,
       containerInstances: [extra.instanceArn],
     };
-    copyDefined(input, spec, ['overrides', 'group', 'startedBy', 'tags']);
+    copyDefined(input, spec, START_TASK_FIELDS);
     if (extra.networkConfiguration) input.networkConfiguration = extra.networkConfiguration;
     return model.startTask(input);
   }
   const input: Parameters<SimModel['runTask']>[0] = { cluster: cluster.name, taskDefinition, count: spec.count };
-  copyDefined(input, spec, [
-    'launchType',
-    'capacityProviderStrategy',
-    'platformVersion',
-    'overrides',
-    'group',
-    'startedBy',
-    'tags',
-    'placementConstraints',
-    'placementStrategy',
-  ]);
+  copyDefined(input, spec, RUN_TASK_FIELDS);
   if (extra.networkConfiguration) input.networkConfiguration = extra.networkConfiguration;
   if (extra.startRunningSecondsAgo !== undefined) input.startRunningSecondsAgo = extra.startRunningSecondsAgo;
   return model.runTask(input);

@@ -4,6 +4,8 @@
  * Shape checks come first, then the cross-references (task definition revisions, instance labels, services named
  * by the script), so a scenario that parses also loads.
  */
+
+import { FieldError, ObjectReader } from '../../lib/reader.ts';
 import type {
   CapacityProviderStrategyItem,
   ContainerDefinition,
@@ -11,7 +13,6 @@ import type {
   LoadBalancer,
   NetworkConfiguration,
   Outcome,
-  OutcomeKind,
   PlacementConstraint,
   PlacementStrategy,
   PortMapping,
@@ -19,7 +20,7 @@ import type {
   TaskBehaviour,
   TaskOverrides,
 } from '../model/types.ts';
-import { FieldError, ObjectReader } from './fields.ts';
+import { OUTCOME_KINDS } from '../model/types.ts';
 import type {
   ClusterSpec,
   InstanceGroupSpec,
@@ -36,21 +37,12 @@ import type {
 import { SCENARIO_VERSION, SCRIPT_ACTIONS } from './types.ts';
 
 const DEFAULT_AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
-const OUTCOME_KINDS: readonly OutcomeKind[] = [
-  'runs',
-  'exits',
-  'oom',
-  'pull-error',
-  'resource-init-error',
-  'unhealthy',
-];
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const NETWORK_MODES = ['bridge', 'host', 'awsvpc', 'none'] as const;
 
 /** Validates `document` (the value of a parsed JSON file). Throws FieldError on the first problem. */
 export function parseScenario(document: unknown, fallbackName: string): Scenario {
-  const root = new ObjectReader(document, '');
-  root.allowOnly(['version', 'name', 'description', 'warmupSeconds', 'taskDefinitions', 'clusters', 'script']);
+  const root = new ObjectReader(document, '', { comment: 'note' });
   const version = root.required('version');
   if (version !== SCENARIO_VERSION)
     throw new FieldError('version', `must be ${SCENARIO_VERSION} (the only scenario format this simulator reads)`);
@@ -58,39 +50,26 @@ export function parseScenario(document: unknown, fallbackName: string): Scenario
     version: SCENARIO_VERSION,
     name: root.optionalString('name') ?? fallbackName,
     warmupSeconds: root.optionalInteger('warmupSeconds', { min: 0, max: 86_400 }) ?? 0,
-    taskDefinitions: root.optionalList('taskDefinitions').map((item) => parseTaskDefinition(item.value, item.path)),
-    clusters: root.list('clusters', { minLength: 1 }).map((item) => parseCluster(item.value, item.path)),
-    script: root.optionalList('script').map((item) => parseScriptEntry(item.value, item.path)),
+    taskDefinitions: root.optionalObjects('taskDefinitions').map(parseTaskDefinition),
+    clusters: root.objects('clusters', { minLength: 1 }).map(parseCluster),
+    script: root.optionalObjects('script').map(parseScriptEntry),
   };
   const description = root.optionalString('description');
   if (description !== undefined) scenario.description = description;
+  root.end();
   checkReferences(scenario);
   return scenario;
 }
 
 // ------------------------------------------------------------------------------------------ task definitions
 
-function parseTaskDefinition(value: unknown, path: string): TaskDefinitionSpec {
-  const o = new ObjectReader(value, path).allowOnly([
-    'family',
-    'networkMode',
-    'requiresCompatibilities',
-    'cpu',
-    'memory',
-    'taskRoleArn',
-    'executionRoleArn',
-    'containerDefinitions',
-    'tags',
-    'behaviour',
-  ]);
+function parseTaskDefinition(o: ObjectReader): TaskDefinitionSpec {
   const family = o.string('family');
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(family))
     throw new FieldError(o.at('family'), 'must be 1-255 letters, digits, hyphens or underscores');
   const spec: TaskDefinitionSpec = {
     family,
-    containerDefinitions: o
-      .list('containerDefinitions', { minLength: 1 })
-      .map((item) => parseContainerDefinition(item.value, item.path)),
+    containerDefinitions: o.objects('containerDefinitions', { minLength: 1 }).map(parseContainerDefinition),
   };
   assign(spec, 'networkMode', o.optionalOneOf('networkMode', NETWORK_MODES));
   assign(spec, 'requiresCompatibilities', o.optionalStringList('requiresCompatibilities'));
@@ -100,30 +79,18 @@ function parseTaskDefinition(value: unknown, path: string): TaskDefinitionSpec {
   assign(spec, 'executionRoleArn', o.optionalString('executionRoleArn'));
   if (o.has('tags')) spec.tags = parseTags(o, 'tags');
   if (o.has('behaviour')) spec.behaviour = parseBehaviour(o.object('behaviour'));
+  o.end();
   if (!spec.containerDefinitions.some((container) => container.essential))
     throw new FieldError(o.at('containerDefinitions'), 'must hold at least one essential container');
   return spec;
 }
 
-function parseContainerDefinition(value: unknown, path: string): ContainerDefinition {
-  const o = new ObjectReader(value, path).allowOnly([
-    'name',
-    'image',
-    'essential',
-    'cpu',
-    'memory',
-    'memoryReservation',
-    'portMappings',
-    'command',
-    'healthCheck',
-    'stopTimeout',
-    'dockerLabels',
-  ]);
+function parseContainerDefinition(o: ObjectReader): ContainerDefinition {
   const container: ContainerDefinition = {
     name: o.string('name'),
     image: o.string('image'),
     essential: o.optionalBoolean('essential') ?? true,
-    portMappings: o.optionalList('portMappings').map((item) => parsePortMapping(item.value, item.path)),
+    portMappings: o.optionalObjects('portMappings').map(parsePortMapping),
   };
   assign(container, 'cpu', o.optionalInteger('cpu', { min: 0 }));
   assign(container, 'memory', o.optionalInteger('memory', { min: 4 }));
@@ -132,7 +99,6 @@ function parseContainerDefinition(value: unknown, path: string): ContainerDefini
   assign(container, 'stopTimeout', o.optionalInteger('stopTimeout', { min: 0, max: 120 }));
   const health = o.optionalObject('healthCheck');
   if (health) {
-    health.allowOnly(['command', 'interval', 'timeout', 'retries', 'startPeriod']);
     const check: NonNullable<ContainerDefinition['healthCheck']> = {
       command: health.stringList('command', { minLength: 1 }),
     };
@@ -140,47 +106,48 @@ function parseContainerDefinition(value: unknown, path: string): ContainerDefini
     assign(check, 'timeout', health.optionalInteger('timeout', { min: 2, max: 120 }));
     assign(check, 'retries', health.optionalInteger('retries', { min: 1, max: 10 }));
     assign(check, 'startPeriod', health.optionalInteger('startPeriod', { min: 0, max: 300 }));
+    health.end();
     container.healthCheck = check;
   }
-  const labels = o.optionalObject('dockerLabels');
-  if (labels) {
+  if (o.has('dockerLabels')) {
     const out: Record<string, string> = {};
-    for (const [key, label] of Object.entries(labels.value)) {
-      if (typeof label !== 'string') throw new FieldError(labels.at(key), 'must be a string');
-      out[key] = label;
+    for (const label of o.entries('dockerLabels')) {
+      if (typeof label.value !== 'string') throw new FieldError(label.path, 'must be a string');
+      out[label.key] = label.value;
     }
     container.dockerLabels = out;
   }
+  o.end();
   return container;
 }
 
-function parsePortMapping(value: unknown, path: string): PortMapping {
-  const o = new ObjectReader(value, path).allowOnly(['containerPort', 'hostPort', 'protocol']);
+function parsePortMapping(o: ObjectReader): PortMapping {
   const mapping: PortMapping = {};
   assign(mapping, 'containerPort', o.optionalInteger('containerPort', { min: 1, max: 65_535 }));
   assign(mapping, 'hostPort', o.optionalInteger('hostPort', { min: 0, max: 65_535 }));
   assign(mapping, 'protocol', o.optionalOneOf('protocol', ['tcp', 'udp']));
+  o.end();
   return mapping;
 }
 
 function parseBehaviour(o: ObjectReader): TaskBehaviour {
-  o.allowOnly(['outcomes', 'pullSeconds', 'gracefulStopSeconds', 'gracefulExitCode']);
   const behaviour: TaskBehaviour = {
-    outcomes: o.list('outcomes', { minLength: 1 }).map((item) => parseOutcome(item.value, item.path)),
+    outcomes: o.objects('outcomes', { minLength: 1 }).map(parseOutcome),
   };
   assign(behaviour, 'pullSeconds', o.optionalNumber('pullSeconds', { min: 0, max: 3600 }));
   assign(behaviour, 'gracefulStopSeconds', o.optionalNumber('gracefulStopSeconds', { min: 0, max: 3600 }));
   assign(behaviour, 'gracefulExitCode', o.optionalInteger('gracefulExitCode', { min: 0, max: 255 }));
+  o.end();
   return behaviour;
 }
 
-function parseOutcome(value: unknown, path: string): Outcome {
-  const o = new ObjectReader(value, path).allowOnly(['kind', 'weight', 'afterSeconds', 'afterSecondsMax', 'exitCode']);
+function parseOutcome(o: ObjectReader): Outcome {
   const outcome: Outcome = { kind: o.oneOf('kind', OUTCOME_KINDS) };
   assign(outcome, 'weight', o.optionalNumber('weight', { min: 0 }));
   assign(outcome, 'afterSeconds', o.optionalNumber('afterSeconds', { min: 0 }));
   assign(outcome, 'afterSecondsMax', o.optionalNumber('afterSecondsMax', { min: 0 }));
   assign(outcome, 'exitCode', o.optionalInteger('exitCode', { min: 0, max: 255 }));
+  o.end();
   if (outcome.afterSecondsMax !== undefined) {
     if (outcome.afterSeconds === undefined) throw new FieldError(o.at('afterSecondsMax'), 'needs afterSeconds too');
     if (outcome.afterSecondsMax < outcome.afterSeconds)
@@ -191,66 +158,40 @@ function parseOutcome(value: unknown, path: string): Outcome {
 
 // ------------------------------------------------------------------------------------------ clusters
 
-function parseCluster(value: unknown, path: string): ClusterSpec {
-  const o = new ObjectReader(value, path).allowOnly([
-    'name',
-    'tags',
-    'settings',
-    'capacityProviders',
-    'defaultCapacityProviderStrategy',
-    'fargateCapacity',
-    'subnets',
-    'securityGroups',
-    'availabilityZones',
-    'instances',
-    'services',
-    'tasks',
-  ]);
+function parseCluster(o: ObjectReader): ClusterSpec {
   const name = o.string('name');
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(name))
     throw new FieldError(o.at('name'), 'must be 1-255 letters, digits, hyphens or underscores');
   const cluster: ClusterSpec = {
     name,
     availabilityZones: o.optionalStringList('availabilityZones', { minLength: 1 }) ?? DEFAULT_AZS,
-    instances: o.optionalList('instances').map((item) => parseInstanceGroup(item.value, item.path)),
-    services: o.optionalList('services').map((item) => parseService(item.value, item.path)),
-    tasks: o.optionalList('tasks').map((item) => parseStandaloneTask(item.value, item.path)),
+    instances: o.optionalObjects('instances').map(parseInstanceGroup),
+    services: o.optionalObjects('services').map(parseService),
+    tasks: o.optionalObjects('tasks').map(parseStandaloneTask),
   };
   if (o.has('tags')) cluster.tags = parseTags(o, 'tags');
   if (o.has('settings'))
-    cluster.settings = o.list('settings').map((item) => {
-      const setting = new ObjectReader(item.value, item.path).allowOnly(['name', 'value']);
-      return { name: setting.string('name'), value: setting.string('value') };
+    cluster.settings = o.objects('settings').map((setting) => {
+      const out = { name: setting.string('name'), value: setting.string('value') };
+      setting.end();
+      return out;
     });
   assign(cluster, 'capacityProviders', o.optionalStringList('capacityProviders'));
   if (o.has('defaultCapacityProviderStrategy'))
     cluster.defaultCapacityProviderStrategy = parseStrategy(o, 'defaultCapacityProviderStrategy');
   assign(cluster, 'fargateCapacity', o.optionalInteger('fargateCapacity', { min: 0 }));
   if (o.has('subnets'))
-    cluster.subnets = o.list('subnets', { minLength: 1 }).map((item) => {
-      const subnet = new ObjectReader(item.value, item.path).allowOnly(['subnetId', 'availabilityZone']);
-      return { subnetId: subnet.string('subnetId'), availabilityZone: subnet.string('availabilityZone') };
+    cluster.subnets = o.objects('subnets', { minLength: 1 }).map((subnet) => {
+      const out = { subnetId: subnet.string('subnetId'), availabilityZone: subnet.string('availabilityZone') };
+      subnet.end();
+      return out;
     });
   assign(cluster, 'securityGroups', o.optionalStringList('securityGroups'));
+  o.end();
   return cluster;
 }
 
-function parseInstanceGroup(value: unknown, path: string): InstanceGroupSpec {
-  const o = new ObjectReader(value, path).allowOnly([
-    'name',
-    'count',
-    'instanceType',
-    'cpu',
-    'memory',
-    'availabilityZones',
-    'lifecycle',
-    'capacityProviderName',
-    'agentVersion',
-    'attributes',
-    'tags',
-    'status',
-    'agentConnected',
-  ]);
+function parseInstanceGroup(o: ObjectReader): InstanceGroupSpec {
   const group: InstanceGroupSpec = {
     count: o.optionalInteger('count', { min: 1, max: 1000 }) ?? 1,
     instanceType: o.string('instanceType'),
@@ -263,43 +204,24 @@ function parseInstanceGroup(value: unknown, path: string): InstanceGroupSpec {
   assign(group, 'capacityProviderName', o.optionalString('capacityProviderName'));
   assign(group, 'agentVersion', o.optionalString('agentVersion'));
   if (o.has('attributes'))
-    group.attributes = o.list('attributes').map((item) => {
-      const attribute = new ObjectReader(item.value, item.path).allowOnly(['name', 'value']);
+    group.attributes = o.objects('attributes').map((attribute) => {
       const out: { name: string; value?: string } = { name: attribute.string('name') };
       assign(out, 'value', attribute.optionalString('value'));
+      attribute.end();
       return out;
     });
   if (o.has('tags')) group.tags = parseTags(o, 'tags');
   assign(group, 'status', o.optionalOneOf('status', ['ACTIVE', 'DRAINING']));
   assign(group, 'agentConnected', o.optionalBoolean('agentConnected'));
+  o.end();
   return group;
 }
 
-function parseService(value: unknown, path: string): ServiceSpec {
-  const o = new ObjectReader(value, path).allowOnly([
-    'name',
-    'taskDefinition',
-    'desiredCount',
-    'launchType',
-    'capacityProviderStrategy',
-    'platformVersion',
-    'deploymentConfiguration',
-    'deploymentController',
-    'schedulingStrategy',
-    'loadBalancers',
-    'networkConfiguration',
-    'placementConstraints',
-    'placementStrategy',
-    'healthCheckGracePeriodSeconds',
-    'tags',
-    'enableExecuteCommand',
-    'startSteadySeconds',
-    'taskSets',
-  ]);
+function parseService(o: ObjectReader): ServiceSpec {
   const service: ServiceSpec = {
     name: o.string('name'),
     taskDefinition: o.string('taskDefinition'),
-    taskSets: o.optionalList('taskSets').map((item) => parseTaskSet(item.value, item.path)),
+    taskSets: o.optionalObjects('taskSets').map(parseTaskSet),
   };
   assign(service, 'desiredCount', o.optionalInteger('desiredCount', { min: 0 }));
   assign(service, 'launchType', o.optionalOneOf('launchType', LAUNCH_TYPES));
@@ -310,11 +232,11 @@ function parseService(value: unknown, path: string): ServiceSpec {
   if (deployment) service.deploymentConfiguration = parseDeploymentConfiguration(deployment);
   const controller = o.optionalObject('deploymentController');
   if (controller) {
-    controller.allowOnly(['type']);
     service.deploymentController = { type: controller.oneOf('type', ['ECS', 'EXTERNAL']) };
+    controller.end();
   }
   assign(service, 'schedulingStrategy', o.optionalOneOf('schedulingStrategy', ['REPLICA', 'DAEMON']));
-  if (o.has('loadBalancers')) service.loadBalancers = o.list('loadBalancers').map((item) => parseLoadBalancer(item));
+  if (o.has('loadBalancers')) service.loadBalancers = o.objects('loadBalancers').map(parseLoadBalancer);
   const network = o.optionalObject('networkConfiguration');
   if (network) service.networkConfiguration = parseNetworkConfiguration(network);
   if (o.has('placementConstraints')) service.placementConstraints = parseConstraints(o);
@@ -323,6 +245,7 @@ function parseService(value: unknown, path: string): ServiceSpec {
   if (o.has('tags')) service.tags = parseTags(o, 'tags');
   assign(service, 'enableExecuteCommand', o.optionalBoolean('enableExecuteCommand'));
   assign(service, 'startSteadySeconds', o.optionalInteger('startSteadySeconds', { min: 0 }));
+  o.end();
 
   const daemon = service.schedulingStrategy === 'DAEMON';
   const external = service.deploymentController?.type === 'EXTERNAL';
@@ -339,15 +262,7 @@ function parseService(value: unknown, path: string): ServiceSpec {
   return service;
 }
 
-function parseTaskSet(value: unknown, path: string): TaskSetSpec {
-  const o = new ObjectReader(value, path).allowOnly([
-    'taskDefinition',
-    'externalId',
-    'launchType',
-    'scale',
-    'primary',
-    'startSteadySeconds',
-  ]);
+function parseTaskSet(o: ObjectReader): TaskSetSpec {
   const set: TaskSetSpec = {
     taskDefinition: o.string('taskDefinition'),
     scale: o.number('scale', { min: 0, max: 100 }),
@@ -356,24 +271,9 @@ function parseTaskSet(value: unknown, path: string): TaskSetSpec {
   assign(set, 'externalId', o.optionalString('externalId'));
   assign(set, 'launchType', o.optionalOneOf('launchType', LAUNCH_TYPES));
   assign(set, 'startSteadySeconds', o.optionalInteger('startSteadySeconds', { min: 0 }));
+  o.end();
   return set;
 }
-
-const LAUNCH_FIELDS = [
-  'taskDefinition',
-  'count',
-  'launchType',
-  'capacityProviderStrategy',
-  'platformVersion',
-  'networkConfiguration',
-  'overrides',
-  'group',
-  'startedBy',
-  'tags',
-  'placementConstraints',
-  'placementStrategy',
-  'instance',
-];
 
 function parseTaskLaunch(o: ObjectReader): TaskLaunchSpec {
   const spec: TaskLaunchSpec = {
@@ -403,10 +303,10 @@ function parseTaskLaunch(o: ObjectReader): TaskLaunchSpec {
   return spec;
 }
 
-function parseStandaloneTask(value: unknown, path: string): StandaloneTaskSpec {
-  const o = new ObjectReader(value, path).allowOnly([...LAUNCH_FIELDS, 'startRunningSecondsAgo']);
+function parseStandaloneTask(o: ObjectReader): StandaloneTaskSpec {
   const spec: StandaloneTaskSpec = parseTaskLaunch(o);
   assign(spec, 'startRunningSecondsAgo', o.optionalInteger('startRunningSecondsAgo', { min: 0 }));
+  o.end();
   if (spec.startRunningSecondsAgo !== undefined && spec.instance !== undefined)
     throw new FieldError(o.at('startRunningSecondsAgo'), 'cannot be combined with instance (StartTask starts fresh)');
   return spec;
@@ -414,25 +314,13 @@ function parseStandaloneTask(value: unknown, path: string): StandaloneTaskSpec {
 
 // ------------------------------------------------------------------------------------------ script
 
-function parseScriptEntry(value: unknown, path: string): ScriptEntry {
-  const head = new ObjectReader(value, path);
-  const action = head.oneOf('action', SCRIPT_ACTIONS);
-  const timingKeys = ['at', 'every', 'firstAt', 'action', 'cluster'];
-  const fieldsByAction: Record<ScriptAction['action'], string[]> = {
-    runTask: LAUNCH_FIELDS,
-    updateService: ['service', 'desiredCount', 'taskDefinition', 'forceNewDeployment'],
-    drain: ['instance', 'instances'],
-    activate: ['instance', 'instances'],
-    disconnectAgent: ['instance'],
-    reconnectAgent: ['instance'],
-    spotInterruption: ['instance'],
-    shiftTaskSets: ['service', 'step'],
-  };
-  const o = head.allowOnly([...timingKeys, ...fieldsByAction[action]]);
+function parseScriptEntry(o: ObjectReader): ScriptEntry {
+  const action = o.oneOf('action', SCRIPT_ACTIONS);
   const timing = parseTiming(o);
   const cluster = o.string('cluster');
   const note = o.optionalString('note');
   const entry = { ...timing, ...parseAction(o, action, cluster) } as ScriptEntry;
+  o.end();
   if (note !== undefined) entry.note = note;
   return entry;
 }
@@ -490,73 +378,70 @@ function parseAction(o: ObjectReader, action: ScriptAction['action'], cluster: s
 // ------------------------------------------------------------------------------------------ shared shapes
 
 function parseTags(o: ObjectReader, key: string): Tag[] {
-  return o.list(key, { maxLength: 50 }).map((item) => {
-    const tag = new ObjectReader(item.value, item.path).allowOnly(['key', 'value']);
+  return o.objects(key, { maxLength: 50 }).map((tag) => {
     const value = tag.required('value');
     if (typeof value !== 'string') throw new FieldError(tag.at('value'), 'must be a string');
-    return { key: tag.string('key'), value };
+    const out = { key: tag.string('key'), value };
+    tag.end();
+    return out;
   });
 }
 
 function parseStrategy(o: ObjectReader, key: string): CapacityProviderStrategyItem[] {
-  return o.list(key, { minLength: 1, maxLength: 20 }).map((item) => {
-    const entry = new ObjectReader(item.value, item.path).allowOnly(['capacityProvider', 'weight', 'base']);
+  return o.objects(key, { minLength: 1, maxLength: 20 }).map((entry) => {
     const out: CapacityProviderStrategyItem = { capacityProvider: entry.string('capacityProvider') };
     assign(out, 'weight', entry.optionalInteger('weight', { min: 0, max: 1000 }));
     assign(out, 'base', entry.optionalInteger('base', { min: 0, max: 100_000 }));
+    entry.end();
     return out;
   });
 }
 
 function parseDeploymentConfiguration(o: ObjectReader): Partial<DeploymentConfiguration> {
-  o.allowOnly(['maximumPercent', 'minimumHealthyPercent', 'deploymentCircuitBreaker']);
   const out: Partial<DeploymentConfiguration> = {};
   assign(out, 'maximumPercent', o.optionalInteger('maximumPercent', { min: 100, max: 200 }));
   assign(out, 'minimumHealthyPercent', o.optionalInteger('minimumHealthyPercent', { min: 0, max: 100 }));
   const breaker = o.optionalObject('deploymentCircuitBreaker');
   if (breaker) {
-    breaker.allowOnly(['enable', 'rollback']);
     out.deploymentCircuitBreaker = {
       enable: breaker.optionalBoolean('enable') ?? false,
       rollback: breaker.optionalBoolean('rollback') ?? false,
     };
+    breaker.end();
   }
+  o.end();
   return out;
 }
 
-function parseLoadBalancer(item: { value: unknown; path: string }): LoadBalancer {
-  const o = new ObjectReader(item.value, item.path).allowOnly([
-    'targetGroupArn',
-    'loadBalancerName',
-    'containerName',
-    'containerPort',
-  ]);
+function parseLoadBalancer(o: ObjectReader): LoadBalancer {
   const out: LoadBalancer = {};
   assign(out, 'targetGroupArn', o.optionalString('targetGroupArn'));
   assign(out, 'loadBalancerName', o.optionalString('loadBalancerName'));
   assign(out, 'containerName', o.optionalString('containerName'));
   assign(out, 'containerPort', o.optionalInteger('containerPort', { min: 1, max: 65_535 }));
+  o.end();
   if (out.targetGroupArn === undefined && out.loadBalancerName === undefined)
     throw new FieldError(o.path, 'needs targetGroupArn or loadBalancerName');
   return out;
 }
 
 function parseNetworkConfiguration(o: ObjectReader): NetworkConfiguration {
-  o.allowOnly(['awsvpcConfiguration']);
-  const vpc = o.object('awsvpcConfiguration').allowOnly(['subnets', 'securityGroups', 'assignPublicIp']);
+  const vpc = o.object('awsvpcConfiguration');
   const config: NonNullable<NetworkConfiguration['awsvpcConfiguration']> = {
     subnets: vpc.stringList('subnets', { minLength: 1, maxLength: 16 }),
   };
   assign(config, 'securityGroups', vpc.optionalStringList('securityGroups', { maxLength: 5 }));
   assign(config, 'assignPublicIp', vpc.optionalOneOf('assignPublicIp', ['ENABLED', 'DISABLED']));
+  vpc.end();
+  o.end();
   return { awsvpcConfiguration: config };
 }
 
 function parseConstraints(o: ObjectReader): PlacementConstraint[] {
-  return o.list('placementConstraints', { maxLength: 10 }).map((item) => {
-    const c = new ObjectReader(item.value, item.path).allowOnly(['type', 'expression']);
+  return o.objects('placementConstraints', { maxLength: 10 }).map((c) => {
     const out: PlacementConstraint = { type: c.oneOf('type', ['distinctInstance', 'memberOf']) };
     assign(out, 'expression', c.optionalString('expression'));
+    c.end();
     if (out.type === 'memberOf' && out.expression === undefined)
       throw new FieldError(c.at('expression'), 'is required for memberOf');
     return out;
@@ -564,38 +449,32 @@ function parseConstraints(o: ObjectReader): PlacementConstraint[] {
 }
 
 function parsePlacementStrategy(o: ObjectReader): PlacementStrategy[] {
-  return o.list('placementStrategy', { maxLength: 5 }).map((item) => {
-    const s = new ObjectReader(item.value, item.path).allowOnly(['type', 'field']);
+  return o.objects('placementStrategy', { maxLength: 5 }).map((s) => {
     const out: PlacementStrategy = { type: s.oneOf('type', ['random', 'spread', 'binpack']) };
     assign(out, 'field', s.optionalString('field'));
+    s.end();
     return out;
   });
 }
 
 function parseOverrides(o: ObjectReader): Partial<TaskOverrides> {
-  o.allowOnly(['containerOverrides', 'cpu', 'memory', 'taskRoleArn', 'executionRoleArn']);
   const out: Partial<TaskOverrides> = {};
   if (o.has('containerOverrides'))
-    out.containerOverrides = o.list('containerOverrides').map((item) => {
-      const c = new ObjectReader(item.value, item.path).allowOnly([
-        'name',
-        'command',
-        'cpu',
-        'memory',
-        'memoryReservation',
-      ]);
+    out.containerOverrides = o.objects('containerOverrides').map((c) => {
       const override: TaskOverrides['containerOverrides'][number] = {};
       assign(override, 'name', c.optionalString('name'));
       assign(override, 'command', c.optionalStringList('command'));
       assign(override, 'cpu', c.optionalInteger('cpu', { min: 0 }));
       assign(override, 'memory', c.optionalInteger('memory', { min: 4 }));
       assign(override, 'memoryReservation', c.optionalInteger('memoryReservation', { min: 4 }));
+      c.end();
       return override;
     });
   assign(out, 'cpu', o.optionalNumericString('cpu'));
   assign(out, 'memory', o.optionalNumericString('memory'));
   assign(out, 'taskRoleArn', o.optionalString('taskRoleArn'));
   assign(out, 'executionRoleArn', o.optionalString('executionRoleArn'));
+  o.end();
   if (JSON.stringify(out).length > 8192) throw new FieldError(o.path, 'must be at most 8192 characters of JSON');
   return out;
 }

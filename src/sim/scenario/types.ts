@@ -7,17 +7,15 @@
  * Script times (`at`, `every`, `firstAt`) are seconds on that axis.
  */
 
-import type { CreateServiceInput } from '../model/api.ts';
 import type {
-  CapacityProviderStrategyItem,
-  ContainerDefinition,
-  NetworkConfiguration,
-  PlacementConstraint,
-  PlacementStrategy,
-  Tag,
-  TaskBehaviour,
-  TaskOverrides,
-} from '../model/types.ts';
+  CreateClusterInput,
+  CreateServiceInput,
+  CreateTaskSetInput,
+  RegisterContainerInstanceInput,
+  RegisterTaskDefinitionInput,
+  RunTaskInput,
+  UpdateServiceInput,
+} from '../model/api.ts';
 
 export const SCENARIO_VERSION = 1;
 
@@ -32,28 +30,16 @@ export interface Scenario {
   script: ScriptEntry[];
 }
 
-export interface TaskDefinitionSpec {
-  family: string;
-  networkMode?: string;
-  requiresCompatibilities?: string[];
-  cpu?: string;
-  memory?: string;
-  taskRoleArn?: string;
-  executionRoleArn?: string;
-  containerDefinitions: ContainerDefinition[];
-  tags?: Tag[];
-  behaviour?: TaskBehaviour;
-}
+/** A task definition as the scenario writes it: RegisterTaskDefinition's input. */
+export type TaskDefinitionSpec = RegisterTaskDefinitionInput;
 
-export interface ClusterSpec {
+/**
+ * A cluster as the scenario writes it: CreateCluster's fields (its `subnets` serve awsvpc tasks that name none), plus
+ * what the scenario puts in it.
+ */
+export interface ClusterSpec extends Omit<CreateClusterInput, 'clusterName'> {
   name: string;
-  tags?: Tag[];
-  settings?: { name: string; value: string }[];
-  capacityProviders?: string[];
-  defaultCapacityProviderStrategy?: CapacityProviderStrategyItem[];
-  fargateCapacity?: number;
-  /** Subnets (with their AZs) for awsvpc tasks that name none. */
-  subnets?: { subnetId: string; availabilityZone: string }[];
+  /** Security groups for awsvpc tasks that name none. */
   securityGroups?: string[];
   /** Default AZs the instance groups are spread over. */
   availabilityZones: string[];
@@ -62,22 +48,26 @@ export interface ClusterSpec {
   tasks: StandaloneTaskSpec[];
 }
 
+/** The optional fields of an instance group that RegisterContainerInstance takes as they are. */
+export const INSTANCE_REGISTRATION_FIELDS = [
+  'lifecycle',
+  'capacityProviderName',
+  'agentVersion',
+  'attributes',
+  'tags',
+] as const;
+
 /** `count` container instances made from one template, spread round-robin over AZs. */
-export interface InstanceGroupSpec {
+export interface InstanceGroupSpec
+  extends Pick<RegisterContainerInstanceInput, 'cpu' | 'memory' | (typeof INSTANCE_REGISTRATION_FIELDS)[number]> {
   /** Label used by scripts and pinned tasks: `name` when count is 1, else `name-1` ... `name-N`. */
   name?: string;
   count: number;
   instanceType: string;
-  cpu: number;
-  memory: number;
   availabilityZones?: string[];
-  lifecycle?: 'on-demand' | 'spot';
-  capacityProviderName?: string;
-  agentVersion?: string;
-  attributes?: { name: string; value?: string }[];
-  tags?: Tag[];
   /** Applied after the cluster's services and tasks are placed, so the instance holds tasks when it changes. */
   status?: 'ACTIVE' | 'DRAINING';
+  /** Applied after placement too (see `status`). */
   agentConnected?: boolean;
 }
 
@@ -88,30 +78,30 @@ export interface ServiceSpec extends Omit<CreateServiceInput, 'cluster' | 'servi
   taskSets: TaskSetSpec[];
 }
 
-export interface TaskSetSpec {
-  taskDefinition: string;
-  externalId?: string;
-  launchType?: string;
+/** A task set as the scenario writes it: CreateTaskSet's fields, its scale in percent, and whether it is PRIMARY. */
+export interface TaskSetSpec
+  extends Pick<CreateTaskSetInput, 'taskDefinition' | 'externalId' | 'launchType' | 'startSteadySeconds'> {
   /** Percent, 0-100. */
   scale: number;
   primary: boolean;
-  startSteadySeconds?: number;
 }
 
-/** Fields shared by standalone tasks at load and the script's runTask. */
-export interface TaskLaunchSpec {
-  taskDefinition: string;
+/** The optional fields of a task launch that StartTask takes as they are (its network configuration is resolved). */
+export const START_TASK_FIELDS = ['overrides', 'group', 'startedBy', 'tags'] as const;
+/** The optional fields of a task launch that RunTask takes as they are. */
+export const RUN_TASK_FIELDS = [
+  'launchType',
+  'capacityProviderStrategy',
+  'platformVersion',
+  ...START_TASK_FIELDS,
+  'placementConstraints',
+  'placementStrategy',
+] as const;
+
+/** Fields shared by standalone tasks at load and the script's runTask: RunTask's, or StartTask's with `instance`. */
+export interface TaskLaunchSpec
+  extends Pick<RunTaskInput, 'taskDefinition' | 'networkConfiguration' | (typeof RUN_TASK_FIELDS)[number]> {
   count: number;
-  launchType?: string;
-  capacityProviderStrategy?: CapacityProviderStrategyItem[];
-  platformVersion?: string;
-  networkConfiguration?: NetworkConfiguration;
-  overrides?: Partial<TaskOverrides>;
-  group?: string;
-  startedBy?: string;
-  tags?: Tag[];
-  placementConstraints?: PlacementConstraint[];
-  placementStrategy?: PlacementStrategy[];
   /** Pin to one instance by label (StartTask) instead of letting placement choose (RunTask). */
   instance?: string;
 }
@@ -126,14 +116,10 @@ export type ScriptTiming = { at: number } | { every: number; firstAt: number };
 
 export type ScriptAction =
   | ({ action: 'runTask'; cluster: string } & TaskLaunchSpec)
-  | {
-      action: 'updateService';
-      cluster: string;
-      service: string;
-      desiredCount?: number;
-      taskDefinition?: string;
-      forceNewDeployment?: boolean;
-    }
+  | ({ action: 'updateService'; cluster: string } & Pick<
+      UpdateServiceInput,
+      'service' | 'desiredCount' | 'taskDefinition' | 'forceNewDeployment'
+    >)
   | { action: 'drain' | 'activate'; cluster: string; instances: string[] }
   | { action: 'disconnectAgent' | 'reconnectAgent'; cluster: string; instance: string }
   | { action: 'spotInterruption'; cluster: string; instance: string }
@@ -144,13 +130,15 @@ export type ScriptActionName = ScriptAction['action'];
 
 export type ScriptEntry = ScriptTiming & ScriptAction & { note?: string };
 
-export const SCRIPT_ACTIONS: readonly ScriptActionName[] = [
-  'runTask',
-  'updateService',
-  'drain',
-  'activate',
-  'disconnectAgent',
-  'reconnectAgent',
-  'spotInterruption',
-  'shiftTaskSets',
-];
+/** Every action, once: the compiler checks the list against ScriptAction. */
+const ACTION_NAMES: Record<ScriptActionName, true> = {
+  runTask: true,
+  updateService: true,
+  drain: true,
+  activate: true,
+  disconnectAgent: true,
+  reconnectAgent: true,
+  spotInterruption: true,
+  shiftTaskSets: true,
+};
+export const SCRIPT_ACTIONS = Object.keys(ACTION_NAMES) as ScriptActionName[];

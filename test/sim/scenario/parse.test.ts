@@ -126,6 +126,69 @@ describe('a bad scenario is one error naming the file and the field', () => {
     );
   });
 
+  it('rejects an unknown member in every object it reads, naming its path', () => {
+    const document = demoDocument();
+    // Shapes the demo does not use, so that every kind of object the scenario format has is walked.
+    const web = document.clusters[0].services[0];
+    web.placementConstraints = [{ type: 'distinctInstance' }];
+    web.networkConfiguration = { awsvpcConfiguration: { subnets: ['subnet-1'] } };
+    document.clusters[0].instances[0].attributes = [{ name: 'ecs.os-type', value: 'linux' }];
+    document.clusters[0].tasks[0].overrides = { containerOverrides: [{ name: 'app', command: ['true'] }] };
+    expect(() => scenarioFromDocument(document, 'all.json', 'all')).not.toThrow();
+
+    /** The path of every object in a JSON value, written as the scenario's messages write paths. */
+    const objectPaths = (value: unknown, path: string): string[] => {
+      if (Array.isArray(value)) return value.flatMap((item, index) => objectPaths(item, `${path}[${index}]`));
+      if (typeof value !== 'object' || value === null) return [];
+      // Labels are data (any key is a label), not fields.
+      if (path.endsWith('.dockerLabels')) return [];
+      return [
+        path,
+        ...Object.entries(value).flatMap(([key, member]) => objectPaths(member, path ? `${path}.${key}` : key)),
+      ];
+    };
+    const paths = objectPaths(document, '');
+    for (const shape of ['overrides.containerOverrides[0]', 'awsvpcConfiguration', 'placementConstraints[0]']) {
+      expect(paths.some((path) => path.endsWith(shape))).toBe(true);
+    }
+    for (const path of paths) {
+      const copy = structuredClone(document);
+      // biome-ignore lint/suspicious/noExplicitAny: free-form JSON reached by path
+      const target = path === '' ? copy : (new Function('d', `return d.${path}`)(copy) as Record<string, any>);
+      target.unknownMember = 1;
+      const field = path ? `${path}.unknownMember` : 'unknownMember';
+      expect(() => scenarioFromDocument(copy, 'typo.json', 'typo'), path).toThrow(
+        `typo.json: ${field} is not a known field (known here: `,
+      );
+    }
+    // A generator document and its parameters too; `note` is a comment anywhere.
+    const generated = { version: 1, generator: 'large', note: 'small', parameters: { clusters: 1, note: 'x' } };
+    expect(() =>
+      scenarioFromDocument({ ...generated, parameters: { clusters: 1, cluster: 2 } }, 'g.json', 'g'),
+    ).toThrow(/^g\.json: parameters\.cluster is not a known field \(known here: clusters, /);
+    expect(() => scenarioFromDocument({ ...generated, parameter: {} }, 'g.json', 'g')).toThrow(
+      /^g\.json: parameter is not a known field \(known here: version, generator, parameters, name, description\)$/,
+    );
+  });
+
+  it('quotes a key that is not a plain name in the path', () => {
+    const document = demoDocument();
+    document.taskDefinitions[0].containerDefinitions[0].dockerLabels = { 'com.example.team': 7 };
+    expect(errorOf('label-value.json', document).message).toContain(
+      'taskDefinitions[0].containerDefinitions[0].dockerLabels["com.example.team"] must be a string',
+    );
+  });
+
+  it('shows a bad value escaped, so it cannot steer the terminal', () => {
+    const document = demoDocument();
+    document.clusters[0].services[0].launchType = 'EC2\u001b[2J';
+    const message = errorOf('escape.json', document).message;
+    expect(message).toContain(
+      'clusters[0].services[0].launchType must be one of EC2, FARGATE, EXTERNAL (got "EC2\\u001b[2J")',
+    );
+    expect(message).not.toContain('\u001b');
+  });
+
   it('reports invalid JSON on one line', () => {
     const error = errorOf('broken.json', '{"version": 1, "clusters": [');
     expect(error.message).toMatch(/broken\.json: is not valid JSON \(/);
