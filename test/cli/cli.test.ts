@@ -4,14 +4,14 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recorderFileName } from '../../src/recorder/paths.ts';
-import { startSimulator } from '../../src/sim/index.ts';
+import { CUSTOM_ENDPOINT_ENV, startCustomEndpoint } from '../support/customEndpoint.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -192,46 +192,13 @@ describe('ecsdeck snapshot', () => {
   });
 
   describe('when the flight recorder cannot work: one line on stderr, and the snapshot still prints', () => {
-    /**
-     * The demo simulator behind a relay that hides its /_sim routes: to ecsdeck it is a custom ECS endpoint, whose
-     * history the recorder keeps (a simulator's belongs to its run, and a snapshot of one records nothing).
-     */
-    const customEndpoint = async (): Promise<{ url: string; close(): Promise<void> }> => {
-      const simulator = await startSimulator({ scenario: 'demo', port: 0 });
-      const relay = createHttpServer((incoming, outgoing) => {
-        if ((incoming.url ?? '').startsWith('/_sim')) {
-          outgoing.writeHead(404).end();
-          return;
-        }
-        const upstream = httpRequest(
-          new URL(incoming.url ?? '/', simulator.url),
-          { method: incoming.method, headers: incoming.headers },
-          (answer) => {
-            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
-            answer.pipe(outgoing);
-          },
-        );
-        upstream.on('error', () => outgoing.destroy());
-        incoming.pipe(upstream);
-      });
-      await new Promise<void>((resolveListen) => relay.listen(0, '127.0.0.1', resolveListen));
-      return {
-        url: `http://127.0.0.1:${(relay.address() as AddressInfo).port}`,
-        close: async () => {
-          relay.closeAllConnections();
-          await new Promise((resolveClose) => relay.close(resolveClose));
-          await simulator.close();
-        },
-      };
-    };
     const snapshotWith = async (stateDirectory: string, prepare?: (fileName: string) => void): Promise<string> => {
-      const endpoint = await customEndpoint();
+      const endpoint = await startCustomEndpoint();
       try {
         prepare?.(recorderFileName({ region: 'us-east-1', endpoint: endpoint.url }));
         const running = run(['snapshot', '--json', '--endpoint-url', endpoint.url, '--region', 'us-east-1'], {
           ECSDECK_STATE_DIR: stateDirectory,
-          AWS_ACCESS_KEY_ID: 'ecsdeck-test',
-          AWS_SECRET_ACCESS_KEY: 'ecsdeck-test',
+          ...CUSTOM_ENDPOINT_ENV,
         });
         expect(await running.exited).toBe(0);
         const snapshot = JSON.parse(running.stdout()) as { target: { kind: string }; clusters: { name: string }[] };

@@ -1,5 +1,6 @@
 /**
- * `ecsdeck --demo` in a real terminal (tmux) with a flight recorder that cannot work: the status line says so in
+ * ecsdeck in a real terminal (tmux), on a custom endpoint (the demo simulator that does not say it is one, so it
+ * gets a real account's recorder), with a flight recorder that cannot work: the status line says so in
  * one line, the app goes on, and `q` exits at once. Under /proc, Node's recursive mkdir never returns (it retries
  * on a pool thread at full CPU), which used to hang the quit behind the recorder's flush.
  */
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CUSTOM_ENDPOINT_ENV, type CustomEndpoint, startCustomEndpoint } from '../support/customEndpoint.ts';
 import { statusRow } from './ecsdeckScreen.ts';
 import { ecsdeckCommand, HAS_TMUX, NO_TMUX_REASON, REPO_ROOT, type Size, shellQuote, TmuxTerminal } from './tmux.ts';
 
@@ -16,20 +18,27 @@ const EXIT_MARKER = 'EXIT-STATUS=';
 
 let terminal: TmuxTerminal | undefined;
 let scratch: string | undefined;
+let endpoint: CustomEndpoint | undefined;
 
-afterEach(() => {
+afterEach(async () => {
   terminal?.kill();
   terminal = undefined;
+  await endpoint?.close();
+  endpoint = undefined;
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
 });
 
-function launch(stateDirectory: string): TmuxTerminal {
+async function launch(stateDirectory: string): Promise<TmuxTerminal> {
+  endpoint = await startCustomEndpoint();
   const term = new TmuxTerminal('recorder');
   terminal = term;
+  const variables = Object.entries({ ...CUSTOM_ENDPOINT_ENV, ECSDECK_STATE_DIR: stateDirectory })
+    .map(([name, value]) => `${name}=${shellQuote(value)}`)
+    .join(' ');
   const script = [
     `cd ${shellQuote(REPO_ROOT)}`,
-    `ECSDECK_STATE_DIR=${shellQuote(stateDirectory)} ${ecsdeckCommand(['--demo', '--seed', '1', '--port', '0'])}`,
+    `${variables} ${ecsdeckCommand(['--endpoint-url', endpoint.url, '--region', 'us-east-1'])}`,
     `printf '${EXIT_MARKER}%s\\n' "$?"`,
     'exec cat',
   ].join('; ');
@@ -50,7 +59,7 @@ async function quits(term: TmuxTerminal): Promise<void> {
 describe.skipIf(!HAS_TMUX)(HAS_TMUX ? 'a flight recorder that cannot work' : NO_TMUX_REASON, () => {
   it('a state directory under /proc: one line on the status bar, the clusters still show, q exits', async () => {
     const path = `/proc/ecsdeck-e2e-${process.pid}/state`;
-    const term = launch(path);
+    const term = await launch(path);
     const rows = await term.waitFor(
       (screen) => statusRow(screen).includes('Flight recorder off') && screen.some((row) => /[ ›] prod\b/.test(row)),
       25_000,
@@ -66,7 +75,7 @@ describe.skipIf(!HAS_TMUX)(HAS_TMUX ? 'a flight recorder that cannot work' : NO_
     scratch = mkdtempSync(join(tmpdir(), 'ecsdeck-e2e-recorder-'));
     const file = join(scratch, 'state');
     writeFileSync(file, '');
-    const term = launch(file);
+    const term = await launch(file);
     const rows = await term.waitFor(
       (screen) => statusRow(screen).includes('Flight recorder off'),
       25_000,
