@@ -67,7 +67,7 @@ export function fillStore(store: EcsStore, fixture: Fixture): void {
 
 export function startSynthetic(
   fixture: Fixture,
-  options: { readOnly?: boolean; actions?: UiActionPort; rows?: number; colour?: boolean } = {},
+  options: { readOnly?: boolean; actions?: UiActionPort; rows?: number; columns?: number; colour?: boolean } = {},
 ) {
   const rows = options.rows ?? 30;
   const store = createEcsStore();
@@ -104,7 +104,7 @@ export function startSynthetic(
       controller={controller}
       theme={theme}
       scheduler={scheduler}
-      size={{ columns: 100, rows }}
+      size={{ columns: options.columns ?? 100, rows }}
     />,
   );
   const settle = async () => {

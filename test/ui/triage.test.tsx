@@ -44,6 +44,31 @@ afterEach(async () => {
 });
 
 describe('the Failures pane across clusters', () => {
+  it('where the CLUSTER column does not fit, the two rows still name their clusters', async () => {
+    app = startSynthetic({}, { columns: 80, rows: 24 });
+    const { store } = app;
+    setClusters(
+      store,
+      ['prod', 'staging'].map((name) => ({ clusterArn: clusterArn(name), clusterName: name, status: 'ACTIVE' })),
+      { complete: true },
+    );
+    const tasks = [
+      failedSync('prod', instanceArn('prod', 'c1a0000000000000000000000000beef')),
+      failedSync('staging', instanceArn('staging', 'd2b0000000000000000000000000cafe')),
+    ];
+    upsertTasks(store, tasks, NOW);
+    addFailures(
+      store,
+      tasks.flatMap((task) => taskFailureOccurrence(task, { observedAt: NOW }) ?? []),
+    );
+    await app.press('5');
+    await waitUntil(() => app?.frame().includes('/sync') === true);
+    const frame = app.frame();
+    expect(frame).not.toMatch(/SIGNATURE.*CLUSTER/);
+    const rows = frame.split('\n').filter((line) => /\/sync\b/.test(line));
+    expect(rows.map((line) => line.match(/\w+\/sync\b/)?.[0]).sort()).toEqual(['prod/sync', 'staging/sync']);
+  });
+
   it('shows the same failing service of two clusters as two rows, each naming its cluster', async () => {
     app = startSynthetic({}, { rows: 20 });
     const { store } = app;
@@ -67,15 +92,16 @@ describe('the Failures pane across clusters', () => {
       tasks.flatMap((task) => taskFailureOccurrence(task, { observedAt: NOW }) ?? []),
     );
     await app.press('5');
-    await waitUntil(() => app?.frame().includes('service:sync') === true);
+    await waitUntil(() => app?.frame().includes('/sync') === true);
     const frame = app.frame();
     expect(frame).toMatch(/SERVICE\/GROUP\s+COUNT\s+SIGNATURE.*CLUSTER/);
-    const rows = frame.split('\n').filter((line) => line.includes('service:sync'));
+    const rows = frame.split('\n').filter((line) => /\/sync\b/.test(line));
     expect(rows).toHaveLength(2);
     const prod = rows.find((line) => / prod\s*$/.test(line));
     const staging = rows.find((line) => / staging\s*$/.test(line));
-    expect(prod).toMatch(/service:sync\s+2\s+EssentialContainerExited · exit 1/);
-    expect(staging).toMatch(/service:sync\s+1\s+EssentialContainerExited · exit 1/);
+    // A group that failed in two clusters names its cluster in its own cell too (for where CLUSTER does not fit).
+    expect(prod).toMatch(/prod\/sync\s+2\s+EssentialContainerExited · exit 1/);
+    expect(staging).toMatch(/staging\/sync\s+1\s+EssentialContainerExited · exit 1/);
 
     // The detail names the cluster, and the instances in one kind of id: the EC2 id, or the container instance id
     // labelled as such when the host is no longer known.

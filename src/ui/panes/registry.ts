@@ -15,6 +15,7 @@ import {
   type ClusterRow,
   clusterColumns,
   failureColumns,
+  groupsInSeveralClusters,
   type InstanceRow,
   instanceColumns,
   loadedFeedsKey,
@@ -91,8 +92,8 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
     }
     return columns;
   };
-  const failuresFor = memoLast((instancesMap: EcsState['instances']) =>
-    failureColumns((arn) => instancesMap.get(arn)?.ec2InstanceId),
+  const failuresFor = memoLast((instancesMap: EcsState['instances'], groups: readonly FailureGroup[]) =>
+    failureColumns((arn) => instancesMap.get(arn)?.ec2InstanceId, groupsInSeveralClusters(groups)),
   );
 
   const clusterList = filteredSorted<ClusterRow>(clusters, theme);
@@ -147,7 +148,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
       }
       case 'failures': {
         const rows = selectFailureRows(ecs.failureOccurrences, ui.failureWindow, minuteOf(ui.now));
-        const columns = failuresFor(ecs.instances);
+        const columns = failuresFor(ecs.instances, rows);
         return {
           total: rows.length,
           items: failureListFor(columns)(rows, list.filter, list.sort),

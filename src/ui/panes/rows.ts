@@ -753,8 +753,35 @@ export function failureClusterName(group: FailureGroup): string {
   return cluster === undefined ? MISSING : short(cluster);
 }
 
-/** `ec2InstanceIdOf` answers the EC2 instance id of a container instance ARN, when the store knows it. */
-export function failureColumns(ec2InstanceIdOf: (arn: string) => string | undefined): Column<FailureGroup>[] {
+/** `prod/payments` for a service's group (the service's own ARN path), `prod/family:etl` for the others. */
+function groupInCluster(group: FailureGroup): string {
+  const name = group.signature.group;
+  const service = name.startsWith('service:') ? name.slice('service:'.length) : name;
+  return `${failureClusterName(group)}/${safe(service)}`;
+}
+
+/** The service or group names that failed in more than one cluster among these groups. */
+export function groupsInSeveralClusters(groups: readonly FailureGroup[]): ReadonlySet<string> {
+  const clusterOf = new Map<string, string>();
+  const several = new Set<string>();
+  for (const group of groups) {
+    const cluster = failureClusterName(group);
+    const seen = clusterOf.get(group.signature.group);
+    if (seen === undefined) clusterOf.set(group.signature.group, cluster);
+    else if (seen !== cluster) several.add(group.signature.group);
+  }
+  return several;
+}
+
+/**
+ * `ec2InstanceIdOf` answers the EC2 instance id of a container instance ARN, when the store knows it.
+ * `inSeveralClusters` names the groups that failed in more than one cluster: their cell names the cluster too,
+ * so the rows look apart even where the CLUSTER column does not fit (80 columns, a pane of the wide layout).
+ */
+export function failureColumns(
+  ec2InstanceIdOf: (arn: string) => string | undefined,
+  inSeveralClusters: ReadonlySet<string> = new Set(),
+): Column<FailureGroup>[] {
   return [
     {
       id: 'group',
@@ -762,7 +789,7 @@ export function failureColumns(ec2InstanceIdOf: (arn: string) => string | undefi
       // Wider than "family:report-r…", so groups that differ only at the end look apart; not wider, so the
       // signature keeps its exit code at 80 and 100 columns.
       width: 18,
-      value: (g) => safe(g.signature.group),
+      value: (g) => (inSeveralClusters.has(g.signature.group) ? groupInCluster(g) : safe(g.signature.group)),
       sortValue: (g) => g.signature.group,
     },
     {
