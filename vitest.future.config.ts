@@ -10,7 +10,11 @@ export default defineConfig({
     ...base.test,
     include: [
       'test/recorder/**/*.test.ts',
-      'test/poll/**/*.test.ts',
+      // The pollers with the recorder and what ages failures (the budget and stall tests run on virtual time only).
+      'test/poll/recording.test.ts',
+      'test/poll/monitor.test.ts',
+      'test/poll/snapshot.test.ts',
+      'test/poll/triage.test.ts',
       'test/domain/**/*.test.ts',
       'test/store/**/*.test.ts',
       'test/actions/**/*.test.ts',
