@@ -2,7 +2,7 @@
  * The import rules of ARCHITECTURE.md, checked rather than remembered: data flows
  * ECS/simulator -> ecs/ -> poll/ -> store/ -> ui/, and each layer imports only what it may.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -100,6 +100,41 @@ describe('import rules', () => {
       return [];
     });
     expect(violations).toEqual([]);
+  });
+
+  it('feedKey is imported from store/feeds.ts, where it is declared, never through another module', () => {
+    const feeds = join(srcDir, 'store', 'feeds.ts');
+    const offenders = [...files, ...sourceFiles(join(root, 'test'))].flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:import|export)\s[^'"]*?\{([^}]*)\}\s*from\s+['"]([^'"]+)['"]/g)]
+        .filter(
+          ([, names = '', specifier = '']) => /\bfeedKey\b/.test(names) && resolve(file, '..', specifier) !== feeds,
+        )
+        .map(([, , specifier]) => `${relative(root, file)} takes feedKey from ${specifier}`),
+    );
+    const reexports = files
+      .filter((file) => /export\s*\{[^}]*\bfeedKey\b[^}]*\}\s*;/.test(readFileSync(file, 'utf8')))
+      .map((file) => `${relative(root, file)} re-exports feedKey`);
+    expect([...offenders, ...reexports]).toEqual([]);
+  });
+
+  it('each pane has its own module in ui/panes (its selector and columns); no other module declares columns', () => {
+    const panes: Record<string, [selector: string, columns: string]> = {
+      clusters: ['selectClusterRows', 'clusterColumns'],
+      instances: ['selectInstanceRows', 'instanceColumns'],
+      services: ['selectServiceRows', 'serviceColumns'],
+      tasks: ['selectTaskRows', 'taskColumns'],
+      failures: ['selectFailureRows', 'failureColumns'],
+    };
+    const paneFile = (pane: string) => join(srcDir, 'ui', 'panes', `${pane}.ts`);
+    const missing = Object.entries(panes).flatMap(([pane, names]) => {
+      const text = existsSync(paneFile(pane)) ? readFileSync(paneFile(pane), 'utf8') : '';
+      return names
+        .filter((name) => !new RegExp(`export (const|function) ${name}\\b`).test(text))
+        .map((name) => `ui/panes/${pane}.ts does not export ${name}`);
+    });
+    expect(missing).toEqual([]);
+    const declaring = files.filter((file) => /export function \w+Columns\(/.test(readFileSync(file, 'utf8')));
+    expect(declaring.sort()).toEqual(Object.keys(panes).map(paneFile).sort());
   });
 
   it('the simulator model never reads the real clock or Math.random (a seed must replay exactly)', () => {

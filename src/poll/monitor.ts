@@ -74,9 +74,6 @@ export interface MonitorOptions {
   failedTaskRetentionMs?: number;
 }
 
-// The feed names live with the store's meta; re-exported for the pollers' callers.
-export { feedKey };
-
 /** How often the header's call rate is brought up to date, whether or not a refresh has ended. */
 const API_META_INTERVAL_MS = 1000;
 

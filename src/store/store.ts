@@ -49,7 +49,10 @@ export interface EcsState {
   /** Every failure occurrence we know of (live, recorder, actions), by occurrence id. */
   failureOccurrences: ReadonlyMap<string, FailureOccurrence>;
   failureGroups: ReadonlyMap<string, FailureGroup>;
-  /** Freshness per feed: `clusters`, `instances:<cluster>`, `services:<cluster>`, `tasks:<cluster>`, `failures:<cluster>`. */
+  /**
+   * Freshness per feed, by its key (`feedKey` in feeds.ts): `clusters`, `services:<cluster>`, `tasks:<cluster>`,
+   * `instances:<cluster>`, `stopped:<cluster>`.
+   */
   meta: ReadonlyMap<string, ResourceMeta>;
   api: ApiMeta;
 }

@@ -6,8 +6,8 @@ import { type ActionJournal, MemoryJournal } from '../../src/actions/journal.ts'
 import { ActionRunner, type ActionRunnerOptions } from '../../src/actions/runner.ts';
 import type { ActionPlan, PlanOutcome } from '../../src/actions/types.ts';
 import type { Task } from '../../src/domain/model.ts';
-import { feedKey } from '../../src/poll/monitor.ts';
 import type { FaultConfig } from '../../src/sim/server.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { type Harness, startHarness } from '../poll/harness.ts';
 
 export const MUTATING_OPERATIONS = new Set([

@@ -9,8 +9,9 @@ import { join, resolve } from 'node:path';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { SeededRandom } from '../../src/lib/random.ts';
 import { realScheduler } from '../../src/lib/scheduler.ts';
-import { feedKey, Monitor } from '../../src/poll/monitor.ts';
+import { Monitor } from '../../src/poll/monitor.ts';
 import { restoreFromRecords } from '../../src/poll/recording.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
 import { history } from './recorderHistory.ts';
 

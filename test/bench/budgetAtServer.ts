@@ -10,9 +10,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { realScheduler } from '../../src/lib/scheduler.ts';
-import { type Cadence, feedKey, Monitor } from '../../src/poll/monitor.ts';
+import { type Cadence, Monitor } from '../../src/poll/monitor.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
 
 const BUDGETS = [3, 10, 50];

@@ -13,9 +13,10 @@ import type { EcsGateway } from '../../src/ecs/gateway.ts';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { SeededRandom } from '../../src/lib/random.ts';
 import { flushMicrotasks, VirtualScheduler } from '../../src/lib/scheduler.ts';
-import { DEFAULT_CADENCE, feedKey, Monitor } from '../../src/poll/monitor.ts';
+import { DEFAULT_CADENCE, Monitor } from '../../src/poll/monitor.ts';
 import { restoreFromRecords } from '../../src/poll/recording.ts';
 import { startSimulator } from '../../src/sim/index.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
 import { history } from './recorderHistory.ts';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { feedKey } from '../../src/poll/monitor.ts';
 import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness | undefined;

@@ -5,8 +5,9 @@
  * a budget that counts requests when it grants them lets those granted a second apart land together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Cadence, feedKey } from '../../src/poll/monitor.ts';
+import type { Cadence } from '../../src/poll/monitor.ts';
 import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 /** Delays up to a few budget slots long: 600 ms at 3 calls a second, 60 ms at 50. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { feedKey } from '../../src/poll/monitor.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { type Harness, settle, startHarness } from './harness.ts';
 
 let harness: Harness | undefined;

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { flushMicrotasks, VirtualScheduler } from '../../src/lib/scheduler.ts';
-import { feedKey, Monitor } from '../../src/poll/monitor.ts';
+import { Monitor } from '../../src/poll/monitor.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
 import { feedAgeSpan } from '../../src/ui/components/Header.tsx';
 import { closeRawEndpoints, rawEndpoint } from '../support/rawEndpoint.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { feedKey } from '../../src/poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from '../../src/poll/recording.ts';
 import { FlightRecorder } from '../../src/recorder/recorder.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
 import { type Harness, startHarness } from './harness.ts';
 

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushMicrotasks } from '../../src/lib/scheduler.ts';
-import { feedKey } from '../../src/poll/monitor.ts';
+import { feedKey } from '../../src/store/feeds.ts';
 import { freshnessLine } from '../../src/ui/components/Header.tsx';
 import { type Harness, startHarness } from './harness.ts';
 

@@ -5,10 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../src/domain/model.ts';
-import { DEFAULT_CADENCE, feedKey } from '../../src/poll/monitor.ts';
+import { DEFAULT_CADENCE } from '../../src/poll/monitor.ts';
 import { buildSnapshot, collectSnapshotState } from '../../src/poll/snapshot.ts';
 import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
-import { loadedFeedsKey, selectClusterRows } from '../../src/ui/panes/rows.ts';
+import { feedKey } from '../../src/store/feeds.ts';
+import { loadedFeedsKey, selectClusterRows } from '../../src/ui/panes/clusters.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 let harness: Harness | undefined;

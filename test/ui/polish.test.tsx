@@ -20,13 +20,10 @@ import { footerSpans } from '../../src/ui/components/Footer.tsx';
 import { freshnessLine, whereLine } from '../../src/ui/components/Header.tsx';
 import { SpanLine } from '../../src/ui/components/SpanLine.tsx';
 import { layoutColumns, type Span } from '../../src/ui/components/table.ts';
-import {
-  type ClusterRow,
-  failureColumns,
-  initialCluster,
-  instanceColumns,
-  serviceColumns,
-} from '../../src/ui/panes/rows.ts';
+import { type ClusterRow, initialCluster } from '../../src/ui/panes/clusters.ts';
+import { failureColumns } from '../../src/ui/panes/failures.ts';
+import { instanceColumns } from '../../src/ui/panes/instances.ts';
+import { serviceColumns } from '../../src/ui/panes/services.ts';
 import { ThemeContext } from '../../src/ui/theme/context.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
 import { plain, startUi, type UiHarness } from './appHarness.tsx';

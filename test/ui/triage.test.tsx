@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { groupFailures, taskFailureOccurrence } from '../../src/domain/failures.ts';
 import type { Task } from '../../src/domain/model.ts';
 import { addFailures, setClusters, setInstances, upsertTasks } from '../../src/store/store.ts';
-import { failureColumns } from '../../src/ui/panes/rows.ts';
+import { failureColumns } from '../../src/ui/panes/failures.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
 import { startUi, type UiHarness, waitUntil } from './appHarness.tsx';
 import { NOW, startSynthetic } from './synthetic.tsx';

@@ -27,6 +27,7 @@ import type { Scheduler } from '../../lib/scheduler.ts';
 import type { EcsState, EcsStore } from '../../store/store.ts';
 import { maxScroll, nextSort } from '../components/table.ts';
 import { planLines, planTitle, resultLines, STATUS_TONES } from '../panes/actionLines.ts';
+import { safe } from '../panes/cells.ts';
 import {
   clusterDetailLines,
   describeLines,
@@ -37,7 +38,7 @@ import {
 import { memoLast } from '../panes/memo.ts';
 import { anyProblem, problemsViewLines } from '../panes/problems.ts';
 import { type AnyTable, type PaneTables, selectedIndexIn } from '../panes/registry.ts';
-import { failureGroupTaskRows, safe } from '../panes/rows.ts';
+import { failureGroupTaskRows } from '../panes/tasks.ts';
 import {
   type DialogState,
   type EntityKind,

@@ -5,7 +5,7 @@ import { PANES, type PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
 import { useEcs, useUi } from '../app/context.ts';
 import type { UiState, View } from '../app/uiStore.ts';
-import { PANE_TITLES, safe } from '../panes/rows.ts';
+import { PANE_TITLES, safe } from '../panes/cells.ts';
 import { SpanLine } from './SpanLine.tsx';
 import type { Span } from './table.ts';
 

@@ -12,11 +12,11 @@ import { LinesView } from '../components/LinesView.tsx';
 import { SpanLine } from '../components/SpanLine.tsx';
 import { type ColumnLayout, columnTitle, type SortState, type Span, sortArrow } from '../components/table.ts';
 import { VirtualTable } from '../components/VirtualTable.tsx';
+import { PANE_TITLES, safe } from './cells.ts';
 import { failureGroupLines } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, selectedIndexIn } from './registry.ts';
-import { PANE_TITLES, safe } from './rows.ts';
 
 /**
  * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted

@@ -17,17 +17,11 @@ import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
 import { wrap } from '../components/wrap.ts';
 import { HEALTH_TONE, healthMark, type Tone } from '../theme/theme.ts';
-import {
-  clusterHealthSoFar,
-  drainSummary,
-  failureClusterName,
-  failureInstanceLabel,
-  lifetimeWindow,
-  safe,
-  short,
-  taskHealthNow,
-  timelineSpans,
-} from './rows.ts';
+import { safe, short, taskDefinitionText } from './cells.ts';
+import { clusterHealthSoFar } from './clusters.ts';
+import { failureClusterName, failureInstanceLabel } from './failures.ts';
+import { drainSummary } from './instances.ts';
+import { lifetimeWindow, taskHealthNow, timelineSpans } from './tasks.ts';
 
 export type Line = Span[];
 
@@ -90,7 +84,7 @@ export function serviceDetailLines(state: EcsState, arn: string, now: number): L
       'desired/run/pend',
       `${service.desiredCount ?? '?'}/${service.runningCount ?? '?'}/${service.pendingCount ?? '?'}`,
     ),
-    field('task definition', service.taskDefinition ? safe(taskDefinitionLabel(service.taskDefinition)) : MISSING),
+    field('task definition', taskDefinitionText(service.taskDefinition)),
     field(
       'launch',
       safe(service.launchType ?? service.capacityProviderStrategy?.map((c) => c.capacityProvider).join('+') ?? MISSING),
@@ -110,9 +104,9 @@ export function serviceDetailLines(state: EcsState, arn: string, now: number): L
     const tone: Tone = state === 'FAILED' ? 'error' : state === 'IN_PROGRESS' ? 'warn' : 'text';
     lines.push([
       {
-        text: `${safe(deployment.status ?? MISSING).padEnd(8)} ${safe(deployment.id ?? MISSING).padEnd(22)} ${
-          deployment.taskDefinition ? safe(taskDefinitionLabel(deployment.taskDefinition)) : MISSING
-        }  desired ${deployment.desiredCount ?? '?'} running ${deployment.runningCount ?? '?'} pending ${
+        text: `${safe(deployment.status ?? MISSING).padEnd(8)} ${safe(deployment.id ?? MISSING).padEnd(22)} ${taskDefinitionText(
+          deployment.taskDefinition,
+        )}  desired ${deployment.desiredCount ?? '?'} running ${deployment.runningCount ?? '?'} pending ${
           deployment.pendingCount ?? '?'
         } failed ${deployment.failedTasks ?? 0}  `,
       },
@@ -140,7 +134,7 @@ export function serviceDetailLines(state: EcsState, arn: string, now: number): L
         {
           text: `scale ${set.scale?.value ?? '?'}${unit}  desired ${set.computedDesiredCount ?? '?'} running ${
             set.runningCount ?? '?'
-          } pending ${set.pendingCount ?? '?'}  ${set.taskDefinition ? safe(taskDefinitionLabel(set.taskDefinition)) : MISSING}  ${safe(
+          } pending ${set.pendingCount ?? '?'}  ${taskDefinitionText(set.taskDefinition)}  ${safe(
             set.externalId ?? '',
           )}  ${safe(set.id ?? shortName(set.taskSetArn))}`,
         },
@@ -167,7 +161,7 @@ export function taskDetailLines(state: EcsState, arn: string, now: number, windo
   const lines: Line[] = [
     field('task', short(arn)),
     field('cluster', short(task.clusterArn)),
-    field('task definition', task.taskDefinitionArn ? safe(taskDefinitionLabel(task.taskDefinitionArn)) : MISSING),
+    field('task definition', taskDefinitionText(task.taskDefinitionArn)),
     field('last/desired', `${safe(task.lastStatus ?? '?')}/${safe(task.desiredStatus ?? '?')}`),
     field(
       'health',

@@ -1,3 +1,5 @@
+/** What the pane selectors are built from: memoisation (a row keeps its identity until its entity changes) and grouping. */
+
 /** Remembers the last result and returns it while every argument is the same (by identity). */
 export function memoLast<A extends unknown[], R>(compute: (...args: A) => R): (...args: A) => R {
   let lastArgs: A | undefined;
@@ -29,4 +31,17 @@ export function memoPerObject<K extends object, E, V>(derive: (source: K, extra:
     cache.set(source, { extra, value });
     return value;
   };
+}
+
+/** The items by key (a cluster's services, an instance's tasks), in their order; items without a key are left out. */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (key === undefined) continue;
+    const list = groups.get(key);
+    if (list) list.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

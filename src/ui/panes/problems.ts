@@ -8,8 +8,8 @@ import { PANES } from '../../keymap/keymap.ts';
 import type { EcsState, ResourceMeta } from '../../store/store.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import { wrap } from '../components/wrap.ts';
+import { PANE_TITLES } from './cells.ts';
 import type { Line } from './details.ts';
-import { PANE_TITLES } from './rows.ts';
 
 /** Longest error sentence kept: enough for any ECS message, not for a whole HTML error page. */
 const PROBLEM_MAX_LENGTH = 2_000;

@@ -10,25 +10,12 @@ import type { EcsState } from '../../store/store.ts';
 import type { ListState, UiState } from '../app/uiStore.ts';
 import { type Column, matchesFilter, type SortState, sortItems } from '../components/table.ts';
 import { createTheme, type Theme } from '../theme/theme.ts';
+import { type ClusterRow, clusterColumns, loadedFeedsKey, selectClusterRows } from './clusters.ts';
+import { failureColumns, groupsInSeveralClusters, selectFailureRows } from './failures.ts';
+import { type InstanceRow, instanceColumns, selectInstanceRows } from './instances.ts';
 import { memoLast } from './memo.ts';
-import {
-  type ClusterRow,
-  clusterColumns,
-  failureColumns,
-  groupsInSeveralClusters,
-  type InstanceRow,
-  instanceColumns,
-  loadedFeedsKey,
-  type ServiceRow,
-  selectClusterRows,
-  selectFailureRows,
-  selectInstanceRows,
-  selectServiceRows,
-  selectTaskRows,
-  serviceColumns,
-  type TaskRow,
-  taskColumns,
-} from './rows.ts';
+import { type ServiceRow, selectServiceRows, serviceColumns } from './services.ts';
+import { selectTaskRows, type TaskRow, taskColumns } from './tasks.ts';
 
 export type EntityOfRow = 'cluster' | 'instance' | 'service' | 'task' | 'failureGroup';
 
