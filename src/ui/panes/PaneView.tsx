@@ -4,7 +4,6 @@ import { shortName } from '../../domain/arn.ts';
 import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import { useApp, useEcs, useKeymap, useUi } from '../app/context.ts';
-import { failureGroupTaskRowsFor, viewLines } from '../app/controller.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import type { View } from '../app/uiStore.ts';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
@@ -17,6 +16,7 @@ import { failureGroupLines } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, selectedIndexIn } from './registry.ts';
+import { failureGroupTaskRowsFor, viewLines } from './views.ts';
 
 /**
  * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted
