@@ -1,8 +1,11 @@
 import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { ApiMeta, ResourceMeta } from '../../store/store.ts';
+import { useClockDerived, useUiClock } from '../app/clock.ts';
 import { type TargetInfo, useApp, useEcs, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import { useTheme } from '../theme/context.ts';
@@ -24,6 +27,21 @@ export function feedAgeSpan(label: string, meta: ResourceMeta | undefined, now: 
   const failing = meta.lastError !== undefined && (meta.lastSuccessAt ?? 0) <= meta.lastError.at;
   if (failing) return { text: `${label} ✗ ${formatAge(meta.lastSuccessAt, now)}`, tone: 'error' };
   return { text: `${label} ${formatAge(meta.lastSuccessAt, now)}`, tone: meta.inFlight ? 'accent' : 'text' };
+}
+
+/** Under this age a feed that is not failing is fresh: the fast feeds refresh every few seconds, the slowest every 30. */
+export const FRESH_MS = 60_000;
+
+/**
+ * The header's coarse view of a feed, which changes only when it tells something: "tasks ok" while refreshes land,
+ * its age in minutes once none has for a minute ("tasks 2m", in the warning tone), and a failing feed's exact age
+ * ("tasks ✗ 12s").
+ */
+export function coarseFeedAgeSpan(label: string, meta: ResourceMeta | undefined, now: number): Span {
+  const exact = feedAgeSpan(label, meta, now);
+  if (meta?.lastSuccessAt === undefined || exact.tone === 'error') return exact;
+  if (now - meta.lastSuccessAt < FRESH_MS) return { text: `${label} ok`, tone: 'text' };
+  return { ...exact, tone: meta.inFlight ? 'accent' : 'warn' };
 }
 
 const widthOf = (spans: readonly Span[]) => spans.reduce((sum, span) => sum + displayWidth(span.text), 0);
@@ -71,19 +89,27 @@ export function whereLine({ target, readOnly, banner, clusterName }: WhereInput,
   );
 }
 
-/** The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes. */
+/** What the second line shows of the API meta. */
+export type ApiShown = Pick<ApiMeta, 'ratePerSecond' | 'budgetCeiling' | 'throttled' | 'errors'>;
+
+/**
+ * The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes.
+ * `coarse` ages (the header's) say "ok" rather than counting the seconds since the last refresh.
+ */
 export function freshnessLine(
   meta: ReadonlyMap<string, ResourceMeta>,
-  api: ApiMeta,
+  api: ApiShown,
   cluster: string | undefined,
   now: number,
   width: number,
+  options: { coarse?: boolean } = {},
 ): Span[] {
+  const ageSpan = options.coarse ? coarseFeedAgeSpan : feedAgeSpan;
   const ages = (short: boolean): Span[] => {
     const spans: Span[] = [{ text: 'data ', tone: 'muted' }];
     FEED_LABELS.forEach(([pane, label, shortLabel], index) => {
       if (index > 0) spans.push({ text: short ? ' ' : ' · ', tone: 'muted' });
-      spans.push(feedAgeSpan(short ? shortLabel : label, meta.get(feedOfPane(pane, cluster)), now));
+      spans.push(ageSpan(short ? shortLabel : label, meta.get(feedOfPane(pane, cluster)), now));
     });
     return spans;
   };
@@ -127,11 +153,34 @@ export function freshnessLine(
 export function Header({ width }: { width: number }) {
   const { target, readOnly, banner } = useApp();
   const theme = useTheme();
-  const now = useUi((s) => s.now);
+  const clock = useUiClock();
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
-  const meta = useEcs((s) => s.meta);
-  const api = useEcs((s) => s.api);
+  // The shown feeds' records and the API figures as shown (the rate to a tenth), not the whole meta map: polls of
+  // other clusters and sub-tenth rate changes draw nothing.
+  const feeds = useEcs(useShallow((s) => FEED_LABELS.map(([pane]) => s.meta.get(feedOfPane(pane, cluster)))));
+  const api = useEcs(
+    useShallow(
+      (s): ApiShown => ({
+        ratePerSecond: Number(s.api.ratePerSecond.toFixed(1)),
+        budgetCeiling: s.api.budgetCeiling,
+        throttled: s.api.throttled,
+        errors: s.api.errors,
+      }),
+    ),
+  );
+  const meta = useMemo(() => {
+    const shown = new Map<string, ResourceMeta>();
+    FEED_LABELS.forEach(([pane], index) => {
+      const record = feeds[index];
+      if (record) shown.set(feedOfPane(pane, cluster), record);
+    });
+    return shown;
+  }, [feeds, cluster]);
+  // The line as text: a clock tick re-renders the header only when it changes what the line says.
+  const agesText = useClockDerived(clock, (now) =>
+    JSON.stringify(freshnessLine(meta, api, cluster, now, width, { coarse: true })),
+  );
 
   const where = whereLine(
     {
@@ -142,7 +191,7 @@ export function Header({ width }: { width: number }) {
     },
     width,
   );
-  const ages = freshnessLine(meta, api, cluster, now, width);
+  const ages = JSON.parse(agesText) as Span[];
 
   return (
     <Box flexDirection="column" width={width} height={2}>

@@ -4,6 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo, useMemo, useRef } from 'react';
+import { type ClockSource, useClockDerived } from '../app/clock.ts';
 import { useTheme } from '../theme/context.ts';
 import { SpanLine } from './SpanLine.tsx';
 import {
@@ -34,11 +35,12 @@ export interface VirtualTableProps<T> {
   width: number;
   /** Lines for the header and the rows together. */
   height: number;
-  now: number;
+  /** The clock of the time-dependent columns: a row re-renders when a tick changes what it shows, not every tick. */
+  clock: ClockSource;
   focused: boolean;
   sort?: SortState;
-  /** Replaces the column header line (the Tasks pane puts its time axis there). */
-  header?: (layout: ColumnLayout<T>) => string;
+  /** Replaces the column header line (the Tasks pane puts its time axis there), redrawn as the clock changes it. */
+  header?: (layout: ColumnLayout<T>, now: number) => string;
   emptyText?: string;
 }
 
@@ -47,13 +49,21 @@ interface RowProps {
   layout: ColumnLayout<unknown>;
   selected: boolean;
   marked: boolean;
-  /** 0 for tables without clock-driven columns, so their rows do not re-render every second. */
-  now: number;
+  clock: ClockSource;
   width: number;
 }
 
-const Row = memo(function Row({ item, layout, selected, marked, now, width }: RowProps) {
+const cellsText = (spans: readonly Span[]) =>
+  spans.map((span) => `${span.tone ?? ''}\u0000${span.text}`).join('\u0001');
+
+const Row = memo(function Row({ item, layout, selected, marked, clock, width }: RowProps) {
   const theme = useTheme();
+  // Rows of tables with clock-driven columns follow the clock, re-rendering when their cells' text changes ("41s"
+  // every second, "3m" once a minute); the others never look at it (0).
+  useClockDerived(clock, (now) =>
+    layout.timeDependent ? cellsText(rowSpans(item, layout, { now, theme })) : undefined,
+  );
+  const now = layout.timeDependent ? clock.now() : 0;
   const pointer = selected ? (theme.ascii ? '>' : '›') : ' ';
   const spans: Span[] = [{ text: `${pointer}${marked ? '*' : ' '}`, tone: selected ? 'accent' : 'text' }];
   spans.push(...rowSpans(item, layout, { now, theme }));
@@ -61,15 +71,15 @@ const Row = memo(function Row({ item, layout, selected, marked, now, width }: Ro
 });
 
 export function VirtualTable<T>(props: VirtualTableProps<T>) {
-  const { items, columns, keyOf, selectedIndex, marks, width, height, now, focused, sort } = props;
+  const { items, columns, keyOf, selectedIndex, marks, width, height, clock, focused, sort } = props;
   const layout = useMemo(() => layoutColumns(columns, width), [columns, width]);
   const bodyHeight = Math.max(0, height - 1);
   const topRef = useRef(0);
   const top = windowStart(topRef.current, selectedIndex, bodyHeight, items.length);
   topRef.current = top;
   const visible = items.slice(top, top + bodyHeight);
-  const rowNow = layout.timeDependent ? now : 0;
-  const header = props.header ? props.header(layout) : headerText(layout, sort);
+  const customHeader = props.header;
+  const header = useClockDerived(clock, (now) => (customHeader ? customHeader(layout, now) : headerText(layout, sort)));
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate-end" bold dimColor={!focused}>
@@ -89,7 +99,7 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
               layout={layout as ColumnLayout<unknown>}
               selected={focused && top + offset === selectedIndex}
               marked={marks.has(key)}
-              now={rowNow}
+              clock={clock}
               width={width}
             />
           );
