@@ -6,7 +6,8 @@
  * - bytes: what the TUI wrote to its terminal over the window (tmux pipe-pane), per second.
  * Polls keep running (the scenario's tasks change now and then), so this is the app's real idle, not a frozen one.
  *
- * Run: npx tsx test/bench/idle.ts [window seconds, default 300]. Table on stdout, JSON in test/bench/results/idle.json.
+ * Run: npx tsx test/bench/idle.ts [window seconds, default 300] [--keep-output FILE] (the terminal output of the
+ * window, to see what was redrawn). Table on stdout, JSON in test/bench/results/idle.json.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -101,6 +102,9 @@ async function main() {
     const elapsed = (performance.now() - startedAt) / 1000;
     const cpu = (cpuSeconds(pid) - cpuBefore) / elapsed;
     const bytes = (sizeOf(output) - bytesBefore) / elapsed;
+    const keep = process.argv.indexOf('--keep-output');
+    const keepAs = keep > 0 ? process.argv[keep + 1] : undefined;
+    if (keepAs) writeFileSync(keepAs, readFileSync(output).subarray(bytesBefore));
     tmux('send-keys', '-t', 'idle', 'C-c');
     const result = {
       windowSeconds: Math.round(elapsed),

@@ -118,22 +118,21 @@ export function PaneView({
   );
   // The same (memoised) table, whole: its keys and entity besides what the subscription compared.
   const table: AnyTable = { ...tables.paneTable(pane, ecs.getState(), tableUi), ...shown };
-  const ui = view;
   const list = view.list;
   const selectedIndex = selectedIndexIn(table, list);
-  const clusterName = ui.cluster ? safe(shown.clusterName ?? shortName(ui.cluster)) : undefined;
+  const clusterName = view.cluster ? safe(shown.clusterName ?? shortName(view.cluster)) : undefined;
   const parts = [`${table.items.length}/${table.total}`];
   if (pane !== 'clusters' && pane !== 'failures')
     parts.unshift(clusterName ? `cluster ${clusterName}` : 'no cluster selected');
   if (list.filter) parts.push(`filter "${safe(list.filter)}"`);
   if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
-  if (pane === 'tasks') parts.push(`window ${ui.taskWindow}`);
-  if (pane === 'failures') parts.push(`window ${ui.failureWindow}`);
+  if (pane === 'tasks') parts.push(`window ${view.taskWindow}`);
+  if (pane === 'failures') parts.push(`window ${view.failureWindow}`);
   const problem = feedProblem(shown.meta);
   const problemRows = problem ? problemLines(problem, width, height, keymap.keyOf('lastResult')) : [];
   const empty = emptyText({
     pane,
-    cluster: ui.cluster,
+    cluster: view.cluster,
     total: table.total,
     filter: list.filter,
     problem: problem !== undefined,
@@ -158,7 +157,7 @@ export function PaneView({
           clock={clock}
           focused={focused}
           {...(list.sort ? { sort: list.sort } : {})}
-          {...(pane === 'tasks' ? { header: axisHeader(ui.taskWindow, list.sort) } : {})}
+          {...(pane === 'tasks' ? { header: axisHeader(view.taskWindow, list.sort) } : {})}
           emptyText={empty}
         />
       </ErrorBoundary>

@@ -1,0 +1,121 @@
+/**
+ * Rendering only what changed: a tick of the clock re-renders only what it changes on screen, a poll only the rows
+ * whose entity changed, and a screen on which nothing changes draws no frame. Counted from React's commits
+ * (renderCounter.ts) on the app over a store filled by hand, on a virtual clock.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { updateMeta, upsertTasks } from '../../src/store/store.ts';
+import { flash } from '../../src/ui/app/uiStore.ts';
+import { installRenderCounter, type RenderCounter } from './renderCounter.ts';
+import { CLUSTER, makeTask, NOW, startSynthetic } from './synthetic.tsx';
+
+let counter: RenderCounter;
+let app: ReturnType<typeof startSynthetic> | undefined;
+
+beforeEach(() => {
+  counter = installRenderCounter();
+});
+
+afterEach(() => {
+  app?.close();
+  app = undefined;
+  counter.uninstall();
+});
+
+const FEEDS = ['clusters', `services:${CLUSTER}`, `tasks:${CLUSTER}`, `instances:${CLUSTER}`, `stopped:${CLUSTER}`];
+
+/** Every feed of the header refreshed at `at`. */
+function refreshedAt(store: ReturnType<typeof startSynthetic>['store'], at: number): void {
+  for (const feed of FEEDS) updateMeta(store, feed, { lastSuccessAt: at, inFlight: false });
+}
+
+/** Advances the virtual clock second by second (the app's clock ticks on each), letting React commit after each. */
+async function seconds(count: number): Promise<void> {
+  if (!app) throw new Error('no app');
+  for (let i = 0; i < count; i++) {
+    await app.scheduler.advance(1_000);
+    await app.settle();
+  }
+}
+
+describe('render only what changed', () => {
+  it('a clock tick that changes nothing on screen renders no component and draws no frame', async () => {
+    // Tasks older than a day: their ages show whole days, their bars fill the window; nothing moves in 30 s.
+    const old = NOW - 3 * 86_400_000;
+    app = startSynthetic({ tasks: [makeTask('a', { createdAt: old, startedAt: old })] }, { columns: 120, rows: 40 });
+    refreshedAt(app.store, NOW);
+    await app.settle();
+    await app.press('3');
+    const frames = app.rendered.frames.length;
+    counter.reset();
+    await seconds(30);
+    expect(counter.counts()).toEqual({});
+    expect(app.rendered.frames.length).toBe(frames);
+  });
+
+  it('a refresh that changes one task re-renders its row and the table, not the header, path, status or footer', async () => {
+    const tasks = Array.from({ length: 20 }, (_, index) => makeTask(`t${String(index).padStart(2, '0')}`));
+    app = startSynthetic({ tasks }, { columns: 120, rows: 40 });
+    await app.settle();
+    await app.press('4');
+    await app.settle();
+    counter.reset();
+    const changed = tasks[3];
+    if (!changed) throw new Error('no task');
+    upsertTasks(app.store, [{ ...changed, lastStatus: 'DEACTIVATING', version: 9 }], NOW);
+    await app.settle();
+    const counts = counter.counts();
+    expect(counts.Row).toBe(1);
+    for (const untouched of ['Header', 'Breadcrumbs', 'StatusLine', 'Footer', 'Screen', 'SafePane']) {
+      expect(counts[untouched], untouched).toBeUndefined();
+    }
+    expect(app.frame()).toContain('DEACTIVATING');
+  });
+
+  it('a row whose age the tick changes re-renders alone, with the new age', async () => {
+    app = startSynthetic(
+      {
+        tasks: [
+          makeTask('young', { createdAt: NOW - 20_000, startedAt: NOW - 20_000 }),
+          makeTask('old', { createdAt: NOW - 3 * 86_400_000, startedAt: NOW - 3 * 86_400_000 }),
+        ],
+      },
+      { columns: 120, rows: 40 },
+    );
+    await app.press('4');
+    expect(app.frame()).toMatch(/\s20s\s/);
+    counter.reset();
+    await seconds(1);
+    expect(app.frame()).toMatch(/\s21s\s/);
+    expect(counter.counts().Row).toBe(1);
+    expect(counter.counts().Header).toBeUndefined();
+  });
+
+  it('the header says fresh feeds are ok without counting seconds, and ages them in minutes once stale', async () => {
+    app = startSynthetic({ tasks: [makeTask('a')] }, { columns: 120, rows: 40 });
+    refreshedAt(app.store, NOW);
+    await app.settle();
+    expect(app.frame()).toContain('data clusters ok · services ok · tasks ok · instances ok · failures ok');
+    counter.reset();
+    await seconds(59);
+    expect(counter.counts().Header).toBeUndefined();
+    await seconds(1);
+    expect(app.frame()).toContain('data clusters 1m · services 1m · tasks 1m');
+    expect(counter.counts().Header).toBe(1);
+  });
+
+  it('a flash goes when its time is up: the status line follows the clock only for that', async () => {
+    app = startSynthetic({ tasks: [makeTask('a')] });
+    await app.settle();
+    flash(app.ui, 'Copied the ARN');
+    await app.settle();
+    expect(app.frame()).toContain('Copied the ARN');
+    counter.reset();
+    await seconds(5);
+    expect(app.frame()).toContain('Copied the ARN');
+    expect(counter.counts().StatusLine).toBeUndefined();
+    await seconds(1);
+    expect(app.frame()).not.toContain('Copied the ARN');
+    expect(counter.counts().StatusLine).toBe(1);
+  });
+});
