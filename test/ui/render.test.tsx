@@ -4,8 +4,9 @@
  * (renderCounter.ts) on the app over a store filled by hand, on a virtual clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { updateMeta, upsertTasks } from '../../src/store/store.ts';
+import { setApiMeta, updateMeta, upsertTasks } from '../../src/store/store.ts';
 import { flash } from '../../src/ui/app/uiStore.ts';
+import { steadyRate } from '../../src/ui/components/Header.tsx';
 import { installRenderCounter, type RenderCounter } from './renderCounter.ts';
 import { CLUSTER, makeTask, NOW, startSynthetic } from './synthetic.tsx';
 
@@ -117,5 +118,59 @@ describe('render only what changed', () => {
     await seconds(1);
     expect(app.frame()).not.toContain('Copied the ARN');
     expect(counter.counts().StatusLine).toBe(1);
+  });
+
+  it('rows showing minutes redraw together at the turn of the minute, not each at its own second', async () => {
+    // NOW is the start of a minute: ages 1m30s and 1m40s reach 2m at 30 s and 20 s past it, each at its own second.
+    app = startSynthetic(
+      {
+        tasks: [
+          makeTask('aaaa', { createdAt: NOW - 90_000, startedAt: NOW - 90_000 }),
+          makeTask('bbbb', { createdAt: NOW - 100_000, startedAt: NOW - 100_000 }),
+        ],
+      },
+      { columns: 120, rows: 40 },
+    );
+    await app.press('4');
+    const ages = () =>
+      app
+        ?.frame()
+        .split('\n')
+        .filter((line) => /aaaa|bbbb/.test(line))
+        .map((line) => /\s(\dm)\s/.exec(line)?.[1]);
+    expect(ages()).toEqual(['1m', '1m']);
+    const frames = app.rendered.frames.length;
+    counter.reset();
+    await seconds(59);
+    expect(ages()).toEqual(['1m', '1m']);
+    expect(counter.counts().Row).toBeUndefined();
+    expect(app.rendered.frames.length).toBe(frames);
+    await seconds(1);
+    expect(ages()).toEqual(['2m', '2m']);
+    // Both rows in the one frame of that minute (with the other panes' rows, redrawn to the minute too).
+    expect(counter.counts().Row).toBeGreaterThanOrEqual(2);
+    expect(app.rendered.frames.length).toBe(frames + 1);
+  });
+
+  it('the API rate in the header holds through the jitter between two polls and moves when the rate does', async () => {
+    const shown = { current: undefined as number | undefined };
+    expect([1.3, 1.5, 1.2, 1.6, 1.9, 0, 9.7, 10].map((rate) => steadyRate(shown, rate, 10))).toEqual([
+      1.3, 1.3, 1.3, 1.3, 1.9, 0, 9.7, 10,
+    ]);
+    app = startSynthetic({ tasks: [makeTask('a')] });
+    const api = { total: 0, throttled: 0, errors: 0, budgetCeiling: 10, budgetEffective: 10, byOperation: {} };
+    setApiMeta(app.store, { ...api, ratePerSecond: 1.3 });
+    await app.settle();
+    expect(app.frame()).toContain('API 1.3/s of 10/s');
+    counter.reset();
+    for (const rate of [1.5, 1.2, 1.4]) {
+      setApiMeta(app.store, { ...api, ratePerSecond: rate });
+      await app.settle();
+    }
+    expect(app.frame()).toContain('API 1.3/s of 10/s');
+    expect(counter.counts().Header).toBeUndefined();
+    setApiMeta(app.store, { ...api, ratePerSecond: 2.4 });
+    await app.settle();
+    expect(app.frame()).toContain('API 2.4/s of 10/s');
   });
 });

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
@@ -149,6 +149,21 @@ export function freshnessLine(
   );
 }
 
+/**
+ * The rate as the header shows it: it moves when the rate has moved by a twentieth of the budget (0.5/s of 10/s), so
+ * the jitter of a sliding window between two polls does not redraw the line every second; it is exact to the tenth
+ * when it moves, and always when it reaches 0 or the budget.
+ */
+export function steadyRate(shown: { current: number | undefined }, rate: number, ceiling: number): number {
+  const exact = Number(rate.toFixed(1));
+  const step = Math.max(0.1, ceiling / 20);
+  const last = shown.current;
+  if (last === undefined || Math.abs(exact - last) >= step || exact === 0 || (ceiling > 0 && exact >= ceiling)) {
+    shown.current = exact;
+  }
+  return shown.current as number;
+}
+
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
   const { target, readOnly, banner } = useApp();
@@ -159,10 +174,11 @@ export function Header({ width }: { width: number }) {
   // The shown feeds' records and the API figures as shown (the rate to a tenth), not the whole meta map: polls of
   // other clusters and sub-tenth rate changes draw nothing.
   const feeds = useEcs(useShallow((s) => FEED_LABELS.map(([pane]) => s.meta.get(feedOfPane(pane, cluster)))));
+  const shownRate = useRef<number | undefined>(undefined);
   const api = useEcs(
     useShallow(
       (s): ApiShown => ({
-        ratePerSecond: Number(s.api.ratePerSecond.toFixed(1)),
+        ratePerSecond: steadyRate(shownRate, s.api.ratePerSecond, s.api.budgetCeiling),
         budgetCeiling: s.api.budgetCeiling,
         throttled: s.api.throttled,
         errors: s.api.errors,

@@ -56,14 +56,40 @@ interface RowProps {
 const cellsText = (spans: readonly Span[]) =>
   spans.map((span) => `${span.tone ?? ''}\u0000${span.text}`).join('\u0001');
 
+const MINUTE_MS = 60_000;
+/** An age in seconds as formatDuration writes it ("42s"), apart from any name that happens to hold one ("k8s"). */
+const SECONDS_AGE = /(^|[^\p{L}\p{N}])\d{1,2}s($|[^\p{L}\p{N}])/u;
+
+/**
+ * The time a row of clock-driven cells is drawn at: now while it shows an age in seconds (it changes every second
+ * anyway), else the start of the current minute, so that every row showing minutes, hours or a timeline changes in
+ * the same frame once a minute rather than each at its own second. `textAt` is the row's text at a given time;
+ * `minuteShowsSeconds` caches, per minute, whether the row drawn at that minute's start would show seconds (then it
+ * is drawn at now: a young age is never shown late).
+ */
+export function rowDrawTime(
+  now: number,
+  textAt: (at: number) => string,
+  minuteShowsSeconds: (minute: number) => boolean,
+): number {
+  if (SECONDS_AGE.test(textAt(now))) return now;
+  const minute = Math.floor(now / MINUTE_MS) * MINUTE_MS;
+  return minuteShowsSeconds(minute) ? now : minute;
+}
+
 const Row = memo(function Row({ item, layout, selected, marked, clock, width }: RowProps) {
   const theme = useTheme();
-  // Rows of tables with clock-driven columns follow the clock, re-rendering when their cells' text changes ("41s"
-  // every second, "3m" once a minute); the others never look at it (0).
-  useClockDerived(clock, (now) =>
-    layout.timeDependent ? cellsText(rowSpans(item, layout, { now, theme })) : undefined,
-  );
-  const now = layout.timeDependent ? clock.now() : 0;
+  const textAt = (at: number) => cellsText(rowSpans(item, layout, { now: at, theme }));
+  const minuteCheck = useRef<{ minute: number; seconds: boolean } | undefined>(undefined);
+  const minuteShowsSeconds = (minute: number) => {
+    if (minuteCheck.current?.minute !== minute) {
+      minuteCheck.current = { minute, seconds: SECONDS_AGE.test(textAt(minute)) };
+    }
+    return minuteCheck.current.seconds;
+  };
+  // Rows of tables with clock-driven columns follow the clock: every second while they show seconds ("41s"), else
+  // once a minute ("3m", timelines); the others never look at it (0).
+  const now = useClockDerived(clock, (at) => (layout.timeDependent ? rowDrawTime(at, textAt, minuteShowsSeconds) : 0));
   const pointer = selected ? (theme.ascii ? '>' : '›') : ' ';
   const spans: Span[] = [{ text: `${pointer}${marked ? '*' : ' '}`, tone: selected ? 'accent' : 'text' }];
   spans.push(...rowSpans(item, layout, { now, theme }));
