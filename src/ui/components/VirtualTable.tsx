@@ -89,7 +89,16 @@ const Row = memo(function Row({ item, layout, selected, marked, clock, width }: 
   };
   // Rows of tables with clock-driven columns follow the clock: every second while they show seconds ("41s"), else
   // once a minute ("3m", timelines); the others never look at it (0).
-  const now = useClockDerived(clock, (at) => (layout.timeDependent ? rowDrawTime(at, textAt, minuteShowsSeconds) : 0));
+  // The UI store changes on every key, not only on ticks: the draw time is worked out once per tick and row.
+  const drawTime = useRef<{ at: number; item: unknown; layout: unknown; value: number } | undefined>(undefined);
+  const now = useClockDerived(clock, (at) => {
+    if (!layout.timeDependent) return 0;
+    const known = drawTime.current;
+    if (known && known.at === at && known.item === item && known.layout === layout) return known.value;
+    const value = rowDrawTime(at, textAt, minuteShowsSeconds);
+    drawTime.current = { at, item, layout, value };
+    return value;
+  });
   const pointer = selected ? (theme.ascii ? '>' : '›') : ' ';
   const spans: Span[] = [{ text: `${pointer}${marked ? '*' : ' '}`, tone: selected ? 'accent' : 'text' }];
   spans.push(...rowSpans(item, layout, { now, theme }));
