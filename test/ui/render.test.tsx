@@ -152,11 +152,18 @@ describe('render only what changed', () => {
     expect(app.rendered.frames.length).toBe(frames + 1);
   });
 
-  it('the API rate in the header holds through the jitter between two polls and moves when the rate does', async () => {
-    const shown = { current: undefined as number | undefined };
-    expect([1.3, 1.5, 1.2, 1.6, 1.9, 0, 9.7, 10].map((rate) => steadyRate(shown, rate, 10))).toEqual([
-      1.3, 1.3, 1.3, 1.3, 1.9, 0, 9.7, 10,
-    ]);
+  it('the API rate in the header holds for 10 s through the swings between polls, and shows at once near the budget', async () => {
+    const shown: { current: { rate: number; at: number } | undefined } = { current: undefined };
+    const seen = [
+      [0, 1.3],
+      [1_000, 1.5],
+      [2_000, 4],
+      [10_000, 4],
+      [11_000, 0],
+      [12_000, 8.5],
+      [13_000, 8.6],
+    ].map(([at = 0, rate = 0]) => steadyRate(shown, rate, 10, at));
+    expect(seen).toEqual([1.3, 1.3, 1.3, 4, 0, 8.5, 8.6]);
     app = startSynthetic({ tasks: [makeTask('a')] });
     const api = { total: 0, throttled: 0, errors: 0, budgetCeiling: 10, budgetEffective: 10, byOperation: {} };
     setApiMeta(app.store, { ...api, ratePerSecond: 1.3 });
@@ -169,6 +176,7 @@ describe('render only what changed', () => {
     }
     expect(app.frame()).toContain('API 1.3/s of 10/s');
     expect(counter.counts().Header).toBeUndefined();
+    await seconds(10);
     setApiMeta(app.store, { ...api, ratePerSecond: 2.4 });
     await app.settle();
     expect(app.frame()).toContain('API 2.4/s of 10/s');

@@ -149,19 +149,28 @@ export function freshnessLine(
   );
 }
 
+/** How long the header holds a rate it shows: the rate is counted over the last 10 s, in bursts of calls per poll. */
+export const RATE_HOLD_MS = 10_000;
+/** From this share of the budget on, the rate shows as it moves: it is about to be throttled. */
+const RATE_WATCH_SHARE = 0.8;
+
 /**
- * The rate as the header shows it: it moves when the rate has moved by a twentieth of the budget (0.5/s of 10/s), so
- * the jitter of a sliding window between two polls does not redraw the line every second; it is exact to the tenth
- * when it moves, and always when it reaches 0 or the budget.
+ * The rate as the header shows it: held for RATE_HOLD_MS, so the swings of a 10-second window between the bursts
+ * of calls of two polls do not redraw the line every second; shown at once when it starts, stops or nears the budget.
  */
-export function steadyRate(shown: { current: number | undefined }, rate: number, ceiling: number): number {
+export function steadyRate(
+  shown: { current: { rate: number; at: number } | undefined },
+  rate: number,
+  ceiling: number,
+  now: number,
+): number {
   const exact = Number(rate.toFixed(1));
-  const step = Math.max(0.1, ceiling / 20);
   const last = shown.current;
-  if (last === undefined || Math.abs(exact - last) >= step || exact === 0 || (ceiling > 0 && exact >= ceiling)) {
-    shown.current = exact;
+  const urgent = exact === 0 || last?.rate === 0 || (ceiling > 0 && exact >= ceiling * RATE_WATCH_SHARE);
+  if (last === undefined || (exact !== last.rate && (urgent || now - last.at >= RATE_HOLD_MS))) {
+    shown.current = { rate: exact, at: now };
   }
-  return shown.current as number;
+  return (shown.current as { rate: number }).rate;
 }
 
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
@@ -174,11 +183,11 @@ export function Header({ width }: { width: number }) {
   // The shown feeds' records and the API figures as shown (the rate to a tenth), not the whole meta map: polls of
   // other clusters and sub-tenth rate changes draw nothing.
   const feeds = useEcs(useShallow((s) => FEED_LABELS.map(([pane]) => s.meta.get(feedOfPane(pane, cluster)))));
-  const shownRate = useRef<number | undefined>(undefined);
+  const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
   const api = useEcs(
     useShallow(
       (s): ApiShown => ({
-        ratePerSecond: steadyRate(shownRate, s.api.ratePerSecond, s.api.budgetCeiling),
+        ratePerSecond: steadyRate(shownRate, s.api.ratePerSecond, s.api.budgetCeiling, clock.now()),
         budgetCeiling: s.api.budgetCeiling,
         throttled: s.api.throttled,
         errors: s.api.errors,
