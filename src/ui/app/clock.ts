@@ -24,7 +24,7 @@ export function startClock(ui: UiStore, scheduler: Scheduler): () => void {
   };
 }
 
-/** The pieces of a view that change with the clock, as one comparable text: what decides whether it redraws. */
+/** The clock as components follow it: told of each change of the UI store, read through now(). */
 export interface ClockSource {
   subscribe(listener: () => void): () => void;
   now(): number;
