@@ -8,11 +8,12 @@
  * `--quiet` runs the simulator at a thousandth of real speed and warms up past a minute: the polls go on but nothing
  * they return changes, and every age on screen is past its per-second phase (nothing changing).
  *
- * Run: npx tsx test/bench/idle.ts [window seconds, default 300] [--quiet] [--keep-output FILE] (the terminal output of the
+ * Run: npx tsx test/bench/idle.ts [window seconds, default 300] [--quiet] [--keep-output FILE] [--cpu-prof DIR] (a
+ * CPU profile of the TUI, written when it quits at the end) (the terminal output of the
  * window, to see what was redrawn). Table on stdout, JSON in test/bench/results/idle.json.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCli } from '../../esbuild.config.ts';
@@ -20,6 +21,8 @@ import { buildCli } from '../../esbuild.config.ts';
 const root = resolve(import.meta.dirname, '..', '..');
 const windowSeconds = Math.max(10, Number.parseInt(process.argv[2] ?? '300', 10) || 300);
 const quiet = process.argv.includes('--quiet');
+const profileAt = process.argv.indexOf('--cpu-prof');
+const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
 const WARMUP_MS = quiet ? 70_000 : 15_000;
 const node = process.execPath;
 const scratch = mkdtempSync(join(tmpdir(), 'ecsdeck-idle-'));
@@ -92,6 +95,7 @@ async function main() {
       AWS_SECRET_ACCESS_KEY: 'sim',
       ECSDECK_STATE_DIR: join(scratch, 'state'),
       TERM: 'xterm-256color',
+      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
     };
     const script = `${Object.entries(variables)
       .map(([name, value]) => `${name}=${shellQuote(value)}`)
@@ -121,6 +125,9 @@ async function main() {
     const keepAs = keep > 0 ? process.argv[keep + 1] : undefined;
     if (keepAs) writeFileSync(keepAs, readFileSync(output).subarray(bytesBefore));
     tmux('send-keys', '-t', 'idle', 'C-c');
+    // Let it quit by itself (its profile, if asked for, is written on the way out).
+    const quitBy = performance.now() + 10_000;
+    while (performance.now() < quitBy && existsSync(`/proc/${pid}`)) await pause(100);
     const result = {
       scenario: quiet ? 'large at 0.001x (nothing changing)' : 'large',
       windowSeconds: Math.round(elapsed),
