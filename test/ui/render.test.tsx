@@ -176,9 +176,29 @@ describe('render only what changed', () => {
     }
     expect(app.frame()).toContain('API 1.3/s of 10/s');
     expect(counter.counts().Header).toBeUndefined();
+    // Once the hold is over, the latest rate shows; the next change waits for its own hold.
     await seconds(10);
+    expect(app.frame()).toContain('API 1.4/s of 10/s');
     setApiMeta(app.store, { ...api, ratePerSecond: 2.4 });
     await app.settle();
+    expect(app.frame()).toContain('API 1.4/s of 10/s');
+    await seconds(10);
     expect(app.frame()).toContain('API 2.4/s of 10/s');
+  });
+
+  it('a refresh that brings nothing new renders nothing: "in flight" and a fresh success say the same "ok"', async () => {
+    app = startSynthetic({ tasks: [makeTask('a')] }, { columns: 120, rows: 40 });
+    refreshedAt(app.store, NOW);
+    await app.press('4');
+    const frames = app.rendered.frames.length;
+    counter.reset();
+    for (const feed of FEEDS) {
+      updateMeta(app.store, feed, { inFlight: true });
+      await app.settle();
+      updateMeta(app.store, feed, { inFlight: false, lastSuccessAt: NOW + 1 });
+      await app.settle();
+    }
+    expect(counter.counts()).toEqual({});
+    expect(app.rendered.frames.length).toBe(frames);
   });
 });

@@ -1,10 +1,9 @@
 import { Box, Text } from 'ink';
-import { useMemo, useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
+import { useRef } from 'react';
 import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import type { ApiMeta, ResourceMeta } from '../../store/store.ts';
+import type { ApiMeta, EcsState, ResourceMeta } from '../../store/store.ts';
 import { useClockDerived, useUiClock } from '../app/clock.ts';
 import { type TargetInfo, useApp, useEcs, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
@@ -175,37 +174,32 @@ export function steadyRate(
 
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
-  const { target, readOnly, banner } = useApp();
+  const { target, readOnly, banner, ecs } = useApp();
   const theme = useTheme();
   const clock = useUiClock();
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
-  // The shown feeds' records and the API figures as shown (the rate to a tenth), not the whole meta map: polls of
-  // other clusters and sub-tenth rate changes draw nothing.
-  const feeds = useEcs(useShallow((s) => FEED_LABELS.map(([pane]) => s.meta.get(feedOfPane(pane, cluster)))));
   const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
-  const api = useEcs(
-    useShallow(
-      (s): ApiShown => ({
-        ratePerSecond: steadyRate(shownRate, s.api.ratePerSecond, s.api.budgetCeiling, clock.now()),
-        budgetCeiling: s.api.budgetCeiling,
-        throttled: s.api.throttled,
-        errors: s.api.errors,
-      }),
-    ),
-  );
-  const meta = useMemo(() => {
-    const shown = new Map<string, ResourceMeta>();
-    FEED_LABELS.forEach(([pane], index) => {
-      const record = feeds[index];
-      if (record) shown.set(feedOfPane(pane, cluster), record);
-    });
-    return shown;
-  }, [feeds, cluster]);
-  // The line as text: a clock tick re-renders the header only when it changes what the line says.
-  const agesText = useClockDerived(clock, (now) =>
-    JSON.stringify(freshnessLine(meta, api, cluster, now, width, { coarse: true })),
-  );
+  // The line as text, from the data and from the clock: the header re-renders when what the line says changes, not
+  // when a refresh toggles "in flight", another cluster's feed lands or a tick passes.
+  const lineAt = (state: EcsState, now: number): string =>
+    JSON.stringify(
+      freshnessLine(
+        state.meta,
+        {
+          ratePerSecond: steadyRate(shownRate, state.api.ratePerSecond, state.api.budgetCeiling, now),
+          budgetCeiling: state.api.budgetCeiling,
+          throttled: state.api.throttled,
+          errors: state.api.errors,
+        },
+        cluster,
+        now,
+        width,
+        { coarse: true },
+      ),
+    );
+  const agesText = useEcs((state) => lineAt(state, clock.now()));
+  useClockDerived(clock, (now) => lineAt(ecs.getState(), now));
 
   const where = whereLine(
     {

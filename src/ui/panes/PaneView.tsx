@@ -111,7 +111,8 @@ export function PaneView({
         items,
         total,
         columns,
-        meta: ecs.meta.get(feedOfPane(pane, view.cluster)),
+        // The feed's error as the pane words it: a refresh that only toggles "in flight" draws nothing.
+        problem: feedProblem(ecs.meta.get(feedOfPane(pane, view.cluster))),
         clusterName: view.cluster ? ecs.clusters.get(view.cluster)?.clusterName : undefined,
       };
     }),
@@ -128,7 +129,7 @@ export function PaneView({
   if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
   if (pane === 'tasks') parts.push(`window ${view.taskWindow}`);
   if (pane === 'failures') parts.push(`window ${view.failureWindow}`);
-  const problem = feedProblem(shown.meta);
+  const problem = shown.problem;
   const problemRows = problem ? problemLines(problem, width, height, keymap.keyOf('lastResult')) : [];
   const empty = emptyText({
     pane,
