@@ -12,7 +12,7 @@
  * CPU profile of the TUI, written when it quits at the end) (the terminal output of the
  * window, to see what was redrawn). Table on stdout, JSON in test/bench/results/idle.json.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -142,11 +142,8 @@ async function main() {
     mkdirSync(results, { recursive: true });
     writeFileSync(join(results, quiet ? 'idle-quiet.json' : 'idle.json'), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    try {
-      tmux('kill-server');
-    } catch {
-      // already gone
-    }
+    // The server is gone already when the TUI quit and its pane closed.
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
     simulator.kill();
     rmSync(scratch, { recursive: true, force: true });
   }

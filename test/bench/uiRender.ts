@@ -386,17 +386,13 @@ async function rendersPerRefresh(taskCount: number): Promise<RenderCounts> {
     refreshes.push(countsSince(start));
   }
   const names = [...new Set(refreshes.flatMap((counts) => Object.keys(counts)))].sort();
+  const medianOf = (name: string) =>
+    quantile(
+      refreshes.map((counts) => counts[name] ?? 0),
+      0.5,
+    );
   const perRefresh = Object.fromEntries(
-    names.map(
-      (name) =>
-        [
-          name,
-          quantile(
-            refreshes.map((counts) => counts[name] ?? 0),
-            0.5,
-          ),
-        ] as const,
-    ),
+    names.map((name) => [name, medianOf(name)] as const).filter(([, median]) => median > 0),
   );
   const tickStart = new Map(renders);
   await app.scheduler.advance(1_000);
