@@ -7,6 +7,12 @@
  *   reaching stdin to the frame's write; median and p95. Goal: flat in the row count, median under one 60 Hz frame.
  * - bytes per refresh: a steady screen where one visible task changes state (as a poll would write it); the bytes of
  *   that frame against the bytes of a whole frame. Goal: a few hundred.
+ * - renders per refresh: the React components that render for that one task's change, and for one second of the
+ *   clock passing with nothing changing, counted from React's commits (the DevTools hook). Goal: the changed rows
+ *   and the header; nothing for a tick.
+ *
+ * The virtual clock follows the wall clock while the app runs (as the real one would), so the app's own timers (the
+ * clock that ages "3s ago") run during the measurements as they do in the app that ships.
  *
  * Not part of `npm test` (timings depend on the machine). Run: `node --expose-gc --import tsx test/bench/uiRender.ts`
  * (add `--dev-react` for React's development build). Prints a table and writes test/bench/results/ui-render.json.
@@ -25,6 +31,63 @@ import { createEcsStore, type EcsStore, setClusters, upsertTasks } from '../../s
  */
 const reactBuild = process.argv.includes('--dev-react') ? 'development' : 'production';
 process.env.NODE_ENV = reactBuild;
+
+/**
+ * Counts the function components React renders, by name, through the hook React DevTools uses (React reports every
+ * commit to it, production build included). A fiber rendered in a commit when it is new there (not the fiber of the
+ * previous commit at that place: React swaps in the alternate it worked on) and did work (the PerformedWork flag).
+ */
+const renders = new Map<string, number>();
+/** Only the render-count measurement walks the fibers: the timings are taken without that cost. */
+let countingRenders = false;
+// Ink hands its renderer to the hook only with DEV=true (react-devtools-core is not installed: nothing connects).
+process.env.DEV = 'true';
+{
+  const PERFORMED_WORK = 1;
+  const FUNCTION_TAGS = new Set([0, 11, 14, 15]);
+  interface Fiber {
+    tag: number;
+    flags: number;
+    type: unknown;
+    alternate: Fiber | null;
+    child: Fiber | null;
+    sibling: Fiber | null;
+  }
+  let previous = new WeakSet<Fiber>();
+  const nameOf = (type: unknown): string => {
+    if (typeof type === 'function') return (type as { displayName?: string }).displayName ?? type.name ?? '?';
+    if (type && typeof type === 'object' && 'type' in type) return nameOf((type as { type: unknown }).type);
+    if (type && typeof type === 'object' && 'render' in type) return nameOf((type as { render: unknown }).render);
+    return '?';
+  };
+  (globalThis as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
+    onScheduleFiberRoot: () => {},
+    onCommitFiberUnmount: () => {},
+    onPostCommitFiberRoot: () => {},
+    checkDCE: () => {},
+    onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
+      if (!countingRenders) return;
+      const seen = new WeakSet<Fiber>();
+      const stack: Fiber[] = [root.current];
+      while (stack.length > 0) {
+        const fiber = stack.pop() as Fiber;
+        seen.add(fiber);
+        const rendered =
+          !previous.has(fiber) && (fiber.alternate === null || (fiber.flags & PERFORMED_WORK) === PERFORMED_WORK);
+        if (rendered && FUNCTION_TAGS.has(fiber.tag)) {
+          const name = nameOf(fiber.type);
+          renders.set(name, (renders.get(name) ?? 0) + 1);
+        }
+        if (fiber.sibling) stack.push(fiber.sibling);
+        if (fiber.child) stack.push(fiber.child);
+      }
+      previous = seen;
+    },
+  };
+}
 const { runApp } = await import('../../src/ui/app/runApp.tsx');
 
 const COLUMNS = 120;
@@ -143,6 +206,12 @@ async function mount(store: EcsStore) {
   const stdout = new FakeTerminalOut();
   const stdin = new FakeTerminalIn();
   const scheduler = new VirtualScheduler(NOW);
+  // The virtual clock keeps up with the wall clock, so the app's own timers fire as they would for real.
+  const startedAt = performance.now();
+  const follow = setInterval(() => {
+    const behind = NOW + (performance.now() - startedAt) - scheduler.now();
+    if (behind > 0) void scheduler.advance(behind);
+  }, 100);
   const exit = runApp({
     store,
     monitor: { focusCluster: () => {}, refreshNow: () => {} },
@@ -163,10 +232,11 @@ async function mount(store: EcsStore) {
   await pause(KEY_SPACING_MS);
   const paneSwitchBytes = sumBytes(stdout, before);
   const quit = async () => {
+    clearInterval(follow);
     stdin.press('q');
     await exit;
   };
-  return { stdout, stdin, quit, firstFrameBytes, paneSwitchBytes };
+  return { stdout, stdin, scheduler, follow, quit, firstFrameBytes, paneSwitchBytes };
 }
 
 function quantile(samples: readonly number[], q: number): number {
@@ -282,6 +352,58 @@ async function bytesPerRefresh(taskCount: number): Promise<BytesResult> {
   };
 }
 
+interface RenderCounts {
+  taskCount: number;
+  /** Components rendered, by name, for one visible task changing (median over the refreshes, per component). */
+  perRefresh: Record<string, number>;
+  /** Components rendered when one second passes and nothing changes. */
+  perTick: Record<string, number>;
+}
+
+const countsSince = (start: ReadonlyMap<string, number>): Record<string, number> =>
+  Object.fromEntries(
+    [...renders]
+      .map(([name, count]) => [name, count - (start.get(name) ?? 0)] as const)
+      .filter(([, count]) => count > 0)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+
+/** React renders for one task changing on a steady Tasks pane, then for a second of clock with nothing changing. */
+async function rendersPerRefresh(taskCount: number): Promise<RenderCounts> {
+  const store = filledStore(taskCount);
+  const app = await mount(store);
+  // The clock from here on moves only when this measurement moves it.
+  clearInterval(app.follow);
+  await pause(KEY_SPACING_MS * 2);
+  countingRenders = true;
+  const changing = syntheticTask(0);
+  const refreshes: Record<string, number>[] = [];
+  for (let refresh = 0; refresh < 10; refresh++) {
+    const start = new Map(renders);
+    const lastStatus = refresh % 2 === 0 ? 'DEACTIVATING' : 'RUNNING';
+    upsertTasks(store, [{ ...changing, lastStatus, version: 4 + refresh }], app.scheduler.now());
+    await pause(KEY_SPACING_MS * 2);
+    refreshes.push(countsSince(start));
+  }
+  const names = [...new Set(refreshes.flatMap((counts) => Object.keys(counts)))].sort();
+  const medianOf = (name: string) =>
+    quantile(
+      refreshes.map((counts) => counts[name] ?? 0),
+      0.5,
+    );
+  const perRefresh = Object.fromEntries(
+    names.map((name) => [name, medianOf(name)] as const).filter(([, median]) => median > 0),
+  );
+  const tickStart = new Map(renders);
+  await app.scheduler.advance(1_000);
+  await pause(KEY_SPACING_MS * 2);
+  const perTick = countsSince(tickStart);
+  countingRenders = false;
+  await app.quit();
+  return { taskCount, perRefresh, perTick };
+}
+
+const renderCounts = await rendersPerRefresh(1_000);
 const latency = await keypressLatency([100, 1_000, 10_000]);
 const bytes = await bytesPerRefresh(1_000);
 
@@ -300,12 +422,21 @@ if (small && large) lines.push(`  10,000 vs 1,000 rows: median x${round(large.me
 lines.push(
   `bytes per refresh with one task changing (${bytes.taskCount} tasks, ${COLUMNS}x${ROWS}): median ${bytes.medianBytes} B, max ${bytes.maxBytes} B; for comparison the pane switch ${bytes.paneSwitchBytes} B, the first frame ${bytes.firstFrameBytes} B`,
 );
+const describeCounts = (counts: Record<string, number>) => {
+  const total = Object.values(counts).reduce((sum, count) => sum + count, 0);
+  const each = Object.entries(counts).map(([name, count]) => `${name} ${count}`);
+  return `${total} (${each.join(', ') || 'none'})`;
+};
+lines.push(
+  `React renders per refresh with one task changing (${renderCounts.taskCount} tasks): ${describeCounts(renderCounts.perRefresh)}`,
+  `React renders per second of clock, nothing changing: ${describeCounts(renderCounts.perTick)}`,
+);
 process.stdout.write(`${lines.join('\n')}\n`);
 
 const out = join(dirname(new URL(import.meta.url).pathname), 'results', 'ui-render.json');
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, reactBuild, latency, bytes }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, reactBuild, latency, bytes, renderCounts }, null, 2)}\n`,
 );
 process.exit(0);

@@ -3,10 +3,10 @@
  * Exactly as tall as the terminal; on a wide terminal several panes show at once, on 80x24 one fills the body.
  */
 import { Box, useInput, useWindowSize } from 'ink';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { activeScopes, type PaneId, type Scope } from '../../keymap/keymap.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
-import type { EcsState } from '../../store/store.ts';
 import { Breadcrumbs } from '../components/Breadcrumbs.tsx';
 import { Dialog } from '../components/Dialog.tsx';
 import { ErrorBoundary } from '../components/ErrorBoundary.tsx';
@@ -15,13 +15,14 @@ import { Header } from '../components/Header.tsx';
 import { HelpOverlay } from '../components/HelpOverlay.tsx';
 import { StatusLine } from '../components/StatusLine.tsx';
 import { PANE_TITLES } from '../panes/cells.ts';
-import { type ClusterRow, initialCluster } from '../panes/clusters.ts';
 import { DetailView, PaneView } from '../panes/PaneView.tsx';
 import { ThemeContext } from '../theme/context.ts';
 import type { Theme } from '../theme/theme.ts';
+import { startClock } from './clock.ts';
 import { AppContext, type AppServices, useApp, useEcs, useUi } from './context.ts';
 import type { Controller } from './controller.ts';
-import { type UiState, updateList } from './uiStore.ts';
+import { followInitialCluster } from './startup.ts';
+import type { UiState } from './uiStore.ts';
 
 export interface AppProps {
   services: AppServices;
@@ -40,7 +41,6 @@ export interface AppProps {
 export const CHROME_LINES = 5;
 /** The smallest terminal the wide layout uses. */
 export const WIDE = { columns: 120, rows: 32 };
-const TICK_MS = 1_000;
 
 export function App(props: AppProps) {
   return (
@@ -60,50 +60,32 @@ function useTerminalSize(fixed: AppProps['size']): { columns: number; rows: numb
 function Screen({ controller, scheduler, size, initialCluster: wantedCluster, onLayout }: AppProps) {
   const { ui, ecs, tables, readOnly } = useApp();
   const { columns, rows } = useTerminalSize(size);
-  const state = useUi((s) => s);
+  // What the screen's frame shows: the pane in front, the view stack, a modal or dialog. Not the clock, not the data.
+  const front = useUi(
+    useShallow(
+      (s): FrontState => ({ pane: s.pane, stack: s.stack, modal: s.modal, dialog: s.dialog, helpScroll: s.helpScroll }),
+    ),
+  );
 
   useInput((input, key) => controller.handleInput(input, key));
 
-  // The clock that ages "3s ago": one tick a second, in its own slice of the UI store.
-  useEffect(() => {
-    let handle: ReturnType<Scheduler['setTimeout']> | undefined;
-    const tick = () => {
-      const now = scheduler.now();
-      ui.setState({ now });
-      handle = scheduler.setTimeout(tick, TICK_MS - (now % TICK_MS));
-    };
-    tick();
-    return () => {
-      if (handle) scheduler.clearTimeout(handle);
-    };
-  }, [scheduler, ui]);
+  useEffect(() => startClock(ui, scheduler), [scheduler, ui]);
 
-  // Open on the requested cluster, else the most troubled one with services, as soon as clusters are known; its row
-  // in the Clusters pane is the selected one.
-  useEffect(() => {
-    const pick = (state: EcsState) => {
-      if (ui.getState().cluster !== undefined || state.clusters.size === 0) return;
-      let chosen: string | undefined;
-      try {
-        const rows = tables.paneTable('clusters', state, ui.getState()).items as readonly ClusterRow[];
-        chosen = initialCluster(rows, wantedCluster)?.arn;
-      } catch {
-        // A record that cannot be judged must not keep the app from opening: the first cluster by name then.
-        chosen = [...state.clusters.keys()].sort()[0];
-      }
-      if (chosen === undefined) return;
-      controller.focusCluster(chosen);
-      updateList(ui, 'clusters', { selectedKey: chosen });
-    };
-    pick(ecs.getState());
-    return ecs.subscribe((next, previous) => {
-      if (next.clusters !== previous.clusters) pick(next);
-    });
-  }, [ecs, ui, tables, controller, wantedCluster]);
+  useEffect(
+    () =>
+      followInitialCluster({
+        ecs,
+        ui,
+        tables,
+        focusCluster: (arn) => controller.focusCluster(arn),
+        ...(wantedCluster !== undefined ? { wanted: wantedCluster } : {}),
+      }),
+    [ecs, ui, tables, controller, wantedCluster],
+  );
 
   const bodyHeight = Math.max(1, rows - CHROME_LINES);
   useEffect(() => onLayout?.(bodyHeight, columns), [onLayout, bodyHeight, columns]);
-  const scopes = controller.scopes(state);
+  const scopes = controller.scopes();
   const wide = columns >= WIDE.columns && rows >= WIDE.rows;
 
   return (
@@ -111,13 +93,15 @@ function Screen({ controller, scheduler, size, initialCluster: wantedCluster, on
       <Header width={columns} />
       <Breadcrumbs width={columns} />
       <Box width={columns} height={bodyHeight} overflow="hidden">
-        <Body state={state} width={columns} height={bodyHeight} wide={wide} readOnly={readOnly} />
+        <Body state={front} width={columns} height={bodyHeight} wide={wide} readOnly={readOnly} />
       </Box>
-      <StatusLine state={state} width={columns} />
+      <StatusLine width={columns} />
       <Footer scopes={scopes} width={columns} readOnly={readOnly} />
     </Box>
   );
 }
+
+type FrontState = Pick<UiState, 'pane' | 'stack' | 'modal' | 'dialog' | 'helpScroll'>;
 
 function Body({
   state,
@@ -126,7 +110,7 @@ function Body({
   wide,
   readOnly,
 }: {
-  state: UiState;
+  state: FrontState;
   width: number;
   height: number;
   wide: boolean;
@@ -168,12 +152,16 @@ function WideLayout({ pane, width, height }: { pane: PaneId; width: number; heig
   );
 }
 
-/** A pane behind its own error boundary, retried whenever the data changes. */
+/**
+ * A pane behind its own error boundary, retried whenever the data changes. It follows the data only once the pane
+ * has failed: until then a poll re-renders the pane's own subscriptions, not this.
+ */
 function SafePane(props: { pane: PaneId; width: number; height: number; focused: boolean }) {
-  const data = useEcs((s) => s);
+  const [failed, setFailed] = useState(false);
+  const data = useEcs((s) => (failed ? s : undefined));
   return (
     <Box width={props.width} height={props.height} overflow="hidden">
-      <ErrorBoundary label={`${PANE_TITLES[props.pane]} pane`} resetKey={data}>
+      <ErrorBoundary label={`${PANE_TITLES[props.pane]} pane`} resetKey={data} onError={() => setFailed(true)}>
         <PaneView {...props} />
       </ErrorBoundary>
     </Box>

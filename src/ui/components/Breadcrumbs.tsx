@@ -1,3 +1,4 @@
+import { useShallow } from 'zustand/react/shallow';
 import { shortName } from '../../domain/arn.ts';
 import { displayWidth, truncateToWidth } from '../../domain/format.ts';
 import { ELLIPSIS } from '../../domain/sanitize.ts';
@@ -32,7 +33,10 @@ export function tabSpans(front: PaneId, width: number): Span[] {
 
 const SEPARATOR = ' › ';
 
-function breadcrumbParts(state: UiState, ecs: EcsState): string[] {
+/** What the path is made of: the pane in front, the watched cluster, the views opened over the panes. */
+type PathState = Pick<UiState, 'pane' | 'cluster' | 'stack'>;
+
+function breadcrumbParts(state: PathState, ecs: EcsState): string[] {
   const parts: string[] = [PANE_TITLES[state.pane]];
   if (state.cluster && state.pane !== 'clusters' && state.pane !== 'failures') {
     parts.push(safe(ecs.clusters.get(state.cluster)?.clusterName ?? shortName(state.cluster)));
@@ -41,7 +45,7 @@ function breadcrumbParts(state: UiState, ecs: EcsState): string[] {
   return parts;
 }
 
-export function breadcrumbText(state: UiState, ecs: EcsState): string {
+export function breadcrumbText(state: PathState, ecs: EcsState): string {
   return breadcrumbParts(state, ecs).join(SEPARATOR);
 }
 
@@ -81,10 +85,11 @@ function viewLabel(view: View, ecs: EcsState): string {
 }
 
 export function Breadcrumbs({ width }: { width: number }) {
-  const state = useUi((s) => s);
-  const ecs = useEcs((s) => s);
+  const state = useUi(useShallow((s): PathState => ({ pane: s.pane, cluster: s.cluster, stack: s.stack })));
+  // The names along the path, not the data: a poll that renames nothing re-renders nothing here.
+  const parts = useEcs(useShallow((ecs) => breadcrumbParts(state, ecs)));
   const tabs = tabSpans(state.pane, width);
   const room = width - tabs.reduce((sum, tab) => sum + displayWidth(tab.text), 0) - 2;
-  const path = fitPath(breadcrumbParts(state, ecs), room);
+  const path = fitPath(parts, room);
   return <SpanLine spans={[...tabs, { text: '  ' }, { text: path, tone: 'accent' }]} width={width} />;
 }

@@ -7,6 +7,8 @@ interface Props {
   label: string;
   /** A change of this value retries the render (new data may be fine). */
   resetKey: unknown;
+  /** Told when the view fails (its owner may then start following what resetKey is made of). */
+  onError?: () => void;
   children: ReactNode;
 }
 
@@ -27,6 +29,10 @@ export class ErrorBoundary extends Component<Props, State> {
     if (state.error && state.failedKey === undefined) return { ...state, failedKey: props.resetKey };
     if (state.error && !Object.is(state.failedKey, props.resetKey)) return {};
     return null;
+  }
+
+  override componentDidCatch(): void {
+    this.props.onError?.();
   }
 
   override render(): ReactNode {

@@ -1,8 +1,10 @@
 import { Box, Text } from 'ink';
+import { useRef } from 'react';
 import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import type { ApiMeta, ResourceMeta } from '../../store/store.ts';
+import type { ApiMeta, EcsState, ResourceMeta } from '../../store/store.ts';
+import { useClockDerived, useUiClock } from '../app/clock.ts';
 import { type TargetInfo, useApp, useEcs, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import { useTheme } from '../theme/context.ts';
@@ -24,6 +26,21 @@ export function feedAgeSpan(label: string, meta: ResourceMeta | undefined, now: 
   const failing = meta.lastError !== undefined && (meta.lastSuccessAt ?? 0) <= meta.lastError.at;
   if (failing) return { text: `${label} ✗ ${formatAge(meta.lastSuccessAt, now)}`, tone: 'error' };
   return { text: `${label} ${formatAge(meta.lastSuccessAt, now)}`, tone: meta.inFlight ? 'accent' : 'text' };
+}
+
+/** Under this age a feed that is not failing is fresh: the fast feeds refresh every few seconds, the slowest every 30. */
+export const FRESH_MS = 60_000;
+
+/**
+ * The header's coarse view of a feed, which changes only when it tells something: "tasks ok" while refreshes land,
+ * its age in minutes once none has for a minute ("tasks 2m", in the warning tone), and a failing feed's exact age
+ * ("tasks ✗ 12s").
+ */
+export function coarseFeedAgeSpan(label: string, meta: ResourceMeta | undefined, now: number): Span {
+  const exact = feedAgeSpan(label, meta, now);
+  if (meta?.lastSuccessAt === undefined || exact.tone === 'error') return exact;
+  if (now - meta.lastSuccessAt < FRESH_MS) return { text: `${label} ok`, tone: 'text' };
+  return { ...exact, tone: meta.inFlight ? 'accent' : 'warn' };
 }
 
 const widthOf = (spans: readonly Span[]) => spans.reduce((sum, span) => sum + displayWidth(span.text), 0);
@@ -71,19 +88,27 @@ export function whereLine({ target, readOnly, banner, clusterName }: WhereInput,
   );
 }
 
-/** The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes. */
+/** What the second line shows of the API meta. */
+export type ApiShown = Pick<ApiMeta, 'ratePerSecond' | 'budgetCeiling' | 'throttled' | 'errors'>;
+
+/**
+ * The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes.
+ * `coarse` ages (the header's) say "ok" rather than counting the seconds since the last refresh.
+ */
 export function freshnessLine(
   meta: ReadonlyMap<string, ResourceMeta>,
-  api: ApiMeta,
+  api: ApiShown,
   cluster: string | undefined,
   now: number,
   width: number,
+  options: { coarse?: boolean } = {},
 ): Span[] {
+  const ageSpan = options.coarse ? coarseFeedAgeSpan : feedAgeSpan;
   const ages = (short: boolean): Span[] => {
     const spans: Span[] = [{ text: 'data ', tone: 'muted' }];
     FEED_LABELS.forEach(([pane, label, shortLabel], index) => {
       if (index > 0) spans.push({ text: short ? ' ' : ' · ', tone: 'muted' });
-      spans.push(feedAgeSpan(short ? shortLabel : label, meta.get(feedOfPane(pane, cluster)), now));
+      spans.push(ageSpan(short ? shortLabel : label, meta.get(feedOfPane(pane, cluster)), now));
     });
     return spans;
   };
@@ -123,15 +148,58 @@ export function freshnessLine(
   );
 }
 
+/** How long the header holds a rate it shows: the rate is counted over the last 10 s, in bursts of calls per poll. */
+export const RATE_HOLD_MS = 10_000;
+/** From this share of the budget on, the rate shows as it moves: it is about to be throttled. */
+const RATE_WATCH_SHARE = 0.8;
+
+/**
+ * The rate as the header shows it: held for RATE_HOLD_MS, so the swings of a 10-second window between the bursts
+ * of calls of two polls do not redraw the line every second; shown at once when it starts, stops or nears the budget.
+ */
+export function steadyRate(
+  shown: { current: { rate: number; at: number } | undefined },
+  rate: number,
+  ceiling: number,
+  now: number,
+): number {
+  const exact = Number(rate.toFixed(1));
+  const last = shown.current;
+  const urgent = exact === 0 || last?.rate === 0 || (ceiling > 0 && exact >= ceiling * RATE_WATCH_SHARE);
+  if (last === undefined || (exact !== last.rate && (urgent || now - last.at >= RATE_HOLD_MS))) {
+    shown.current = { rate: exact, at: now };
+  }
+  return (shown.current as { rate: number }).rate;
+}
+
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
-  const { target, readOnly, banner } = useApp();
+  const { target, readOnly, banner, ecs } = useApp();
   const theme = useTheme();
-  const now = useUi((s) => s.now);
+  const clock = useUiClock();
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
-  const meta = useEcs((s) => s.meta);
-  const api = useEcs((s) => s.api);
+  const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
+  // The line as text, from the data and from the clock: the header re-renders when what the line says changes, not
+  // when a refresh toggles "in flight", another cluster's feed lands or a tick passes.
+  const lineAt = (state: EcsState, now: number): string =>
+    JSON.stringify(
+      freshnessLine(
+        state.meta,
+        {
+          ratePerSecond: steadyRate(shownRate, state.api.ratePerSecond, state.api.budgetCeiling, now),
+          budgetCeiling: state.api.budgetCeiling,
+          throttled: state.api.throttled,
+          errors: state.api.errors,
+        },
+        cluster,
+        now,
+        width,
+        { coarse: true },
+      ),
+    );
+  const agesText = useEcs((state) => lineAt(state, clock.now()));
+  useClockDerived(clock, (now) => lineAt(ecs.getState(), now));
 
   const where = whereLine(
     {
@@ -142,7 +210,7 @@ export function Header({ width }: { width: number }) {
     },
     width,
   );
-  const ages = freshnessLine(meta, api, cluster, now, width);
+  const ages = JSON.parse(agesText) as Span[];
 
   return (
     <Box flexDirection="column" width={width} height={2}>

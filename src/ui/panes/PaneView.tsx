@@ -1,8 +1,10 @@
 import { Box } from 'ink';
 import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { shortName } from '../../domain/arn.ts';
 import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
+import { useUiClock } from '../app/clock.ts';
 import { useApp, useEcs, useKeymap, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import type { View } from '../app/uiStore.ts';
@@ -15,15 +17,15 @@ import { PANE_TITLES, safe } from './cells.ts';
 import { failureGroupLines } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
-import { type AnyTable, selectedIndexIn } from './registry.ts';
+import { type AnyTable, type PaneTableUi, selectedIndexIn } from './registry.ts';
 import { failureGroupTaskRowsFor, viewLines } from './views.ts';
 
 /**
  * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted
  * by the timeline, i.e. start time, the arrow goes in front of the axis).
  */
-function axisHeader(window: keyof typeof TIMELINE_WINDOWS, now: number, sort: SortState | undefined) {
-  return (layout: ColumnLayout<unknown>): string =>
+function axisHeader(window: keyof typeof TIMELINE_WINDOWS, sort: SortState | undefined) {
+  return (layout: ColumnLayout<unknown>, now: number): string =>
     layout.columns
       .map(({ column, width }) => {
         if (column.id !== 'timeline') return columnTitle(column, width, sort);
@@ -64,6 +66,8 @@ export function emptyText(input: {
   return 'nothing here (yet)';
 }
 
+const MINUTE_MS = 60_000;
+
 /** One pane: a title line and its table. */
 export function PaneView({
   pane,
@@ -76,26 +80,60 @@ export function PaneView({
   height: number;
   focused: boolean;
 }) {
-  const { tables } = useApp();
+  const { tables, ecs } = useApp();
   const keymap = useKeymap();
-  const ecs = useEcs((s) => s);
-  const ui = useUi((s) => s);
-  const table: AnyTable = tables.paneTable(pane, ecs, ui);
-  const list = ui.lists[pane];
+  const clock = useUiClock();
+  // What this pane's table is made of in the UI state: its list, the cluster, the windows, the clock's minute.
+  const view = useUi(
+    useShallow((s) => ({
+      list: s.lists[pane],
+      cluster: s.cluster,
+      taskWindow: s.taskWindow,
+      failureWindow: s.failureWindow,
+      minute: Math.floor(s.now / MINUTE_MS),
+    })),
+  );
+  const tableUi = useMemo(
+    (): PaneTableUi => ({
+      lists: { [pane]: view.list },
+      now: view.minute * MINUTE_MS,
+      cluster: view.cluster,
+      taskWindow: view.taskWindow,
+      failureWindow: view.failureWindow,
+    }),
+    [pane, view],
+  );
+  // The table's rows and what the title shows, not the whole data: a poll that changes none of them draws nothing.
+  const shown = useEcs(
+    useShallow((ecs) => {
+      const { items, total, columns } = tables.paneTable(pane, ecs, tableUi);
+      return {
+        items,
+        total,
+        columns,
+        // The feed's error as the pane words it: a refresh that only toggles "in flight" draws nothing.
+        problem: feedProblem(ecs.meta.get(feedOfPane(pane, view.cluster))),
+        clusterName: view.cluster ? ecs.clusters.get(view.cluster)?.clusterName : undefined,
+      };
+    }),
+  );
+  // The same (memoised) table, whole: its keys and entity besides what the subscription compared.
+  const table: AnyTable = { ...tables.paneTable(pane, ecs.getState(), tableUi), ...shown };
+  const list = view.list;
   const selectedIndex = selectedIndexIn(table, list);
-  const clusterName = ui.cluster ? safe(ecs.clusters.get(ui.cluster)?.clusterName ?? shortName(ui.cluster)) : undefined;
+  const clusterName = view.cluster ? safe(shown.clusterName ?? shortName(view.cluster)) : undefined;
   const parts = [`${table.items.length}/${table.total}`];
   if (pane !== 'clusters' && pane !== 'failures')
     parts.unshift(clusterName ? `cluster ${clusterName}` : 'no cluster selected');
   if (list.filter) parts.push(`filter "${safe(list.filter)}"`);
   if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
-  if (pane === 'tasks') parts.push(`window ${ui.taskWindow}`);
-  if (pane === 'failures') parts.push(`window ${ui.failureWindow}`);
-  const problem = feedProblem(ecs.meta.get(feedOfPane(pane, ui.cluster)));
+  if (pane === 'tasks') parts.push(`window ${view.taskWindow}`);
+  if (pane === 'failures') parts.push(`window ${view.failureWindow}`);
+  const problem = shown.problem;
   const problemRows = problem ? problemLines(problem, width, height, keymap.keyOf('lastResult')) : [];
   const empty = emptyText({
     pane,
-    cluster: ui.cluster,
+    cluster: view.cluster,
     total: table.total,
     filter: list.filter,
     problem: problem !== undefined,
@@ -117,10 +155,10 @@ export function PaneView({
           marks={list.marks}
           width={width}
           height={height - 1 - problemRows.length}
-          now={ui.now}
+          clock={clock}
           focused={focused}
           {...(list.sort ? { sort: list.sort } : {})}
-          {...(pane === 'tasks' ? { header: axisHeader(ui.taskWindow, ui.now, list.sort) } : {})}
+          {...(pane === 'tasks' ? { header: axisHeader(view.taskWindow, list.sort) } : {})}
           emptyText={empty}
         />
       </ErrorBoundary>
@@ -133,6 +171,7 @@ const groupRowsMemo = memoLast(failureGroupTaskRowsFor);
 /** A view opened over the panes: an entity's detail, a raw describe, or a failure group with its tasks. */
 export function DetailView({ view, width, height }: { view: View; width: number; height: number }) {
   const { tables } = useApp();
+  const clock = useUiClock();
   const ecs = useEcs((s) => s);
   const now = useUi((s) => s.now);
   const taskWindow = useUi((s) => s.taskWindow);
@@ -166,10 +205,10 @@ export function DetailView({ view, width, height }: { view: View; width: number;
           marks={view.list.marks}
           width={width}
           height={height - headerHeight}
-          now={now}
+          clock={clock}
           focused
           {...(view.list.sort ? { sort: view.list.sort } : {})}
-          header={axisHeader(taskWindow, now, view.list.sort)}
+          header={axisHeader(taskWindow, view.list.sort)}
           emptyText="ECS has forgotten these tasks and the flight recorder holds no copy"
         />
       </ErrorBoundary>

@@ -7,7 +7,7 @@
 import type { FailureGroup } from '../../domain/failures.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
 import type { EcsState } from '../../store/store.ts';
-import type { ListState, UiState } from '../app/uiStore.ts';
+import { emptyList, type ListState, type UiState } from '../app/uiStore.ts';
 import { type Column, matchesFilter, type SortState, sortItems } from '../components/table.ts';
 import { createTheme, type Theme } from '../theme/theme.ts';
 import { type ClusterRow, clusterColumns, loadedFeedsKey, selectClusterRows } from './clusters.ts';
@@ -64,6 +64,16 @@ function filteredSorted<T extends object>(columns: readonly Column<T>[], theme: 
   });
 }
 
+/**
+ * What a pane's table is made of in the UI state: the whole UiState does, and so does a pane's own slice (its list
+ * alone, the clock to the minute), which is what a pane subscribes to.
+ */
+export type PaneTableUi = Pick<UiState, 'now' | 'cluster' | 'taskWindow' | 'failureWindow'> & {
+  lists: Readonly<Partial<Record<PaneId, ListState>>>;
+};
+
+const NO_LIST: ListState = emptyList();
+
 /** The pane tables for one theme (glyphs differ with ASCII); build once per app. */
 export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
   const ascii = theme.ascii;
@@ -105,8 +115,8 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
     return list;
   };
 
-  function paneTable(pane: PaneId, ecs: EcsState, ui: UiState): AnyTable {
-    const list: ListState = ui.lists[pane];
+  function paneTable(pane: PaneId, ecs: EcsState, ui: PaneTableUi): AnyTable {
+    const list: ListState = ui.lists[pane] ?? NO_LIST;
     switch (pane) {
       case 'clusters': {
         const rows = selectClusterRows(

@@ -1,0 +1,152 @@
+/**
+ * Idle benchmark: what the TUI costs while nothing happens on screen. The shipped bundle (bin/ecsdeck.js, built
+ * first) runs in a tmux pane at 120x40 against `ecsdeck sim --scenario large` in another process; once its first
+ * cluster is on screen and a warm-up has passed, the window starts:
+ * - CPU: the TUI process's user + system time (from /proc/<pid>/stat) over the window, as a share of one core;
+ * - bytes: what the TUI wrote to its terminal over the window (tmux pipe-pane), per second.
+ * Polls keep running (the scenario's tasks change now and then), so this is the app's real idle, not a frozen one.
+ * `--quiet` runs the simulator at a thousandth of real speed and warms up past a minute: the polls go on but nothing
+ * they return changes, and every age on screen is past its per-second phase (nothing changing).
+ *
+ * Run: npx tsx test/bench/idle.ts [window seconds, default 300] [--quiet] [--keep-output FILE] [--cpu-prof DIR] (a
+ * CPU profile of the TUI, written when it quits at the end) (the terminal output of the
+ * window, to see what was redrawn). Table on stdout, JSON in test/bench/results/idle.json.
+ */
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildCli } from '../../esbuild.config.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const windowSeconds = Math.max(10, Number.parseInt(process.argv[2] ?? '300', 10) || 300);
+const quiet = process.argv.includes('--quiet');
+const profileAt = process.argv.indexOf('--cpu-prof');
+const profileDir = profileAt > 0 ? process.argv[profileAt + 1] : undefined;
+const WARMUP_MS = quiet ? 70_000 : 15_000;
+const node = process.execPath;
+const scratch = mkdtempSync(join(tmpdir(), 'ecsdeck-idle-'));
+const socket = `ecsdeck-idle-${process.pid}`;
+const CLOCK_TICKS = 100;
+
+function shellQuote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+}
+
+/** User + system CPU time of a process, in seconds (fields 14 and 15 of /proc/<pid>/stat, in clock ticks). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+const sizeOf = (file: string) => {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
+};
+
+const pause = (ms: number) => new Promise((resolvePause) => setTimeout(resolvePause, ms));
+
+async function startSimulator(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(
+    node,
+    [
+      '--import',
+      'tsx',
+      join(root, 'src', 'cli.ts'),
+      'sim',
+      '--scenario',
+      'large',
+      ...(quiet ? ['--speed', '0.001'] : []),
+    ],
+    {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the simulator printed no endpoint: ${output}`)), 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Endpoint: (\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolveUrl(match[1]);
+      }
+    });
+  });
+  return { child, url };
+}
+
+async function main() {
+  await buildCli();
+  const { child: simulator, url } = await startSimulator();
+  try {
+    const variables = {
+      AWS_ACCESS_KEY_ID: 'sim',
+      AWS_SECRET_ACCESS_KEY: 'sim',
+      ECSDECK_STATE_DIR: join(scratch, 'state'),
+      TERM: 'xterm-256color',
+      ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+    };
+    const script = `${Object.entries(variables)
+      .map(([name, value]) => `${name}=${shellQuote(value)}`)
+      .join(' ')} exec ${[node, join(root, 'bin', 'ecsdeck.js'), '--endpoint-url', url, '--region', 'us-east-1']
+      .map(shellQuote)
+      .join(' ')}`;
+    tmux('new-session', '-d', '-s', 'idle', '-x', '120', '-y', '40', 'sh', '-c', script);
+    const pid = Number(tmux('display-message', '-p', '-t', 'idle', '#{pane_pid}').trim());
+    const output = join(scratch, 'output');
+    tmux('pipe-pane', '-O', '-t', 'idle', `cat >> ${shellQuote(output)}`);
+    const deadline = performance.now() + 60_000;
+    for (;;) {
+      const screen = tmux('capture-pane', '-p', '-t', 'idle');
+      if (screen.includes('cluster ') && screen.includes('SERVICE')) break;
+      if (performance.now() > deadline) throw new Error(`no cluster on screen within 60 s:\n${screen}`);
+      await pause(250);
+    }
+    await pause(WARMUP_MS);
+    const cpuBefore = cpuSeconds(pid);
+    const bytesBefore = sizeOf(output);
+    const startedAt = performance.now();
+    await pause(windowSeconds * 1000);
+    const elapsed = (performance.now() - startedAt) / 1000;
+    const cpu = (cpuSeconds(pid) - cpuBefore) / elapsed;
+    const bytes = (sizeOf(output) - bytesBefore) / elapsed;
+    const keep = process.argv.indexOf('--keep-output');
+    const keepAs = keep > 0 ? process.argv[keep + 1] : undefined;
+    if (keepAs) writeFileSync(keepAs, readFileSync(output).subarray(bytesBefore));
+    tmux('send-keys', '-t', 'idle', 'C-c');
+    // Let it quit by itself (its profile, if asked for, is written on the way out).
+    const quitBy = performance.now() + 10_000;
+    while (performance.now() < quitBy && existsSync(`/proc/${pid}`)) await pause(100);
+    const result = {
+      scenario: quiet ? 'large at 0.001x (nothing changing)' : 'large',
+      windowSeconds: Math.round(elapsed),
+      cpuShareOfOneCore: Math.round(cpu * 1000) / 10,
+      bytesPerSecond: Math.round(bytes),
+      machine: { cpus: cpus().length, loadAverage: readFileSync('/proc/loadavg', 'utf8').trim() },
+    };
+    console.log(`idle TUI over ${result.windowSeconds} s (${result.scenario} in another process, 120x40):`);
+    console.log(`  CPU ${result.cpuShareOfOneCore} % of a core   terminal ${result.bytesPerSecond} B/s`);
+    console.log(`  load average at the end: ${result.machine.loadAverage}`);
+    const results = join(root, 'test', 'bench', 'results');
+    mkdirSync(results, { recursive: true });
+    writeFileSync(join(results, quiet ? 'idle-quiet.json' : 'idle.json'), `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    // The server is gone already when the TUI quit and its pane closed.
+    spawnSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
+    simulator.kill();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
