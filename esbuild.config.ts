@@ -60,6 +60,50 @@ const noDevtools: Plugin = {
   },
 };
 
+/**
+ * Ink (and its helpers) measure every line of every frame with string-width; ours (src/domain/width.ts) answers the
+ * same with a wider fast path. Everything but width.ts itself gets ours.
+ */
+const fastStringWidth: Plugin = {
+  name: 'fast-string-width',
+  setup(pluginBuild) {
+    const ours = resolve(sourceDir, 'domain', 'width.ts');
+    pluginBuild.onResolve({ filter: /^string-width$/ }, (args) =>
+      resolve(args.importer) === ours ? undefined : { path: ours },
+    );
+  },
+};
+
+/**
+ * Ink and the text libraries under it (string-width, wrap-ansi, slice-ansi, ansi-tokenize) each build an
+ * Intl.Segmenter when they load; the first one loads ICU's break-iterator data (12 ms and more) before the first
+ * frame, which may never segment anything. Each becomes an object that builds its segmenter when first asked to
+ * segment (all they call is `.segment`).
+ */
+const SEGMENTER_AT_LOAD = /const (\w+) = new Intl\.Segmenter\(([^)]*)\);/;
+const lazySegmenters: Plugin = {
+  name: 'lazy-segmenters',
+  setup(pluginBuild) {
+    pluginBuild.onLoad(
+      {
+        filter:
+          /[\\/]node_modules[\\/](string-width[\\/]index|wrap-ansi[\\/]index|slice-ansi[\\/]tokenize-ansi|ink[\\/]build[\\/]line-update|@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize)\.js$/,
+      },
+      async (args) => {
+        const source = await readFile(args.path, 'utf8');
+        if (!SEGMENTER_AT_LOAD.test(source)) throw new Error(`${args.path}: no segmenter at load any more`);
+        return {
+          contents: source.replace(
+            SEGMENTER_AT_LOAD,
+            'const $1 = { real: undefined, segment(text) { return (this.real ??= new Intl.Segmenter($2)).segment(text); } };',
+          ),
+          loader: 'js',
+        };
+      },
+    );
+  },
+};
+
 const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
 
 const yogaWasmAsBytes: Plugin = {
@@ -109,7 +153,7 @@ export async function bundleCli() {
     minifyWhitespace: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [rebaseOurUrls, noDevtools, yogaWasmAsBytes],
+    plugins: [rebaseOurUrls, noDevtools, yogaWasmAsBytes, fastStringWidth, lazySegmenters],
     write: false,
     metafile: true,
   });

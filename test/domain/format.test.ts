@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   displayWidth,
@@ -19,7 +20,7 @@ import {
   parseMemoryMiB,
   truncateToWidth,
 } from '../../src/domain/format.ts';
-import { graphemes } from '../../src/domain/width.ts';
+import fastStringWidth, { graphemes, ONE_CELL_TEXT } from '../../src/domain/width.ts';
 
 const S = 1000;
 const M = 60 * S;
@@ -184,6 +185,36 @@ describe('display width', () => {
   it('splits into grapheme clusters', () => {
     expect(graphemes('ae\u0301👍🏽')).toEqual(['a', 'e\u0301', '👍🏽']);
     expect(displayWidth('👍🏽')).toBe(2);
+  });
+});
+
+describe('the fast width path gives the answers of string-width', () => {
+  const oneCell: string[] = [];
+  for (let codePoint = 0; codePoint <= 0xffff; codePoint++) {
+    const character = String.fromCodePoint(codePoint);
+    if (ONE_CELL_TEXT.test(character)) oneCell.push(character);
+  }
+
+  it('every character it measures by length is one cell and never joins a neighbour', () => {
+    expect(oneCell.length).toBeGreaterThan(1000);
+    const segmenter = new Intl.Segmenter();
+    for (const character of oneCell) {
+      expect(stringWidth(character), `U+${character.codePointAt(0)?.toString(16)}`).toBe(1);
+      expect([...segmenter.segment(`a${character}a`)], `U+${character.codePointAt(0)?.toString(16)}`).toHaveLength(3);
+    }
+  });
+
+  it.each([
+    ['› prod ● ▲ degraded · 3/4 ✓ ok ✗'],
+    ['\x1b[1m\x1b[36mCLUSTER↑\x1b[39m\x1b[22m ─── │ ╭╮'],
+    ['日本語 mixed ›'],
+    ['👍🏽 emoji · ok'],
+    ['\x1b]8;;http://x\x07link\x1b]8;;\x07'],
+    ['ae\u0301 combining'],
+    [''],
+  ])('%j', (text) => {
+    expect(fastStringWidth(text)).toBe(stringWidth(text));
+    expect(fastStringWidth(text, { ambiguousIsNarrow: false })).toBe(stringWidth(text, { ambiguousIsNarrow: false }));
   });
 });
 

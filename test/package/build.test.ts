@@ -24,7 +24,7 @@ describe('rebaseImportMetaUrls', () => {
 
 describe('the bundle', () => {
   it('loads neither the SDK nor the simulator before the first frame, and date-fns only per function', async () => {
-    const { metafile } = await bundleCli();
+    const { metafile, outputFiles } = await bundleCli();
     const outputs = metafile.outputs;
     const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === 'src/cli.ts');
     // The interactive command's chunk: what cli.ts imports dynamically from src/interactive.ts.
@@ -54,5 +54,14 @@ describe('the bundle', () => {
     expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-ecs/'))).toBe(true);
     // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
     expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
+    // Ink measures with our string-width (a wider fast path), and nothing builds a Segmenter as it loads (ICU's
+    // break-iterator data costs the first frame 12 ms and more).
+    expect(everything.filter((input) => /node_modules\/string-width\/index\.js$/.test(input))).toHaveLength(1);
+    const textOf = (output: string) =>
+      outputFiles.find((file) => file.path.endsWith(output.replace(/^dist/, '')))?.text;
+    const firstFrameCode = [...firstFrame].map((output) => textOf(output) ?? '').join('\n');
+    expect(firstFrameCode.length).toBeGreaterThan(100_000);
+    expect(firstFrameCode).not.toMatch(/[^?]=\s*new Intl\.Segmenter\(/);
+    expect(firstFrameCode).toContain('\\u2500-\\u25fc');
   }, 60_000);
 });
