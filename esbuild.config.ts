@@ -81,6 +81,7 @@ const fastStringWidth: Plugin = {
  * segment (all they call is `.segment`).
  */
 const SEGMENTER_AT_LOAD = /const (\w+) = new Intl\.Segmenter\(([^)]*)\);/;
+const RGI_EMOJI_AT_LOAD = /const rgiEmojiRegex = (\/\^\\p\{RGI_Emoji\}\$\/v);/;
 const lazySegmenters: Plugin = {
   name: 'lazy-segmenters',
   setup(pluginBuild) {
@@ -92,13 +93,19 @@ const lazySegmenters: Plugin = {
       async (args) => {
         const source = await readFile(args.path, 'utf8');
         if (!SEGMENTER_AT_LOAD.test(source)) throw new Error(`${args.path}: no segmenter at load any more`);
-        return {
-          contents: source.replace(
-            SEGMENTER_AT_LOAD,
-            'const $1 = { real: undefined, segment(text) { return (this.real ??= new Intl.Segmenter($2)).segment(text); } };',
-          ),
-          loader: 'js',
-        };
+        let contents = source.replace(
+          SEGMENTER_AT_LOAD,
+          'const $1 = { real: undefined, segment(text) { return (this.real ??= new Intl.Segmenter($2)).segment(text); } };',
+        );
+        // string-width's emoji regex costs 12 ms to build (ICU's emoji sequences); it only ever calls `.test`.
+        if (/[\\/]string-width[\\/]/.test(args.path)) {
+          if (!RGI_EMOJI_AT_LOAD.test(contents)) throw new Error(`${args.path}: no emoji regex at load any more`);
+          contents = contents.replace(
+            RGI_EMOJI_AT_LOAD,
+            'const rgiEmojiRegex = { real: undefined, test(text) { return (this.real ??= $1).test(text); } };',
+          );
+        }
+        return { contents, loader: 'js' };
       },
     );
   },
