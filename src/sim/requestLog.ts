@@ -116,6 +116,21 @@ export class RequestLog {
   }
 }
 
+/**
+ * The most requests whose arrival stamps fall within one second of each other (a sliding window, not calendar
+ * seconds): what a client's request budget promises the server.
+ */
+export function busiestSecond(entries: readonly Pick<RequestLogEntry, 'at'>[]): number {
+  const times = entries.map((entry) => entry.at).sort((a, b) => a - b);
+  let busiest = 0;
+  let first = 0;
+  for (let last = 0; last < times.length; last++) {
+    while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first++;
+    busiest = Math.max(busiest, last - first + 1);
+  }
+  return busiest;
+}
+
 function matches(entry: RequestLogEntry, filter: RequestLogFilter): boolean {
   if (filter.operation !== undefined && entry.operation !== filter.operation) return false;
   if (filter.outcome !== undefined && entry.outcome !== filter.outcome) return false;

@@ -10,35 +10,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { realScheduler } from '../../src/lib/scheduler.ts';
-import { type Cadence, Monitor } from '../../src/poll/monitor.ts';
+import { Monitor } from '../../src/poll/monitor.ts';
 import { startSimulator } from '../../src/sim/index.ts';
-import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
+import { busiestSecond, type RequestLogEntry } from '../../src/sim/requestLog.ts';
 import { feedKey } from '../../src/store/feeds.ts';
 import { createEcsStore } from '../../src/store/store.ts';
+import { COINCIDING } from '../poll/harness.ts';
 
 const BUDGETS = [3, 10, 50];
-
-/** Every feed every few seconds, so that they meet. */
-const COINCIDING: Cadence = {
-  clustersMs: 3_000,
-  servicesMs: 1_000,
-  tasksMs: 1_000,
-  instancesMs: 3_000,
-  stoppedMs: 3_000,
-  backgroundStoppedMs: 3_000,
-  backgroundInstancesMs: 3_000,
-};
-
-function worstWindow(entries: RequestLogEntry[]): number {
-  const times = entries.map((e) => e.at).sort((a, b) => a - b);
-  let worst = 0;
-  let first = 0;
-  for (let last = 0; last < times.length; last++) {
-    while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first++;
-    worst = Math.max(worst, last - first + 1);
-  }
-  return worst;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -56,7 +35,7 @@ interface Phase {
 async function runBudget(budget: number): Promise<Phase[]> {
   const phases: Phase[] = [];
   const measure = (phase: string, entries: RequestLogEntry[]) =>
-    phases.push({ phase, requests: entries.length, worstWindow: worstWindow(entries) });
+    phases.push({ phase, requests: entries.length, worstWindow: busiestSecond(entries) });
 
   for (const scenario of ['demo', 'large']) {
     const sim = await startSimulator({ scenario, throttling: false });

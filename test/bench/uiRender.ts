@@ -23,6 +23,7 @@ import { dirname, join } from 'node:path';
 import type { Task } from '../../src/domain/model.ts';
 import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import { createEcsStore, type EcsStore, setClusters, upsertTasks } from '../../src/store/store.ts';
+import { installRenderCounter } from '../ui/renderCounter.ts';
 
 /**
  * React as shipped: the bundle (esbuild.config.ts) defines NODE_ENV=production, and React's development build costs
@@ -32,62 +33,8 @@ import { createEcsStore, type EcsStore, setClusters, upsertTasks } from '../../s
 const reactBuild = process.argv.includes('--dev-react') ? 'development' : 'production';
 process.env.NODE_ENV = reactBuild;
 
-/**
- * Counts the function components React renders, by name, through the hook React DevTools uses (React reports every
- * commit to it, production build included). A fiber rendered in a commit when it is new there (not the fiber of the
- * previous commit at that place: React swaps in the alternate it worked on) and did work (the PerformedWork flag).
- */
-const renders = new Map<string, number>();
-/** Only the render-count measurement walks the fibers: the timings are taken without that cost. */
-let countingRenders = false;
-// Ink hands its renderer to the hook only with DEV=true (react-devtools-core is not installed: nothing connects).
-process.env.DEV = 'true';
-{
-  const PERFORMED_WORK = 1;
-  const FUNCTION_TAGS = new Set([0, 11, 14, 15]);
-  interface Fiber {
-    tag: number;
-    flags: number;
-    type: unknown;
-    alternate: Fiber | null;
-    child: Fiber | null;
-    sibling: Fiber | null;
-  }
-  let previous = new WeakSet<Fiber>();
-  const nameOf = (type: unknown): string => {
-    if (typeof type === 'function') return (type as { displayName?: string }).displayName ?? type.name ?? '?';
-    if (type && typeof type === 'object' && 'type' in type) return nameOf((type as { type: unknown }).type);
-    if (type && typeof type === 'object' && 'render' in type) return nameOf((type as { render: unknown }).render);
-    return '?';
-  };
-  (globalThis as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-    supportsFiber: true,
-    renderers: new Map(),
-    inject: () => 1,
-    onScheduleFiberRoot: () => {},
-    onCommitFiberUnmount: () => {},
-    onPostCommitFiberRoot: () => {},
-    checkDCE: () => {},
-    onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
-      if (!countingRenders) return;
-      const seen = new WeakSet<Fiber>();
-      const stack: Fiber[] = [root.current];
-      while (stack.length > 0) {
-        const fiber = stack.pop() as Fiber;
-        seen.add(fiber);
-        const rendered =
-          !previous.has(fiber) && (fiber.alternate === null || (fiber.flags & PERFORMED_WORK) === PERFORMED_WORK);
-        if (rendered && FUNCTION_TAGS.has(fiber.tag)) {
-          const name = nameOf(fiber.type);
-          renders.set(name, (renders.get(name) ?? 0) + 1);
-        }
-        if (fiber.sibling) stack.push(fiber.sibling);
-        if (fiber.child) stack.push(fiber.child);
-      }
-      previous = seen;
-    },
-  };
-}
+/** React's renders by component, counted only while `rendersPerRefresh` measures (timings go without the walk). */
+const renderCounter = installRenderCounter({ counting: false });
 const { runApp } = await import('../../src/ui/app/runApp.tsx');
 
 const COLUMNS = 120;
@@ -360,10 +307,10 @@ interface RenderCounts {
   perTick: Record<string, number>;
 }
 
-const countsSince = (start: ReadonlyMap<string, number>): Record<string, number> =>
+const countsSince = (start: Readonly<Record<string, number>>): Record<string, number> =>
   Object.fromEntries(
-    [...renders]
-      .map(([name, count]) => [name, count - (start.get(name) ?? 0)] as const)
+    Object.entries(renderCounter.counts())
+      .map(([name, count]) => [name, count - (start[name] ?? 0)] as const)
       .filter(([, count]) => count > 0)
       .sort(([a], [b]) => a.localeCompare(b)),
   );
@@ -375,11 +322,11 @@ async function rendersPerRefresh(taskCount: number): Promise<RenderCounts> {
   // The clock from here on moves only when this measurement moves it.
   clearInterval(app.follow);
   await pause(KEY_SPACING_MS * 2);
-  countingRenders = true;
+  renderCounter.setCounting(true);
   const changing = syntheticTask(0);
   const refreshes: Record<string, number>[] = [];
   for (let refresh = 0; refresh < 10; refresh++) {
-    const start = new Map(renders);
+    const start = renderCounter.counts();
     const lastStatus = refresh % 2 === 0 ? 'DEACTIVATING' : 'RUNNING';
     upsertTasks(store, [{ ...changing, lastStatus, version: 4 + refresh }], app.scheduler.now());
     await pause(KEY_SPACING_MS * 2);
@@ -394,11 +341,11 @@ async function rendersPerRefresh(taskCount: number): Promise<RenderCounts> {
   const perRefresh = Object.fromEntries(
     names.map((name) => [name, medianOf(name)] as const).filter(([, median]) => median > 0),
   );
-  const tickStart = new Map(renders);
+  const tickStart = renderCounter.counts();
   await app.scheduler.advance(1_000);
   await pause(KEY_SPACING_MS * 2);
   const perTick = countsSince(tickStart);
-  countingRenders = false;
+  renderCounter.setCounting(false);
   await app.quit();
   return { taskCount, perRefresh, perTick };
 }

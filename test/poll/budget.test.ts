@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestLogEntry } from '../../src/sim/requestLog.ts';
+import { busiestSecond } from '../../src/sim/requestLog.ts';
 import { feedKey } from '../../src/store/feeds.ts';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -8,18 +8,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-/** The most requests that arrived within any one second of the (virtual) wall clock. */
-function peakPerSecond(entries: RequestLogEntry[]): number {
-  const times = entries.map((e) => e.at).sort((a, b) => a - b);
-  let peak = 0;
-  let first = 0;
-  for (let last = 0; last < times.length; last++) {
-    while ((times[last] ?? 0) - (times[first] ?? 0) >= 1000) first++;
-    peak = Math.max(peak, last - first + 1);
-  }
-  return peak;
-}
 
 async function loadEveryCluster(h: Harness): Promise<void> {
   h.monitor.start();
@@ -48,7 +36,7 @@ describe('the request budget against a throttling simulator (large scenario)', (
     await loadEveryCluster(h);
     const entries = h.sim.server.requestLog.list();
     expect(entries.length).toBeGreaterThan(200);
-    expect(peakPerSecond(entries)).toBeLessThanOrEqual(10);
+    expect(busiestSecond(entries)).toBeLessThanOrEqual(10);
     expect(entries.filter((e) => e.outcome === 'throttled')).toHaveLength(0);
     const errors = [...h.store.getState().meta.values()].filter((m) => m.lastError);
     expect(errors).toEqual([]);
@@ -64,7 +52,7 @@ describe('the request budget against a throttling simulator (large scenario)', (
     await loadEveryCluster(h);
     const entries = h.sim.server.requestLog.list();
     expect(entries.filter((e) => e.outcome === 'throttled').length).toBeGreaterThan(0);
-    expect(peakPerSecond(entries)).toBeLessThanOrEqual(20);
+    expect(busiestSecond(entries)).toBeLessThanOrEqual(20);
     expect(h.store.getState().api.throttled).toBeGreaterThan(0);
     expect(h.store.getState().api.budgetEffective).toBeLessThan(20);
     for (const meta of h.store.getState().meta.values()) {

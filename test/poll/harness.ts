@@ -18,6 +18,17 @@ import { type Cadence, Monitor, type MonitorObserver } from '../../src/poll/moni
 import { type RunningSimulator, type StartSimulatorOptions, startSimulator } from '../../src/sim/index.ts';
 import { createEcsStore, type EcsStore } from '../../src/store/store.ts';
 
+/** Every feed every few seconds, so that they coincide: the focused panes, the cluster list, every cluster's feeds. */
+export const COINCIDING: Cadence = {
+  clustersMs: 3_000,
+  servicesMs: 1_000,
+  tasksMs: 1_000,
+  instancesMs: 3_000,
+  stoppedMs: 3_000,
+  backgroundStoppedMs: 3_000,
+  backgroundInstancesMs: 3_000,
+};
+
 export const START = Date.UTC(2026, 10, 24, 12, 0, 0);
 
 export interface NetworkOptions {

@@ -32,12 +32,15 @@ export interface RenderCounter {
   counts(): Record<string, number>;
   total(): number;
   reset(): void;
+  /** Walking the fibers costs time: a benchmark counts only while it measures renders, not while it times frames. */
+  setCounting(on: boolean): void;
   uninstall(): void;
 }
 
-export function installRenderCounter(): RenderCounter {
+export function installRenderCounter(options: { counting?: boolean } = {}): RenderCounter {
   const counts = new Map<string, number>();
   let active = true;
+  let counting = options.counting ?? true;
   let previous = new WeakSet<Fiber>();
   const hookName = '__REACT_DEVTOOLS_GLOBAL_HOOK__';
   const globals = globalThis as Record<string, unknown>;
@@ -54,7 +57,7 @@ export function installRenderCounter(): RenderCounter {
     checkDCE: () => {},
     onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
       // The renderer keeps the hook it was handed: once uninstalled, it counts nothing.
-      if (!active) return;
+      if (!active || !counting) return;
       const seen = new WeakSet<Fiber>();
       const stack: Fiber[] = [root.current];
       while (stack.length > 0) {
@@ -76,6 +79,9 @@ export function installRenderCounter(): RenderCounter {
     counts: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
     total: () => [...counts.values()].reduce((sum, count) => sum + count, 0),
     reset: () => counts.clear(),
+    setCounting: (on) => {
+      counting = on;
+    },
     uninstall: () => {
       active = false;
       if (!hadHook) delete globals[hookName];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RequestLog, type RequestLogEntry } from '../../../src/sim/requestLog.ts';
+import { busiestSecond, RequestLog, type RequestLogEntry } from '../../../src/sim/requestLog.ts';
 
 const entry = (operation: string, outcome: RequestLogEntry['outcome'] = 'ok'): Omit<RequestLogEntry, 'seq'> => ({
   operation,
@@ -12,6 +12,14 @@ const entry = (operation: string, outcome: RequestLogEntry['outcome'] = 'ok'): O
 });
 
 describe('RequestLog', () => {
+  it('finds the busiest sliding second of arrivals, not the busiest calendar second', () => {
+    expect(busiestSecond([])).toBe(0);
+    // Two calendar seconds of 2 requests each, but 4 within 1 s of each other: 900, 950 | 1000, 1050.
+    expect(busiestSecond([{ at: 1050 }, { at: 900 }, { at: 1000 }, { at: 950 }])).toBe(4);
+    // Exactly a second apart: two windows.
+    expect(busiestSecond([{ at: 0 }, { at: 1000 }, { at: 2000 }])).toBe(1);
+  });
+
   it('numbers entries in arrival order and lists copies', () => {
     const log = new RequestLog();
     log.add(entry('ListTasks'));
