@@ -10,7 +10,7 @@ import { isTaskStopping, isTerminalStatus } from '../domain/lifecycle.ts';
 import type { Failure, Service, Task } from '../domain/model.ts';
 import { sanitizeText } from '../domain/sanitize.ts';
 import { GatewayError } from '../ecs/errors.ts';
-import { chunk, DESCRIBE_LIMIT, type EcsGateway, type TasksOutcome } from '../ecs/gateway.ts';
+import { chunk, DESCRIBE_LIMIT, type EcsGateway, type ServiceChange, type TasksOutcome } from '../ecs/gateway.ts';
 import { delay, type Scheduler } from '../lib/scheduler.ts';
 import {
   addFailures,
@@ -510,12 +510,7 @@ export class ActionRunner {
     return out;
   }
 
-  async #updateService(
-    plan: ActionPlan,
-    cluster: string,
-    service: string,
-    change: { desiredCount?: number; forceNewDeployment?: boolean },
-  ): Promise<Performed> {
+  async #updateService(plan: ActionPlan, cluster: string, service: string, change: ServiceChange): Promise<Performed> {
     const out: Performed = { targets: [], newTaskArns: [], failures: [] };
     const target = plan.targets[0] as ActionTarget;
     try {

@@ -3,9 +3,9 @@
  * executes a confirmed plan once and answers with a result per target.
  */
 import type { Failure } from '../domain/model.ts';
-import type { RunTaskRequest, StartTaskRequest } from '../ecs/gateway.ts';
+import type { RunTaskRequest, ServiceChange, StartTaskRequest } from '../ecs/gateway.ts';
 
-export type ActionKind = 'stop' | 'drain' | 'activate' | 'rerun' | 'start' | 'scale' | 'redeploy';
+export type ActionKind = 'stop' | 'drain' | 'activate' | 'rerun' | 'start' | 'scale' | 'redeploy' | 'rollback';
 
 export type ActionOperation = 'StopTask' | 'UpdateContainerInstancesState' | 'RunTask' | 'StartTask' | 'UpdateService';
 
@@ -35,7 +35,7 @@ export type ActionRequest =
       operation: 'UpdateService';
       cluster: string;
       service: string;
-      change: { desiredCount?: number; forceNewDeployment?: boolean };
+      change: ServiceChange;
     };
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

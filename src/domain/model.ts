@@ -357,7 +357,28 @@ export interface ContainerDefinitionSummary {
   portMappings?: PortMapping[];
   healthCheck?: HealthCheck;
   command?: string[];
+  entryPoint?: string[];
+  environment?: NameValue[];
+  /** References to Secrets Manager or Parameter Store (the value itself never reaches ECS's answer). */
+  secrets?: SecretReference[];
+  logConfiguration?: LogConfiguration;
   stopTimeout?: number;
+}
+
+export interface SecretReference {
+  name: string;
+  valueFrom?: string;
+}
+
+export interface LogConfiguration {
+  logDriver?: string;
+  options?: Record<string, string>;
+  secretOptions?: SecretReference[];
+}
+
+export interface PlacementConstraint {
+  type?: string;
+  expression?: string;
 }
 
 /** A task definition revision as the UI shows it (immutable once registered). */
@@ -378,6 +399,7 @@ export interface TaskDefinition {
   deregisteredAt?: number;
   registeredBy?: string;
   containerDefinitions?: ContainerDefinitionSummary[];
+  placementConstraints?: PlacementConstraint[];
 }
 
 /** An entry of an API `failures` array. */
@@ -718,6 +740,18 @@ export const normalizeTask = keyed<'taskArn', Task>('taskArn', {
   tags: listOf(normalizeTag),
 });
 
+const normalizeSecretReference = keyed<'name', SecretReference>('name', { valueFrom: asString });
+
+/** A string-to-string map (log driver options): entries whose value is not a string are left out. */
+function asStringMap(value: unknown): Record<string, string> | undefined {
+  const record = asRecord(value);
+  if (!record) return undefined;
+  // fromEntries defines own properties: a "__proto__" key stays a key.
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
+}
+
 const normalizeContainerDefinition = plain<ContainerDefinitionSummary>({
   name: asString,
   image: asString,
@@ -736,6 +770,14 @@ const normalizeContainerDefinition = plain<ContainerDefinitionSummary>({
     startPeriod: asNumber,
   }),
   command: asStringArray,
+  entryPoint: asStringArray,
+  environment: listOf(normalizeNameValue),
+  secrets: listOf(normalizeSecretReference),
+  logConfiguration: plain<LogConfiguration>({
+    logDriver: asString,
+    options: asStringMap,
+    secretOptions: listOf(normalizeSecretReference),
+  }),
   stopTimeout: asNumber,
 });
 
@@ -754,6 +796,7 @@ export const normalizeTaskDefinition = keyed<'taskDefinitionArn', TaskDefinition
   deregisteredAt: asEpochMs,
   registeredBy: asString,
   containerDefinitions: listOf(normalizeContainerDefinition),
+  placementConstraints: listOf(plain<PlacementConstraint>({ type: asString, expression: asString })),
 });
 
 // ---------------------------------------------------------------- lookups on normalised records

@@ -10,8 +10,10 @@ import type {
   DescribeResult,
   EcsGateway,
   GatewayTarget,
+  ListTaskDefinitionsFilter,
   ListTasksFilter,
   RunTaskRequest,
+  ServiceChange,
   StartTaskRequest,
   TasksOutcome,
 } from './gateway.ts';
@@ -147,6 +149,10 @@ export class DeferredGateway implements EcsGateway {
     return (await this.#gateway('DescribeTaskDefinition', options)).describeTaskDefinition(taskDefinition, options);
   }
 
+  async listTaskDefinitions(familyPrefix: string, filter?: ListTaskDefinitionsFilter, options?: CallOptions) {
+    return (await this.#gateway('ListTaskDefinitions', options)).listTaskDefinitions(familyPrefix, filter, options);
+  }
+
   async stopTask(cluster: string, task: string, reason: string, options?: CallOptions) {
     return (await this.#gateway('StopTask', options)).stopTask(cluster, task, reason, options);
   }
@@ -169,12 +175,7 @@ export class DeferredGateway implements EcsGateway {
     return gateway.updateContainerInstancesState(cluster, containerInstances, status, options);
   }
 
-  async updateService(
-    cluster: string,
-    service: string,
-    change: { desiredCount?: number; forceNewDeployment?: boolean },
-    options?: CallOptions,
-  ) {
+  async updateService(cluster: string, service: string, change: ServiceChange, options?: CallOptions) {
     return (await this.#gateway('UpdateService', options)).updateService(cluster, service, change, options);
   }
 }

@@ -64,6 +64,20 @@ export interface StartTaskRequest {
   enableExecuteCommand?: boolean;
 }
 
+export interface ListTaskDefinitionsFilter {
+  /** Default ACTIVE, as in ECS. */
+  status?: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  /** Default ASC (oldest revision first), as in ECS. */
+  sort?: 'ASC' | 'DESC';
+}
+
+/** What an UpdateService from ecsdeck may change: the count, a forced deployment, or the task definition (rollback). */
+export interface ServiceChange {
+  desiredCount?: number;
+  forceNewDeployment?: boolean;
+  taskDefinition?: string;
+}
+
 export interface TasksOutcome {
   tasks: Task[];
   failures: Failure[];
@@ -91,6 +105,12 @@ export interface EcsGateway {
     options?: CallOptions & { includeTags?: boolean },
   ): Promise<DescribeResult<Task>>;
   describeTaskDefinition(taskDefinition: string, options?: CallOptions): Promise<TaskDefinition | undefined>;
+  /** Revisions of one family (ECS matches `familyPrefix` as the whole family), every page, in `sort` order. */
+  listTaskDefinitions(
+    familyPrefix: string,
+    filter?: ListTaskDefinitionsFilter,
+    options?: CallOptions,
+  ): Promise<string[]>;
 
   stopTask(cluster: string, task: string, reason: string, options?: CallOptions): Promise<Task | undefined>;
   runTask(request: RunTaskRequest, options?: CallOptions): Promise<TasksOutcome>;
@@ -105,7 +125,7 @@ export interface EcsGateway {
   updateService(
     cluster: string,
     service: string,
-    change: { desiredCount?: number; forceNewDeployment?: boolean },
+    change: ServiceChange,
     options?: CallOptions,
   ): Promise<Service | undefined>;
 

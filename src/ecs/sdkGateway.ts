@@ -35,8 +35,10 @@ import {
   type DescribeResult,
   type EcsGateway,
   type GatewayTarget,
+  type ListTaskDefinitionsFilter,
   type ListTasksFilter,
   type RunTaskRequest,
+  type ServiceChange,
   type StartTaskRequest,
   type TasksOutcome,
 } from './gateway.ts';
@@ -405,6 +407,30 @@ class SdkGateway implements EcsGateway {
     );
   }
 
+  listTaskDefinitions(
+    familyPrefix: string,
+    filter: ListTaskDefinitionsFilter = {},
+    options?: CallOptions,
+  ): Promise<string[]> {
+    return this.#listAll(
+      'ListTaskDefinitions',
+      async (nextToken, abortSignal) => {
+        const out = await this.#client.send(
+          new this.#sdk.ListTaskDefinitionsCommand({
+            familyPrefix,
+            status: filter.status ?? 'ACTIVE',
+            sort: filter.sort ?? 'ASC',
+            nextToken,
+            maxResults: 100,
+          }),
+          { abortSignal },
+        );
+        return { arns: out.taskDefinitionArns, nextToken: out.nextToken };
+      },
+      options,
+    );
+  }
+
   stopTask(cluster: string, task: string, reason: string, options?: CallOptions) {
     return this.#call(
       'StopTask',
@@ -474,12 +500,7 @@ class SdkGateway implements EcsGateway {
     return mergeDescribe(parts);
   }
 
-  updateService(
-    cluster: string,
-    service: string,
-    change: { desiredCount?: number; forceNewDeployment?: boolean },
-    options?: CallOptions,
-  ) {
+  updateService(cluster: string, service: string, change: ServiceChange, options?: CallOptions) {
     return this.#call(
       'UpdateService',
       async (abortSignal) => {
