@@ -98,3 +98,11 @@ export interface LogsGateway {
   /** The logs budget's ceiling and its current (adaptive) rate. */
   budget(): { ceiling: number; effective: number };
 }
+
+/**
+ * The logs client as the app holds it: created on first use, so the CloudWatch Logs SDK loads when a log is first
+ * opened, never before the first frame. Rejects with a GatewayError when it cannot be created.
+ */
+export interface LogsAccess {
+  gateway(): Promise<LogsGateway>;
+}
