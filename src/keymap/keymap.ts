@@ -14,9 +14,20 @@ export type PaneId = (typeof PANES)[number];
 /**
  * Where a command works. `global` applies under every pane and detail view; a pane scope only while that pane (or a
  * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `prompt`, `filter`, `command`, `help`)
- * replace everything else while they are open; `anywhere` is live always, modals included (ctrl-c).
+ * replace everything else while they are open; `logs` replaces the panes' and global keys while a log view is in
+ * front (the moving keys are declared in both); `anywhere` is live always, modals included (ctrl-c).
  */
-export type Scope = 'global' | PaneId | 'detail' | 'dialog' | 'prompt' | 'filter' | 'command' | 'help' | 'anywhere';
+export type Scope =
+  | 'global'
+  | PaneId
+  | 'detail'
+  | 'logs'
+  | 'dialog'
+  | 'prompt'
+  | 'filter'
+  | 'command'
+  | 'help'
+  | 'anywhere';
 
 export const MODAL_SCOPES: readonly Scope[] = ['dialog', 'prompt', 'filter', 'command', 'help'];
 
@@ -33,14 +44,24 @@ export interface CommandSpec {
 
 /** Every command. The object form makes the compiler insist on a spec (and so a description) for each id. */
 export const COMMANDS = {
-  moveDown: { keys: ['j', 'down'], scopes: ['global'], description: 'Move the selection down one row', hint: 'move' },
-  moveUp: { keys: ['k', 'up'], scopes: ['global'], description: 'Move the selection up one row' },
-  pageDown: { keys: ['pgdn', 'ctrl-f'], scopes: ['global'], description: 'Move down one page' },
-  pageUp: { keys: ['pgup', 'ctrl-b'], scopes: ['global'], description: 'Move up one page' },
-  moveTop: { keys: ['g', 'home'], scopes: ['global'], description: 'Go to the first row' },
-  moveBottom: { keys: ['G', 'end'], scopes: ['global'], description: 'Go to the last row' },
+  moveDown: {
+    keys: ['j', 'down'],
+    scopes: ['global', 'logs'],
+    description: 'Move the selection down one row',
+    hint: 'move',
+  },
+  moveUp: { keys: ['k', 'up'], scopes: ['global', 'logs'], description: 'Move the selection up one row' },
+  pageDown: { keys: ['pgdn', 'ctrl-f'], scopes: ['global', 'logs'], description: 'Move down one page' },
+  pageUp: { keys: ['pgup', 'ctrl-b'], scopes: ['global', 'logs'], description: 'Move up one page' },
+  moveTop: { keys: ['g', 'home'], scopes: ['global', 'logs'], description: 'Go to the first row' },
+  moveBottom: { keys: ['G', 'end'], scopes: ['global', 'logs'], description: 'Go to the last row' },
   open: { keys: ['enter'], scopes: ['global'], description: 'Open the selected row', hint: 'open' },
-  back: { keys: ['esc', 'left'], scopes: ['global'], description: 'Go back (close the view in front)', hint: 'back' },
+  back: {
+    keys: ['esc', 'left'],
+    scopes: ['global', 'logs'],
+    description: 'Go back (close the view in front)',
+    hint: 'back',
+  },
   describe: {
     keys: ['v'],
     scopes: ['global'],
@@ -71,7 +92,7 @@ export const COMMANDS = {
     hint: 'filter',
   },
   commandMode: { keys: [':'], scopes: ['global'], description: 'Command mode (:clusters, :cluster NAME, :region …)' },
-  help: { keys: ['?'], scopes: ['global'], description: 'Help for what is in front', hint: 'help' },
+  help: { keys: ['?'], scopes: ['global', 'logs'], description: 'Help for what is in front', hint: 'help' },
   refresh: { keys: ['ctrl-r'], scopes: ['global'], description: 'Refresh now' },
   lastResult: {
     keys: ['!'],
@@ -79,6 +100,12 @@ export const COMMANDS = {
     description: "Show a failing feed's error in full, and the last action's result target by target",
   },
   quit: { keys: ['q'], scopes: ['global'], description: 'Quit ecsdeck', hint: 'quit' },
+  openLogs: {
+    keys: ['l'],
+    scopes: ['global'],
+    description: 'Logs (CloudWatch Logs) of the selected task, or of a service’s running tasks interleaved',
+    hint: 'logs',
+  },
   // Live in every modal too (as in k9s): a user who reaches for ctrl-c must get out, never type into a confirmation.
   quitFromAnywhere: {
     keys: ['ctrl-c'],
@@ -149,6 +176,66 @@ export const COMMANDS = {
     dangerous: true,
   },
 
+  logFollow: {
+    keys: ['f'],
+    scopes: ['logs'],
+    description: 'Follow on/off: keep the newest line in view (moving up pauses; G resumes)',
+    hint: 'follow',
+  },
+  logSinceTail: {
+    keys: ['0'],
+    scopes: ['logs'],
+    description: 'Since: the newest 1,000 lines of each stream',
+    hint: 'since 0-5',
+  },
+  logSince1m: { keys: ['1'], scopes: ['logs'], description: 'Since: the last minute' },
+  logSince5m: { keys: ['2'], scopes: ['logs'], description: 'Since: the last 5 minutes' },
+  logSince15m: { keys: ['3'], scopes: ['logs'], description: 'Since: the last 15 minutes' },
+  logSince1h: { keys: ['4'], scopes: ['logs'], description: 'Since: the last hour' },
+  logSinceAll: { keys: ['5'], scopes: ['logs'], description: 'Since: the whole stream (up to 50,000 lines)' },
+  logWrap: { keys: ['w'], scopes: ['logs'], description: 'Wrap long lines on/off', hint: 'wrap' },
+  logTimestamps: { keys: ['t'], scopes: ['logs'], description: 'Timestamps: UTC, local, off', hint: 'time' },
+  logSearch: {
+    keys: ['/'],
+    scopes: ['logs'],
+    description: 'Search the loaded lines (case-insensitive; matches highlighted)',
+    hint: 'search',
+  },
+  logSearchNext: { keys: ['n'], scopes: ['logs'], description: 'Next match of the search' },
+  logSearchPrevious: { keys: ['N'], scopes: ['logs'], description: 'Previous match of the search' },
+  logPattern: {
+    keys: ['F'],
+    scopes: ['logs'],
+    description: 'Filter pattern (CloudWatch syntax), applied by the server; shown in the header',
+    hint: 'filter',
+  },
+  logSave: {
+    keys: ['s'],
+    scopes: ['logs'],
+    description: 'Save the loaded lines to a file in the current directory',
+    hint: 'save',
+  },
+  logCopyLine: { keys: ['y'], scopes: ['logs'], description: 'Copy the selected line (OSC 52)', hint: 'copy' },
+  logPretty: {
+    keys: ['enter'],
+    scopes: ['logs'],
+    description: 'Pretty-print the selected JSON line, or show a cut line whole (again to close)',
+    hint: 'pretty',
+  },
+  logAllContainers: {
+    keys: ['a'],
+    scopes: ['logs'],
+    description: "All the task's containers interleaved, or one again",
+  },
+  logNextContainer: { keys: ['tab'], scopes: ['logs'], description: 'Next container of the task', hint: 'container' },
+  logPreviousContainer: { keys: ['shift-tab'], scopes: ['logs'], description: 'Previous container of the task' },
+  logFailedDeployment: {
+    keys: ['d'],
+    scopes: ['logs'],
+    description: "A service's running tasks, or the stopped tasks of its last failed deployment",
+  },
+  logClose: { keys: ['q'], scopes: ['logs'], description: 'Close the log view' },
+
   confirm: { keys: ['y', 'enter'], scopes: ['dialog'], description: 'Confirm: make the call', hint: 'confirm' },
   cancel: { keys: ['n', 'esc', 'q'], scopes: ['dialog'], description: 'Cancel: call nothing', hint: 'cancel' },
   switchCall: {
@@ -215,10 +302,11 @@ export interface Keymap {
   footerHints(scopes: readonly Scope[], options?: { readOnly?: boolean }): FooterHint[];
 }
 
-/** Every set of scopes that can be live at once: a pane (with or without a detail view) over global, or a modal. */
+/** Every set of scopes that can be live at once: a pane (with or without a detail view) over global, a log view, or a modal. */
 export function liveScopeSets(): Scope[][] {
   return [
     ...PANES.flatMap((pane) => [activeScopes({ pane, detail: false }), activeScopes({ pane, detail: true })]),
+    activeScopes({ pane: 'tasks', detail: true, logs: true }),
     ...MODAL_SCOPES.map((modal) => activeScopes({ modal, pane: 'tasks', detail: false })),
   ];
 }
@@ -320,11 +408,12 @@ export function commandForKey(key: string, scopes: readonly Scope[]): Command | 
 }
 
 /**
- * The scopes that are live for what is in front: a modal alone, or the pane's scope (and `detail`) over global; then
- * `anywhere` under either.
+ * The scopes that are live for what is in front: a modal alone, a log view alone, or the pane's scope (and `detail`)
+ * over global; then `anywhere` under each.
  */
-export function activeScopes(front: { modal?: Scope; pane: PaneId; detail: boolean }): Scope[] {
+export function activeScopes(front: { modal?: Scope; pane: PaneId; detail: boolean; logs?: boolean }): Scope[] {
   if (front.modal) return [front.modal, 'anywhere'];
+  if (front.logs) return ['logs', 'anywhere'];
   return front.detail ? ['detail', front.pane, 'global', 'anywhere'] : [front.pane, 'global', 'anywhere'];
 }
 

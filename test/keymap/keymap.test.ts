@@ -20,6 +20,7 @@ import {
 /** Every set of scopes that can be live at once. */
 const LIVE_SETS: Scope[][] = [
   ...PANES.flatMap((pane) => [activeScopes({ pane, detail: false }), activeScopes({ pane, detail: true })]),
+  activeScopes({ pane: 'tasks', detail: true, logs: true }),
   ...MODAL_SCOPES.map((modal) => activeScopes({ modal, pane: 'tasks', detail: false })),
 ];
 
@@ -154,7 +155,11 @@ describe('a keymap with overrides from the config file', () => {
     // Scopes that are never live together may share a key (the Instances pane's `d` and a Tasks-pane command).
     expect(keyOverrideProblem({ stopTasks: ['d'] })).toBeUndefined();
     // Moving quit off `q` frees it for another command.
-    expect(keyOverrideProblem({ quit: ['Q'], moveDown: ['q'] })).toBeUndefined();
+    expect(keyOverrideProblem({ quit: ['Q'], refresh: ['q'] })).toBeUndefined();
+    // Not for one that is live in the log view too, where `q` closes the view.
+    expect(keyOverrideProblem({ quit: ['Q'], moveDown: ['q'] })).toBe(
+      'keys.moveDown: "q" is already bound to logClose in logs',
+    );
     expect(keyOverrideProblem({ nope: ['z'] })).toMatch(/^keys\.nope: is not a command/);
   });
 });

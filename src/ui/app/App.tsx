@@ -14,6 +14,8 @@ import { Footer } from '../components/Footer.tsx';
 import { Header } from '../components/Header.tsx';
 import { HelpOverlay } from '../components/HelpOverlay.tsx';
 import { StatusLine } from '../components/StatusLine.tsx';
+import { LogView } from '../logs/LogView.tsx';
+import type { LogViews } from '../logs/logViews.ts';
 import { PANE_TITLES } from '../panes/cells.ts';
 import { DetailView, PaneView } from '../panes/PaneView.tsx';
 import { ThemeContext } from '../theme/context.ts';
@@ -93,7 +95,14 @@ function Screen({ controller, scheduler, size, initialCluster: wantedCluster, on
       <Header width={columns} />
       <Breadcrumbs width={columns} />
       <Box width={columns} height={bodyHeight} overflow="hidden">
-        <Body state={front} width={columns} height={bodyHeight} wide={wide} readOnly={readOnly} />
+        <Body
+          state={front}
+          width={columns}
+          height={bodyHeight}
+          wide={wide}
+          readOnly={readOnly}
+          logViews={controller.logViews}
+        />
       </Box>
       <StatusLine width={columns} />
       <Footer scopes={scopes} width={columns} readOnly={readOnly} />
@@ -109,21 +118,35 @@ function Body({
   height,
   wide,
   readOnly,
+  logViews,
 }: {
   state: FrontState;
   width: number;
   height: number;
   wide: boolean;
   readOnly: boolean;
+  logViews: LogViews;
 }) {
+  const view = state.stack[state.stack.length - 1];
   if (state.modal === 'help') {
-    const beneath: Scope[] = activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+    const beneath: Scope[] = activeScopes({
+      pane: state.pane,
+      detail: state.stack.length > 0,
+      logs: view?.kind === 'logs',
+    });
     return <HelpOverlay scopes={beneath} scroll={state.helpScroll} width={width} height={height} readOnly={readOnly} />;
   }
   if (state.dialog) {
     return <Dialog dialog={state.dialog} width={Math.min(width, 110)} height={height} />;
   }
-  const view = state.stack[state.stack.length - 1];
+  if (view?.kind === 'logs') {
+    const session = logViews.session(view.session);
+    return (
+      <ErrorBoundary label="The log view" resetKey={view}>
+        {session ? <LogView session={session} width={width} height={height} /> : null}
+      </ErrorBoundary>
+    );
+  }
   if (view) {
     return (
       <ErrorBoundary label="This view" resetKey={view}>

@@ -7,6 +7,7 @@
 import type { CommandId, Keymap, Scope } from '../../keymap/keymap.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { maxScroll } from '../components/table.ts';
+import type { LogViews } from '../logs/logViews.ts';
 import type { ActionFlows } from './actionFlows.ts';
 import { runCommandLine } from './commandLine.ts';
 import type { AppExit, MonitorLike } from './controller.ts';
@@ -21,6 +22,8 @@ export interface CommandContext {
   readonly monitor: MonitorLike;
   readonly navigation: Navigation;
   readonly flows: ActionFlows;
+  /** The log views (`l`) and what their keys do. */
+  readonly logViews: LogViews;
   exit(result: AppExit): void;
   /** Lines of the body, as last laid out. */
   bodyHeight(): number;
@@ -90,6 +93,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     flash(ui, 'Refreshing…');
   },
   quit: ({ exit }) => exit({ kind: 'quit' }),
+  openLogs: ({ ui, navigation, logViews }) => {
+    const subject = navigation.logSubject();
+    if (subject) logViews.open(subject);
+    else flash(ui, 'Select a task or a service to read its logs.', 'muted');
+  },
   quitFromAnywhere: ({ ui, exit }) => {
     // Whatever is open goes without its action: no confirm, no prompt value, no command line runs.
     ui.setState({ dialog: undefined, modal: undefined, prompt: undefined, input: '' });
@@ -113,6 +121,28 @@ export const COMMAND_HANDLERS: CommandHandlers = {
     if (result) pushView(ui, { kind: 'result', result, scroll: 0 });
     else flash(ui, 'No action has run in this session.', 'muted');
   },
+
+  logFollow: ({ logViews }) => logViews.toggleFollow(),
+  logSinceTail: ({ logViews }) => logViews.setSince('tail'),
+  logSince1m: ({ logViews }) => logViews.setSince('1m'),
+  logSince5m: ({ logViews }) => logViews.setSince('5m'),
+  logSince15m: ({ logViews }) => logViews.setSince('15m'),
+  logSince1h: ({ logViews }) => logViews.setSince('1h'),
+  logSinceAll: ({ logViews }) => logViews.setSince('all'),
+  logWrap: ({ logViews }) => logViews.toggleWrap(),
+  logTimestamps: ({ logViews }) => logViews.cycleTimestamps(),
+  logSearch: ({ logViews }) => logViews.askSearch(),
+  logSearchNext: ({ logViews }) => logViews.jumpToMatch(1),
+  logSearchPrevious: ({ logViews }) => logViews.jumpToMatch(-1),
+  logPattern: ({ logViews }) => logViews.askPattern(),
+  logSave: ({ logViews }) => logViews.save(),
+  logCopyLine: ({ logViews }) => logViews.copyLine(),
+  logPretty: ({ logViews }) => logViews.togglePretty(),
+  logAllContainers: ({ logViews }) => logViews.toggleAll(),
+  logNextContainer: ({ logViews }) => logViews.cycleTab(1),
+  logPreviousContainer: ({ logViews }) => logViews.cycleTab(-1),
+  logFailedDeployment: ({ logViews }) => logViews.toggleTaskSet(),
+  logClose: ({ navigation }) => navigation.back(),
 
   confirm: ({ ui }) => {
     // The dialog closes before the call goes out: a second confirm in the same chunk finds nothing to confirm.

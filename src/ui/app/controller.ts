@@ -5,6 +5,7 @@
  * captured by an earlier render), so keys that arrive in one chunk each act on the state the previous one left.
  */
 import type { UiActionPort } from '../../actions/uiPort.ts';
+import type { TaskDefinition } from '../../domain/model.ts';
 import {
   activeScopes,
   type CommandId,
@@ -17,7 +18,9 @@ import {
 } from '../../keymap/keymap.ts';
 import type { CopyOutcome } from '../../lib/osc52.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
+import type { LogsAccess } from '../../logs/types.ts';
 import type { EcsStore } from '../../store/store.ts';
+import { LogViews } from '../logs/logViews.ts';
 import { safe } from '../panes/cells.ts';
 import type { AnyTable, PaneTables } from '../panes/registry.ts';
 import { ActionFlows } from './actionFlows.ts';
@@ -29,6 +32,8 @@ import { flash, type UiState, type UiStore } from './uiStore.ts';
 export interface MonitorLike {
   focusCluster(cluster: string | undefined): void;
   refreshNow(): void;
+  /** A task definition revision, described at most once (the log view reads where each container logs). */
+  taskDefinition?(arn: string): Promise<TaskDefinition | undefined>;
 }
 
 export type { UiActionPort } from '../../actions/uiPort.ts';
@@ -57,6 +62,12 @@ export interface ControllerOptions {
   bodyHeight(): number;
   /** Columns of the body, as last laid out (line views wrap to it); absent: lines are not wrapped. */
   bodyWidth?(): number;
+  /** The CloudWatch Logs client, created on first use; absent, the log view says logs cannot be read. */
+  logs?: LogsAccess;
+  /** Where the log view's `s` writes its files (default: the current directory). */
+  logSaveDirectory?: string;
+  /** Lines a log view keeps (default 50,000; tests use fewer). */
+  logCapacity?: number;
 }
 
 export class Controller {
@@ -64,6 +75,8 @@ export class Controller {
   readonly keymap: Keymap;
   readonly #navigation: Navigation;
   readonly #app: CommandContext;
+  /** The open log views (the body draws the one in front from here). */
+  readonly logViews: LogViews;
   /**
    * Set while the rest of the input chunk that opened (or changed) a confirmation is handled: those keys were typed
    * before the dialog was on screen, so they must not answer it.
@@ -73,7 +86,22 @@ export class Controller {
   constructor(options: ControllerOptions) {
     this.#o = options;
     this.keymap = options.keymap ?? DEFAULT_KEYMAP;
-    this.#navigation = new Navigation(options);
+    const monitor = options.monitor;
+    this.logViews = new LogViews({
+      ecs: options.ecs,
+      ui: options.ui,
+      scheduler: options.scheduler,
+      ...(options.logs ? { logs: options.logs } : {}),
+      ...(monitor.taskDefinition
+        ? { taskDefinition: (arn: string) => monitor.taskDefinition?.(arn) ?? Promise.resolve(undefined) }
+        : {}),
+      copy: (text) => options.copy(text),
+      saveDirectory: options.logSaveDirectory ?? process.cwd(),
+      bodyHeight: () => options.bodyHeight(),
+      ...(options.bodyWidth ? { bodyWidth: () => options.bodyWidth?.() ?? 80 } : {}),
+      ...(options.logCapacity !== undefined ? { capacity: options.logCapacity } : {}),
+    });
+    this.#navigation = new Navigation({ ...options, logViews: this.logViews });
     const flows = new ActionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation });
     this.#app = {
       ecs: options.ecs,
@@ -82,7 +110,12 @@ export class Controller {
       monitor: options.monitor,
       navigation: this.#navigation,
       flows,
-      exit: (result) => options.exit(result),
+      logViews: this.logViews,
+      exit: (result) => {
+        // A quit closes every live tail session first: they are billed by the minute.
+        this.logViews.closeAll();
+        options.exit(result);
+      },
       bodyHeight: () => options.bodyHeight(),
       scopesBeneath: (state) => this.scopesBeneath(state),
     };
@@ -91,12 +124,16 @@ export class Controller {
   /** The scopes live right now. */
   scopes(state: UiState = this.#o.ui.getState()): Scope[] {
     const modal: Scope | undefined = state.dialog ? 'dialog' : state.modal;
-    return activeScopes({ ...(modal ? { modal } : {}), pane: state.pane, detail: state.stack.length > 0 });
+    return activeScopes({ ...(modal ? { modal } : {}), ...this.#front(state) });
   }
 
   /** The scopes under the modal in front: what help describes. */
   scopesBeneath(state: UiState = this.#o.ui.getState()): Scope[] {
-    return activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+    return activeScopes(this.#front(state));
+  }
+
+  #front(state: UiState): { pane: UiState['pane']; detail: boolean; logs: boolean } {
+    return { pane: state.pane, detail: state.stack.length > 0, logs: state.stack.at(-1)?.kind === 'logs' };
   }
 
   /** One input event from Ink: possibly several keys. */

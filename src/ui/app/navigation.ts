@@ -8,6 +8,8 @@ import { PANES, type PaneId } from '../../keymap/keymap.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
 import type { EcsState } from '../../store/store.ts';
 import { maxScroll, nextSort } from '../components/table.ts';
+import type { LogViews } from '../logs/logViews.ts';
+import type { LogSubject } from '../logs/session.ts';
 import { safe } from '../panes/cells.ts';
 import { memoLast } from '../panes/memo.ts';
 import { anyProblem } from '../panes/problems.ts';
@@ -31,7 +33,10 @@ import {
 export type NavigationOptions = Pick<
   ControllerOptions,
   'ecs' | 'ui' | 'tables' | 'monitor' | 'scheduler' | 'copy' | 'bodyHeight' | 'bodyWidth'
->;
+> & { logViews: LogViews };
+
+/** A line view: every view but a failure group's table and a log view (which scrolls itself). */
+type LineView = Exclude<View, { kind: 'failureGroup' } | { kind: 'logs' }>;
 
 /** What an action acts on, and where that came from; marks it used go once it has run. */
 export interface Targets<T> {
@@ -79,6 +84,7 @@ export class Navigation {
   /** Rows a page holds: a table spends two lines on its title and column header, a line view none. */
   page(): number {
     const view = topView(this.#o.ui.getState());
+    if (view?.kind === 'logs') return this.#o.logViews.page();
     return Math.max(1, view && view.kind !== 'failureGroup' ? this.#o.bodyHeight() : this.#o.bodyHeight() - 2);
   }
 
@@ -96,6 +102,10 @@ export class Navigation {
   move(delta: number): void {
     const state = this.#o.ui.getState();
     const view = topView(state);
+    if (view?.kind === 'logs') {
+      this.#o.logViews.move(delta);
+      return;
+    }
     if (view && view.kind !== 'failureGroup') {
       const total = this.#lineCount(view);
       const max = maxScroll(total, this.#o.bodyHeight());
@@ -186,6 +196,8 @@ export class Navigation {
   }
 
   back(): void {
+    // A log view's pretty-printed line closes before the log view does.
+    if (topView(this.#o.ui.getState())?.kind === 'logs' && this.#o.logViews.closePretty()) return;
     if (popView(this.#o.ui)) return;
     if (this.frontList().filter !== '') this.setFrontList({ filter: '' });
   }
@@ -193,7 +205,7 @@ export class Navigation {
   /** What `v` and `y` act on: the entity view in front, else the selected row. */
   #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
     const view = topView(this.#o.ui.getState());
-    if (view?.kind === 'result' || view?.kind === 'problems') return undefined;
+    if (view?.kind === 'result' || view?.kind === 'problems' || view?.kind === 'logs') return undefined;
     if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
     if (view?.kind === 'describe') return { kind: view.of, id: view.id };
     const selection = this.selected();
@@ -288,7 +300,24 @@ export class Navigation {
     });
   }
 
-  #lineCount(view: Exclude<View, { kind: 'failureGroup' }>): number {
+  /** What `l` reads the logs of: the task or service in front, else the selected task or service row. */
+  logSubject(): LogSubject | undefined {
+    const view = topView(this.#o.ui.getState());
+    if (view?.kind === 'task') return { kind: 'task', taskArn: view.arn };
+    if (view?.kind === 'service') return { kind: 'service', serviceArn: view.arn };
+    if (view?.kind === 'describe' && view.of === 'task') return { kind: 'task', taskArn: view.id };
+    if (view?.kind === 'describe' && view.of === 'service') return { kind: 'service', serviceArn: view.id };
+    if (view && view.kind !== 'failureGroup') return undefined;
+    const selection = this.selected();
+    if (!selection) return undefined;
+    const arn = selection.table.arnOf(selection.item);
+    if (arn === undefined) return undefined;
+    if (selection.table.entity === 'task') return { kind: 'task', taskArn: arn };
+    if (selection.table.entity === 'service') return { kind: 'service', serviceArn: arn };
+    return undefined;
+  }
+
+  #lineCount(view: LineView): number {
     const ecs = this.#o.ecs.getState();
     const { now, taskWindow } = this.#o.ui.getState();
     return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.()).length;

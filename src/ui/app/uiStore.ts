@@ -21,7 +21,9 @@ export type View =
   /** An action's outcome, target by target. */
   | { kind: 'result'; result: ActionResult; scroll: number }
   /** The failing feeds' errors in full (of the panes of `cluster`), then the last action's result if there is one. */
-  | { kind: 'problems'; cluster?: string; result?: ActionResult; scroll: number };
+  | { kind: 'problems'; cluster?: string; result?: ActionResult; scroll: number }
+  /** A log view (ui/logs): its lines and state live in the session, by id; `label` is for the breadcrumbs. */
+  | { kind: 'logs'; session: number; label: string };
 
 export interface ListState {
   /** The selected row's key: the selection follows the entity when rows move. */

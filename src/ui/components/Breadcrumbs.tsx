@@ -81,6 +81,8 @@ function viewLabel(view: View, ecs: EcsState): string {
       return `instance ${safe(ecs.instances.get(view.arn)?.ec2InstanceId ?? shortName(view.arn))}`;
     case 'task':
       return `task ${safe(shortName(view.arn))}`;
+    case 'logs':
+      return view.label;
   }
 }
 

@@ -169,7 +169,15 @@ export function PaneView({
 const groupRowsMemo = memoLast(failureGroupTaskRowsFor);
 
 /** A view opened over the panes: an entity's detail, a raw describe, or a failure group with its tasks. */
-export function DetailView({ view, width, height }: { view: View; width: number; height: number }) {
+export function DetailView({
+  view,
+  width,
+  height,
+}: {
+  view: Exclude<View, { kind: 'logs' }>;
+  width: number;
+  height: number;
+}) {
   const { tables } = useApp();
   const clock = useUiClock();
   const ecs = useEcs((s) => s);

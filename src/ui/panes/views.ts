@@ -30,7 +30,7 @@ export function failureGroupTaskRowsFor(
 /** The lines of a line view (entity detail, describe, errors), the long ones of describe and errors wrapped. */
 export function viewLines(
   ecs: EcsState,
-  view: Exclude<View, { kind: 'failureGroup' }>,
+  view: Exclude<View, { kind: 'failureGroup' } | { kind: 'logs' }>,
   now: number,
   taskWindow: UiState['taskWindow'],
   width = Number.POSITIVE_INFINITY,

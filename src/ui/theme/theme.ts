@@ -24,7 +24,16 @@ export type Tone =
   | 'stopping'
   | 'stop'
   | 'stopFailed'
-  | 'exitCode';
+  | 'exitCode'
+  /** A search match in the log view. */
+  | 'match'
+  /** The prefixes of interleaved log lines: one per container or task, round the six. */
+  | 'source0'
+  | 'source1'
+  | 'source2'
+  | 'source3'
+  | 'source4'
+  | 'source5';
 
 export interface Style {
   color?: string;
@@ -61,6 +70,13 @@ const COLOURED: Readonly<Record<Tone, Style>> = {
   stop: { color: 'white' },
   stopFailed: { color: 'red', bold: true },
   exitCode: { color: 'red' },
+  match: { color: 'black', backgroundColor: 'yellow' },
+  source0: { color: 'cyan' },
+  source1: { color: 'magenta' },
+  source2: { color: 'green' },
+  source3: { color: 'blue' },
+  source4: { color: 'yellow' },
+  source5: { color: 'redBright' },
 };
 
 /** Without colour only emphasis remains; a badge is drawn in inverse so it still stands out. */
@@ -83,6 +99,13 @@ const PLAIN: Readonly<Record<Tone, Style>> = {
   stop: {},
   stopFailed: { bold: true },
   exitCode: { bold: true },
+  match: { inverse: true },
+  source0: {},
+  source1: {},
+  source2: {},
+  source3: {},
+  source4: {},
+  source5: {},
 };
 
 export function createTheme(options: { colour: boolean; ascii?: boolean }): Theme {
