@@ -111,9 +111,9 @@ function start(options: { capacity?: number } = {}) {
       rendered.stdin.write(keys);
       await settle();
     },
-    /** One frame's worth of virtual time: the view hears of new lines at most once a frame. */
+    /** One frame's worth of virtual time: the view hears of new lines at most every 100 ms (250 paused). */
     frameTick: async () => {
-      await scheduler.advance(40);
+      await scheduler.advance(300);
       await settle();
     },
     session(): LogSession {
@@ -303,6 +303,18 @@ describe('the log view', () => {
     await app.press('g');
     expect(app.frame()).toContain('150 older lines dropped');
     expect(cursorLine(app.frame())).toContain('line 150');
+  });
+
+  it('tells the screen of new lines at most every 100 ms, however many batches arrive', async () => {
+    const app = await opened();
+    const session = app.session();
+    const before = session.state.getState().version;
+    for (let batch = 0; batch < 50; batch++) session.appendLines([lineOf(`batch ${batch}`, NOW, 0)]);
+    await app.scheduler.advance(99);
+    expect(session.state.getState().version).toBe(before);
+    await app.scheduler.advance(1);
+    expect(session.state.getState().version).toBe(before + 1);
+    expect(session.buffer.size).toBe(50);
   });
 
   it('a interleaves every container, each prefixed with its name', async () => {
