@@ -93,9 +93,9 @@ function isNotFound(error: unknown): boolean {
 }
 
 function missingSentence(ref: LogStreamRef): string {
-  return `No log stream ${sanitizeText(ref.stream)} in ${sanitizeText(ref.group)} (${sanitizeText(
-    ref.container,
-  )}): never created, expired by the group's retention, or not yet flushed.`;
+  return `The log stream ${sanitizeText(ref.stream)} does not exist in ${sanitizeText(
+    ref.group,
+  )}: never created, expired by the group's retention, or not yet written.`;
 }
 
 export class LogFollower {
@@ -193,16 +193,22 @@ export class LogFollower {
     }
   }
 
-  #noteMissing(ref: LogStreamRef): void {
-    const sentence = missingSentence(ref);
-    if (!this.#status.missing.includes(sentence)) this.#setStatus({ missing: [...this.#status.missing, sentence] });
+  /** Streams (or groups) that do not exist, by stream, with the sentence that says so. */
+  readonly #missing = new Map<string, string>();
+
+  #noteMissing(ref: LogStreamRef, error?: unknown): void {
+    const key = `${ref.group}\u0000${ref.stream}`;
+    // The gateway's sentence names what is missing (the group or the stream); ours when there is none.
+    const said = error instanceof GatewayError ? sanitizeText(error.sentence) : '';
+    const sentence = `${sanitizeText(ref.container)}: ${said || missingSentence(ref)}`;
+    if (this.#missing.get(key) === sentence) return;
+    this.#missing.set(key, sentence);
+    this.#setStatus({ missing: [...this.#missing.values()] });
   }
 
   #noteFound(ref: LogStreamRef): void {
-    const sentence = missingSentence(ref);
-    if (this.#status.missing.includes(sentence)) {
-      this.#setStatus({ missing: this.#status.missing.filter((other) => other !== sentence) });
-    }
+    if (this.#missing.delete(`${ref.group}\u0000${ref.stream}`))
+      this.#setStatus({ missing: [...this.#missing.values()] });
   }
 
   get #limit(): number {
@@ -228,7 +234,7 @@ export class LogFollower {
       if (result.status === 'fulfilled') events.push(...result.value);
       else if (isNotFound(result.reason)) {
         stream.missingSince = this.#o.scheduler.now();
-        this.#noteMissing(stream.ref);
+        this.#noteMissing(stream.ref, result.reason);
       } else failure ??= result.reason;
     });
     // One stream failing for another reason fails the history only if nothing could be read.
@@ -327,7 +333,7 @@ export class LogFollower {
         );
       } catch (error) {
         if (!isNotFound(error)) throw error;
-        for (const stream of streams) this.#noteMissing(stream.ref);
+        for (const stream of streams) this.#noteMissing(stream.ref, error);
         return events;
       }
       events.push(...page.events);
@@ -480,7 +486,7 @@ export class LogFollower {
       if (result.status === 'fulfilled') events.push(...result.value);
       else if (isNotFound(result.reason)) {
         stream.missingSince = this.#o.scheduler.now();
-        this.#noteMissing(stream.ref);
+        this.#noteMissing(stream.ref, result.reason);
       } else failure ??= result.reason;
     });
     events.sort(byTimestamp);

@@ -163,6 +163,14 @@ describe('the log view', () => {
     expect(frame).toContain('logs aaaa1111');
   });
 
+  it('takes a since key typed with l, before the containers are known, for the reading that follows', async () => {
+    const app = start();
+    await app.press('l1');
+    await app.frameTick();
+    expect(app.frame()).toContain('last 1m');
+    expect(app.frame()).toContain('CloudWatch Logs is not available in this session');
+  });
+
   it('says where a FireLens container’s logs go instead of an empty screen', async () => {
     const app = await opened();
     await app.press('\t');

@@ -126,8 +126,11 @@ export class LogSession {
   #follower: LogFollower | undefined;
   #frameTimer: TimerHandle | undefined;
   #closed = false;
-  /** Bumped whenever what is read changes: answers for an older reading are dropped. */
-  #generation = 0;
+  /** Bumped by each open (sources resolved again) and each reading: answers for an older one are dropped. */
+  #openGeneration = 0;
+  #readGeneration = 0;
+  /** The sources are known: keys that change what is read (since, pattern, tab) read again at once. */
+  #resolved = false;
 
   constructor(options: LogSessionOptions) {
     this.#o = options;
@@ -169,7 +172,8 @@ export class LogSession {
 
   /** Reads the subject's sources (task definitions first) and starts reading its logs. */
   async open(): Promise<void> {
-    const generation = ++this.#generation;
+    const generation = ++this.#openGeneration;
+    this.#resolved = false;
     this.#stopReading();
     this.state.setState({ loading: true, notices: [], status: undefined });
     const { subject, ecs } = this.#o;
@@ -208,7 +212,7 @@ export class LogSession {
       tasks = found.tasks;
     }
     const definitions = await Promise.all(tasks.map((task) => this.#definition(task.taskDefinitionArn)));
-    if (generation !== this.#generation || this.#closed) return;
+    if (generation !== this.#openGeneration || this.#closed) return;
     this.#sources = tasks.flatMap((task, index) => logSourcesOf(task, definitions[index]));
     const readablePerTask = new Map<string, number>();
     for (const source of this.#sources) {
@@ -226,7 +230,8 @@ export class LogSession {
       const first = this.#sources.findIndex((source) => source.kind === 'cloudwatch');
       this.state.setState({ tabs: this.#labels.map((label) => label.label), tab: Math.max(first, 0) });
     }
-    await this.#read(generation);
+    this.#resolved = true;
+    await this.#read();
   }
 
   async #definition(arn: string | undefined): Promise<TaskDefinition | undefined> {
@@ -255,7 +260,8 @@ export class LogSession {
   }
 
   /** Starts a reading of the chosen sources with the current since and pattern (the buffer starts empty). */
-  async #read(generation = ++this.#generation): Promise<void> {
+  async #read(): Promise<void> {
+    const generation = ++this.#readGeneration;
     this.#stopReading();
     this.buffer.clear();
     this.buffer.setSearch(this.state.getState().search);
@@ -284,12 +290,12 @@ export class LogSession {
     try {
       gateway = await access.gateway();
     } catch (error) {
-      if (generation !== this.#generation) return;
+      if (generation !== this.#readGeneration) return;
       const sentence = sanitizeText(error instanceof Error ? error.message : error);
       this.#done([...notices, `CloudWatch Logs could not be reached: ${sentence}`]);
       return;
     }
-    if (generation !== this.#generation || this.#closed) return;
+    if (generation !== this.#readGeneration || this.#closed) return;
     const { since, pattern } = this.state.getState();
     const follower = new LogFollower({
       gateway,
@@ -309,6 +315,11 @@ export class LogSession {
     });
     this.#follower = follower;
     await follower.start();
+  }
+
+  /** Reads again with the state as it is now; before the sources are known, open() reads with it when they are. */
+  #readAgain(): void {
+    if (this.#resolved && !this.#closed) void this.#read();
   }
 
   #stopReading(): void {
@@ -356,7 +367,8 @@ export class LogSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#generation++;
+    this.#openGeneration++;
+    this.#readGeneration++;
     this.#stopReading();
     if (this.#frameTimer) this.#o.scheduler.clearTimeout(this.#frameTimer);
     this.#frameTimer = undefined;
@@ -423,13 +435,13 @@ export class LogSession {
   setSince(since: Since): void {
     if (this.state.getState().since === since && !this.state.getState().loading) return;
     this.state.setState({ since, follow: true });
-    void this.#read();
+    this.#readAgain();
   }
 
   /** A CloudWatch filter pattern ('' for none): the lines are read again, filtered by the server. */
   setPattern(pattern: string): void {
     this.state.setState({ pattern: pattern.trim(), follow: true });
-    void this.#read();
+    this.#readAgain();
   }
 
   /** Searches the loaded lines (and those arriving); jumps to the first match from the cursor. Returns the count. */
@@ -489,7 +501,7 @@ export class LogSession {
     if (this.#o.subject.kind !== 'task' || tabs.length < 2) return false;
     const next = tab === 'all' ? (step > 0 ? 0 : tabs.length - 1) : (tab + step + tabs.length) % tabs.length;
     this.state.setState({ tab: next, follow: true });
-    void this.#read();
+    this.#readAgain();
     return true;
   }
 
@@ -499,7 +511,7 @@ export class LogSession {
     if (this.#o.subject.kind !== 'task' || tabs.length < 2) return false;
     const first = this.#sources.findIndex((source) => source.kind === 'cloudwatch');
     this.state.setState({ tab: tab === 'all' ? Math.max(0, first) : 'all', follow: true });
-    void this.#read();
+    this.#readAgain();
     return true;
   }
 
