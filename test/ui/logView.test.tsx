@@ -325,6 +325,29 @@ describe('the log view', () => {
     expect(session.buffer.size).toBe(50);
   });
 
+  it('l in a task’s detail opens that task’s logs', async () => {
+    const app = start();
+    await app.press('\r');
+    expect(topView(app.ui.getState())?.kind).toBe('task');
+    await app.press('l');
+    await app.frameTick();
+    expect(app.frame()).toContain('Logs  task aaaa1111');
+  });
+
+  it('l on a service interleaves its running tasks, prefixed with their short ids; d says when no deployment failed', async () => {
+    const app = start();
+    await app.press('3');
+    await app.press('l');
+    await app.frameTick();
+    expect(app.frame()).toContain('service web · running tasks');
+    await app.lines(['hello from the task'], 0);
+    expect(app.frame()).toMatch(/aaaa1111\/app +hello from the task/);
+    expect(app.frame()).toContain('aaaa1111/router: its logs are not in CloudWatch Logs');
+    await app.press('d');
+    await app.frameTick();
+    expect(app.frame()).toContain('No failed deployment of this service is known');
+  });
+
   it('a interleaves every container, each prefixed with its name', async () => {
     const app = await opened();
     await app.press('a');

@@ -213,18 +213,20 @@ export class LogSession {
     }
     const definitions = await Promise.all(tasks.map((task) => this.#definition(task.taskDefinitionArn)));
     if (generation !== this.#openGeneration || this.#closed) return;
-    this.#sources = tasks.flatMap((task, index) => logSourcesOf(task, definitions[index]));
+    const owned = tasks.flatMap((task, index) =>
+      logSourcesOf(task, definitions[index]).map((source) => ({ source, taskId: shortTaskId(task.taskArn) })),
+    );
+    this.#sources = owned.map(({ source }) => source);
     const readablePerTask = new Map<string, number>();
-    for (const source of this.#sources) {
-      if (source.kind === 'cloudwatch')
-        readablePerTask.set(source.ref.taskId, (readablePerTask.get(source.ref.taskId) ?? 0) + 1);
+    for (const { source, taskId } of owned) {
+      if (source.kind === 'cloudwatch') readablePerTask.set(taskId, (readablePerTask.get(taskId) ?? 0) + 1);
     }
-    this.#labels = this.#sources.map((source, index) => {
+    this.#labels = owned.map(({ source, taskId }, index) => {
       const container = sanitizeText(source.kind === 'cloudwatch' ? source.ref.container : source.container);
       if (subject.kind === 'task') return { label: container, tone: sourceTone(index) };
-      const taskId = source.kind === 'cloudwatch' ? source.ref.taskId.slice(0, 8) : '';
-      const several = source.kind === 'cloudwatch' && (readablePerTask.get(source.ref.taskId) ?? 0) > 1;
-      return { label: several ? `${taskId}/${container}` : taskId, tone: sourceTone(index) };
+      // A task's one readable container goes by the task's id; several (or an unreadable one) by id/container.
+      const alone = source.kind === 'cloudwatch' && (readablePerTask.get(taskId) ?? 0) === 1;
+      return { label: alone ? taskId : `${taskId}/${container}`, tone: sourceTone(index) };
     });
     if (subject.kind === 'task') {
       const first = this.#sources.findIndex((source) => source.kind === 'cloudwatch');
