@@ -14,7 +14,7 @@ import type { LogLineInput } from '../../src/logs/buffer.ts';
 import { formatMessage } from '../../src/logs/lineFormat.ts';
 import { addTaskDefinition, createEcsStore } from '../../src/store/store.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
-import { Controller } from '../../src/ui/app/controller.ts';
+import { type AppExit, Controller } from '../../src/ui/app/controller.ts';
 import { createUiStore, topView } from '../../src/ui/app/uiStore.ts';
 import type { LogSession } from '../../src/ui/logs/session.ts';
 import { createPaneTables } from '../../src/ui/panes/registry.ts';
@@ -69,6 +69,7 @@ function start(options: { capacity?: number } = {}) {
   const saveDirectory = mkdtempSync(join(tmpdir(), 'ecsdeck-logview-'));
   dirs.push(saveDirectory);
   const copies: string[] = [];
+  const exits: AppExit[] = [];
   const controller = new Controller({
     ecs: store,
     ui,
@@ -80,7 +81,7 @@ function start(options: { capacity?: number } = {}) {
       copies.push(text);
       return { copied: true, message: `Copied ${text}` };
     },
-    exit: () => {},
+    exit: (result) => exits.push(result),
     bodyHeight: () => BODY,
     bodyWidth: () => 100,
     logSaveDirectory: saveDirectory,
@@ -104,6 +105,7 @@ function start(options: { capacity?: number } = {}) {
     scheduler,
     controller,
     copies,
+    exits,
     saveDirectory,
     frame: () => plain(rendered.lastFrame() ?? ''),
     raw: () => rendered.frames.join(''),
@@ -358,7 +360,15 @@ describe('the log view', () => {
     expect(app.frame()).toMatch(/sidecar +from sidecar/);
   });
 
-  it('closes the view (and its reading) when another pane is chosen, and help lists the log keys', async () => {
+  it('ctrl-c quits from the log view, its reading closed first', async () => {
+    const app = await opened();
+    const session = app.session();
+    await app.press('\u0003');
+    expect(app.exits).toEqual([{ kind: 'quit' }]);
+    expect(session.closed).toBe(true);
+  });
+
+  it('q closes the view and its reading; help lists the log view’s keys, not the panes’', async () => {
     const app = await opened();
     const session = app.session();
     await app.press('?');
