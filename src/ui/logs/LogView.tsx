@@ -54,6 +54,8 @@ export function headerSpans(state: LogViewState, lines: number, dropped: number)
   if (state.search) spans.push({ text: ` · /${safe(state.search)} ${state.matches} matches`, tone: 'accent' });
   const details = [`${lines.toLocaleString('en-US')} lines`];
   if (dropped > 0) details.push(`${dropped.toLocaleString('en-US')} dropped`);
+  // The history stopped at the buffer's bound: older lines of the window were not read.
+  if (state.status?.historyCut) details.push('history cut at the bound');
   if (state.wrap) details.push('wrap');
   details.push(state.timestamps === 'off' ? 'no time' : state.timestamps === 'utc' ? 'UTC' : 'local time');
   spans.push({ text: ` · ${details.join(' · ')}`, tone: 'muted' });
