@@ -34,6 +34,8 @@ export const SINCE_MS: Readonly<Record<Exclude<Since, 'tail' | 'all'>, number>> 
 /** What `tail` reads of each stream: its newest lines, one page. */
 export const TAIL_LINES = 1_000;
 export const POLL_INTERVAL_MS = 2_000;
+/** How far back from the history's newest line the live tail's copies are looked for. */
+const DEDUPE_WINDOW_MS = 30_000;
 /** How long the history waits for the live tail to start before it is read anyway. */
 const LIVE_START_WAIT_MS = 5_000;
 /** How long a stream that was missing waits before it is asked for again while polling. */
@@ -140,7 +142,11 @@ export class LogFollower {
       const events = this.#o.pattern ? await this.#filteredHistory() : await this.#streamHistory();
       if (this.#closed) return;
       events.sort(byTimestamp);
-      for (const event of events) this.#historyKeys.add(eventKey(event));
+      // The live tail can only repeat what was written since it started: the history's last moments.
+      const newest = events.at(-1)?.timestamp ?? 0;
+      for (const event of events) {
+        if (event.timestamp >= newest - DEDUPE_WINDOW_MS) this.#historyKeys.add(eventKey(event));
+      }
       this.#noteNewest(events);
       this.#emit(events);
     } catch (error) {
