@@ -8,11 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
+import { taskFailureOccurrence } from '../../src/domain/failures.ts';
 import type { TaskDefinition } from '../../src/domain/model.ts';
 import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import type { LogLineInput } from '../../src/logs/buffer.ts';
 import { formatMessage } from '../../src/logs/lineFormat.ts';
-import { addTaskDefinition, createEcsStore } from '../../src/store/store.ts';
+import { addFailures, addTaskDefinition, createEcsStore, upsertTasks } from '../../src/store/store.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
 import { type AppExit, Controller } from '../../src/ui/app/controller.ts';
 import { createUiStore, topView } from '../../src/ui/app/uiStore.ts';
@@ -101,6 +102,7 @@ function start(options: { capacity?: number } = {}) {
     for (let i = 0; i < 4; i++) await new Promise((resolve) => setImmediate(resolve));
   };
   const app = {
+    store,
     ui,
     scheduler,
     controller,
@@ -334,6 +336,29 @@ describe('the log view', () => {
     await app.press('l');
     await app.frameTick();
     expect(app.frame()).toContain('Logs  task aaaa1111');
+  });
+
+  it('l in a failure group’s task list opens the selected task’s logs', async () => {
+    const app = start();
+    const stopped = makeTask('dead0000beef1111', {
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+      stoppedAt: NOW - 60_000,
+      containers: [{ name: 'app', exitCode: 137 }],
+    });
+    upsertTasks(app.store, [stopped], NOW);
+    addFailures(
+      app.store,
+      [taskFailureOccurrence(stopped, { observedAt: NOW })].flatMap((one) => (one ? [one] : [])),
+    );
+    await app.press('5');
+    await app.press('\r');
+    expect(topView(app.ui.getState())?.kind).toBe('failureGroup');
+    await app.press('l');
+    await app.frameTick();
+    expect(app.frame()).toContain('Logs  task dead0000');
   });
 
   it('l on a service interleaves its running tasks, prefixed with their short ids; d says when no deployment failed', async () => {
