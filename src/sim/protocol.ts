@@ -54,6 +54,33 @@ export interface SimResponse {
   drop?: 'reset' | 'hang';
   /** Sent without Content-Length (a rewritten body, as a streaming proxy sends it). */
   chunked?: boolean;
+  /** A streamed body (StartLiveTail's event stream): `body` is unused; the headers go out, then the chunks. */
+  stream?: SimStream;
+}
+
+/** Where a streamed response writes: chunks as they come, then the end. */
+export interface SimStreamSink {
+  write(chunk: Uint8Array): void;
+  end(): void;
+}
+
+/**
+ * A response body produced over time. `start` is called once the headers are out; `close` when the client goes
+ * away or the server closes (the stream must stop its timers then), and is safe to call more than once.
+ */
+export interface SimStream {
+  start(sink: SimStreamSink): void;
+  close(): void;
+}
+
+/** What a streaming operation's handler returns instead of a JSON body. */
+export class StreamingAnswer {
+  readonly stream: SimStream;
+  readonly contentType: string;
+  constructor(stream: SimStream, contentType: string) {
+    this.stream = stream;
+    this.contentType = contentType;
+  }
 }
 
 export type ParsedTarget = { ok: true; service: SimService; operation: string } | { ok: false; reason: string };

@@ -17,6 +17,7 @@ import { SeededRandom } from '../lib/random.ts';
 import { SimError } from './errors.ts';
 import { type FaultConfig, FaultInjector, normalizeFaultConfig, rewriteBody } from './faults.ts';
 import { type HandlerContext, type OperationHandler, operationHandler } from './handlers/index.ts';
+import { LiveTailHub, type LiveTailOptions } from './logs/liveTail.ts';
 import type { SimModel } from './model/model.ts';
 import {
   errorResponse,
@@ -30,6 +31,8 @@ import {
   type SimRequest,
   type SimResponse,
   type SimService,
+  type SimStream,
+  StreamingAnswer,
 } from './protocol.ts';
 import {
   type FaultKind,
@@ -60,12 +63,15 @@ export interface SimHandlerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Entries kept by the request log (default 100,000). */
   requestLogCapacity?: number;
+  /** StartLiveTail: pacing (a scheduler; tests pass a VirtualScheduler), session timeout, concurrent sessions. */
+  liveTail?: LiveTailOptions;
 }
 
 export interface SimHandler {
   handle(request: SimRequest): Promise<SimResponse>;
   readonly model: SimModel;
   readonly requestLog: RequestLog;
+  readonly liveTail: LiveTailHub;
   readonly faults: FaultConfig;
   readonly throttling: ThrottleConfig | false;
   setFaults(faults: FaultConfig): void;
@@ -85,6 +91,8 @@ export interface SimServer {
   readonly port: number;
   readonly model: SimModel;
   readonly requestLog: RequestLog;
+  /** StartLiveTail's open sessions. */
+  readonly liveTail: LiveTailHub;
   setFaults(faults: FaultConfig): void;
   setThrottling(config: ThrottleConfig | false): void;
   /** Closes the listener and every open socket, hung requests included. Safe to call twice. */
@@ -108,7 +116,8 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
   const faults = new FaultInjector(options.faults ?? {}, random.fork('fault-injection'));
   const throttler = new Throttler(options.throttling ?? {}, wallClock);
   const requestLog = new RequestLog(options.requestLogCapacity);
-  const context: HandlerContext = { model, runTaskTokens: new Map() };
+  const liveTail = new LiveTailHub(model, random.fork('live-tail'), options.liveTail);
+  const context: HandlerContext = { model, runTaskTokens: new Map(), liveTail, requestId: '' };
 
   const simNow = (): number => {
     try {
@@ -218,7 +227,19 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         });
     }
     try {
+      context.requestId = requestId;
       const result = handler(context, new Params(body));
+      if (result instanceof StreamingAnswer) {
+        return record(
+          {
+            status: 200,
+            headers: { 'content-type': result.contentType, 'x-amzn-requestid': requestId },
+            body: '',
+            stream: result.stream,
+          },
+          'ok',
+        );
+      }
       const answer = jsonResponse(200, result, requestId, SIM_SERVICES[service].contentType);
       const rewrite = faults.bodyFor(operation);
       if (!rewrite) return record(answer, 'ok');
@@ -283,6 +304,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
   return {
     model,
     requestLog,
+    liveTail,
     get faults() {
       return faults.config;
     },
@@ -415,10 +437,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     port,
     model: handler.model,
     requestLog: handler.requestLog,
+    liveTail: handler.liveTail,
     setFaults: (faults) => handler.setFaults(faults),
     setThrottling: (config) => handler.setThrottling(config),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        handler.liveTail.closeAll();
         server.close(() => resolve());
         // Keep-alive, in-flight and hung connections would hold close() open: end them all.
         server.closeAllConnections();
@@ -445,6 +469,10 @@ async function serveOne(handler: SimHandler, req: IncomingMessage, res: ServerRe
   if (response.drop === 'hang') return;
   // The unread rest of an oversized body would be parsed as the next request: answer, then close.
   if (tooLarge) res.setHeader('connection', 'close');
+  if (response.stream) {
+    writeStream(res, response, response.stream);
+    return;
+  }
   writeResponse(res, response);
   if (tooLarge) res.on('finish', () => req.socket.destroy());
 }
@@ -454,6 +482,22 @@ function writeResponse(res: ServerResponse, response: SimResponse): void {
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   if (!response.chunked) res.setHeader('content-length', Buffer.byteLength(response.body, 'utf8'));
   res.end(response.body);
+}
+
+/** Headers now, then the stream's chunks as it writes them; the client leaving (or the server closing) closes it. */
+function writeStream(res: ServerResponse, response: SimResponse, stream: SimStream): void {
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.flushHeaders();
+  res.on('close', () => stream.close());
+  stream.start({
+    write: (chunk) => {
+      if (!res.destroyed && !res.writableEnded) res.write(chunk);
+    },
+    end: () => {
+      if (!res.destroyed && !res.writableEnded) res.end();
+    },
+  });
 }
 
 /** Reads the body, keeping at most one byte past the limit (enough for the handler to refuse it). */

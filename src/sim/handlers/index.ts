@@ -19,6 +19,7 @@ import {
   getLogEvents,
   putLogEvents,
   putRetentionPolicy,
+  startLiveTail,
 } from './logs.ts';
 import { createService, describeServices, listServices, updateService } from './services.ts';
 import { describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './taskDefinitions.ts';
@@ -64,6 +65,7 @@ export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   PutLogEvents: putLogEvents,
   PutRetentionPolicy: putRetentionPolicy,
   DeleteRetentionPolicy: deleteRetentionPolicy,
+  StartLiveTail: startLiveTail,
 };
 
 /** CloudWatch (GraniteServiceVersion20100801). */

@@ -4,6 +4,7 @@
  * end of a stream the forward token comes back unchanged (clients stop on a repeated token).
  */
 import { SimError } from '../errors.ts';
+import { EVENT_STREAM_CONTENT_TYPE } from '../logs/eventStream.ts';
 import { matcherOf } from '../logs/filterPattern.ts';
 import {
   compareKeys,
@@ -16,7 +17,7 @@ import {
   type LogStream,
   MAX_ORDINAL,
 } from '../logs/store.ts';
-import type { Params } from '../protocol.ts';
+import { type Params, StreamingAnswer } from '../protocol.ts';
 import type { HandlerContext } from './context.ts';
 
 /** GetLogEvents and FilterLogEvents answer at most this many events... */
@@ -527,4 +528,54 @@ function positionBefore(found: Record<string, unknown>[]): FilterPosition | unde
     stream: last.logStreamName as string,
     ordinal: Number(eventId.slice(16, 26)),
   };
+}
+
+// ------------------------------------------------------------------------------------------------ StartLiveTail
+
+export function startLiveTail(ctx: HandlerContext, params: Params): StreamingAnswer {
+  const logs = ctx.model.logs;
+  const identifiers = params.requireStringList('logGroupIdentifiers', {
+    minItems: 1,
+    maxItems: 10,
+    item: { minLength: 1, maxLength: 2048 },
+  });
+  const logStreamNames = params.stringList('logStreamNames', { minItems: 1, maxItems: 100, item: STREAM_NAME });
+  const logStreamNamePrefixes = params.stringList('logStreamNamePrefixes', {
+    minItems: 1,
+    maxItems: 5,
+    item: STREAM_NAME,
+  });
+  const filterPattern = params.string('logEventFilterPattern', { maxLength: 1024 });
+  if (logStreamNames !== undefined && logStreamNamePrefixes !== undefined) {
+    throw new SimError(
+      'InvalidParameterException',
+      'logStreamNames and logStreamNamePrefixes are mutually exclusive parameters.',
+    );
+  }
+  if ((logStreamNames !== undefined || logStreamNamePrefixes !== undefined) && identifiers.length !== 1) {
+    throw new SimError(
+      'InvalidParameterException',
+      'logStreamNames and logStreamNamePrefixes can be used only when logGroupIdentifiers names exactly one log group.',
+    );
+  }
+  const groups = identifiers.map((identifier) => {
+    if (identifier.endsWith('*')) {
+      throw new SimError('InvalidParameterException', 'A log group ARN in logGroupIdentifiers cannot end with *.');
+    }
+    const group = logs.group(identifier);
+    if (!group) throw groupNotFound();
+    return { identifier, group };
+  });
+  const matcher = matcherOf(filterPattern ?? '');
+  if (!ctx.liveTail.hasRoom()) {
+    throw new SimError(
+      'LimitExceededException',
+      `You have reached the maximum number of concurrent Live Tail sessions (${ctx.liveTail.maxSessions}).`,
+    );
+  }
+  const request: Parameters<typeof ctx.liveTail.open>[0] = { requestId: ctx.requestId, groups, matcher };
+  if (logStreamNames !== undefined) request.logStreamNames = logStreamNames;
+  if (logStreamNamePrefixes !== undefined) request.logStreamNamePrefixes = logStreamNamePrefixes;
+  if (filterPattern !== undefined) request.filterPattern = filterPattern;
+  return new StreamingAnswer(ctx.liveTail.open(request), EVENT_STREAM_CONTENT_TYPE);
 }

@@ -294,6 +294,20 @@ export class LogStore {
     return span;
   }
 
+  /** Events that became visible in (after, upTo] (ingestion times), ascending: what a live tail sends next. */
+  ingestedBetween(stream: LogStream, after: number, upTo: number): LogEvent[] {
+    const delay = this.ingestionDelayMs;
+    const lo = { timestamp: Math.floor(after - delay) + 1, ordinal: 0 };
+    const hi = { timestamp: Math.floor(upTo - delay), ordinal: MAX_ORDINAL };
+    const generated = [...this.#generatedAscending(stream, lo, hi)];
+    const cutoff = this.retentionCutoff(stream.group);
+    const put = stream.put.filter(
+      (event) => event.ingestionTime > after && event.ingestionTime <= upTo && event.timestamp >= cutoff,
+    );
+    if (put.length === 0) return generated;
+    return [...mergeAscending(generated[Symbol.iterator](), put[Symbol.iterator]())];
+  }
+
   /** Appends PutLogEvents events (already validated), visible after the ingestion delay. */
   put(stream: LogStream, events: { timestamp: number; message: string }[]): void {
     const ingestionTime = this.now() + this.ingestionDelayMs;
