@@ -35,6 +35,16 @@ const SERVICE_OF_PREFIX: ReadonlyMap<string, SimService> = new Map(
 );
 /** Request bodies above this are refused (ECS's own limit is far lower for most calls). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * CloudWatch Logs takes larger bodies: a PutLogEvents batch may carry 1 MB of messages, which JSON escaping makes
+ * bigger on the wire (the batch limit itself is checked by PutLogEvents).
+ */
+export const MAX_LOGS_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The largest body a request to `service` may have. */
+export function maxBodyBytesOf(service: SimService): number {
+  return service === 'logs' ? MAX_LOGS_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 /** An HTTP request as the simulator sees it, independent of node:http (tests and benchmarks build them directly). */
 export interface SimRequest {

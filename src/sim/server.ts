@@ -23,7 +23,8 @@ import {
   errorResponse,
   htmlErrorResponse,
   jsonResponse,
-  MAX_BODY_BYTES,
+  MAX_LOGS_BODY_BYTES,
+  maxBodyBytesOf,
   Params,
   parseJsonObject,
   parseTarget,
@@ -182,8 +183,9 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         );
       }
       handler = known;
-      if (Buffer.byteLength(request.body, 'utf8') > MAX_BODY_BYTES) {
-        throw new SimError('SerializationException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+      const maxBody = maxBodyBytesOf(service);
+      if (Buffer.byteLength(request.body, 'utf8') > maxBody) {
+        throw new SimError('SerializationException', `The request body exceeds ${maxBody} bytes.`, 413);
       }
       body = parseJsonObject(request.body);
       if (typeof body.cluster === 'string') cluster = shortName(body.cluster);
@@ -510,9 +512,10 @@ function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boole
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      // The largest limit of any service: the handler applies the one of the service named.
+      if (size > MAX_LOGS_BODY_BYTES) {
         tooLarge = true;
-        chunks.push(chunk.subarray(0, chunk.length - (size - MAX_BODY_BYTES - 1)));
+        chunks.push(chunk.subarray(0, chunk.length - (size - MAX_LOGS_BODY_BYTES - 1)));
         req.pause();
         finish();
         return;

@@ -80,8 +80,12 @@ export function bucketLines(story: StoryInput, bucket: number): StoryLine[] {
 
   const [low, high] = RATE[story.voice];
   const count = random.int(low, high);
-  // The last second before an exit or a kill belongs to its own lines (the error, the stack trace).
-  const quietFrom = story.outcome !== 'unhealthy' && story.outcomeAt !== undefined ? story.outcomeAt - 1000 : Infinity;
+  // The last second before an exit or a kill belongs to its own lines (the error, the stack trace), and a stopping
+  // container only says how it shuts down.
+  const quietFrom = Math.min(
+    story.outcome !== 'unhealthy' && story.outcomeAt !== undefined ? story.outcomeAt - 1000 : Infinity,
+    story.stoppingAt ?? Infinity,
+  );
   for (let i = 0; i < count; i++) {
     const at = from + random.int(0, BUCKET_MS - 1);
     const line = periodicLine(story, random, at);
@@ -90,7 +94,8 @@ export function bucketLines(story: StoryInput, bucket: number): StoryLine[] {
   if (story.outcome === 'unhealthy' && story.outcomeAt !== undefined) {
     const every = story.healthCheckIntervalSeconds * 1000;
     let attempt = Math.max(0, Math.ceil((from - story.outcomeAt) / every));
-    for (let at = story.outcomeAt + attempt * every; at < to; at += every, attempt++) {
+    const until = Math.min(to, story.stoppingAt ?? Infinity);
+    for (let at = story.outcomeAt + attempt * every; at < until; at += every, attempt++) {
       lines.push({ timestamp: at, message: healthFailure(story, random, attempt + 1) });
     }
   }

@@ -1,0 +1,94 @@
+/**
+ * The lines a container writes, drawn from its behaviour: health check failures for `unhealthy`, SIGTERM handling
+ * on a stop, and the demo's hostile container (staging/search, docker label ecsdeck.sim.logs=hostile) whose lines
+ * carry escape sequences, bidi and C1 controls and a 300 KB line for the client side's sanitising.
+ */
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUCKET_MS, bucketLines, type StoryInput } from '../../../src/sim/logs/story.ts';
+import type { SimTask } from '../../../src/sim/model/types.ts';
+import { type LogsWorld, readWholeStream, serviceTasks, startLogsWorld, streamOf } from './helpers.ts';
+
+const START = Date.UTC(2025, 0, 1);
+
+function story(overrides: Partial<StoryInput>): StoryInput {
+  return {
+    seed: 7,
+    container: 'app',
+    image: 'repo/app:1.2.3',
+    voice: 'app',
+    hostile: false,
+    memoryMiB: 512,
+    startedAt: START,
+    outcome: 'runs',
+    healthCheckIntervalSeconds: 30,
+    ...overrides,
+  };
+}
+
+function linesBetween(input: StoryInput, from: number, to: number) {
+  const lines = [];
+  for (
+    let bucket = Math.floor((from - input.startedAt) / BUCKET_MS);
+    bucket * BUCKET_MS + input.startedAt < to;
+    bucket++
+  ) {
+    lines.push(...bucketLines(input, bucket).filter((line) => line.timestamp >= from && line.timestamp < to));
+  }
+  return lines;
+}
+
+describe('a container’s story', () => {
+  it('fails its health check every interval once unhealthy, and not before', () => {
+    const input = story({ outcome: 'unhealthy', outcomeAt: START + 95_000 });
+    const failures = linesBetween(input, START, START + 200_000).filter((line) =>
+      line.message.includes('health check failed'),
+    );
+    expect(failures.map((line) => line.timestamp - START)).toEqual([95_000, 125_000, 155_000, 185_000]);
+    expect(failures[0]?.message).toMatch(/^WARN health check failed \(attempt 1\)/);
+  });
+
+  it('is the same for the same seed and window, and differs with the seed', () => {
+    expect(bucketLines(story({}), 12)).toEqual(bucketLines(story({}), 12));
+    expect(bucketLines(story({ seed: 8 }), 12)).not.toEqual(bucketLines(story({}), 12));
+  });
+
+  it('answers SIGTERM when stopped', () => {
+    const input = story({ stoppingAt: START + 50_000 });
+    const lines = linesBetween(input, START + 50_000, START + 51_000).map((line) => line.message);
+    expect(lines).toEqual(['INFO received SIGTERM, draining connections', 'INFO shutdown complete']);
+  });
+});
+
+describe('the demo’s hostile container', () => {
+  let world: LogsWorld;
+  beforeAll(async () => {
+    world = await startLogsWorld();
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+
+  it('writes escape sequences, bidi and C1 controls, a lone surrogate and a 300 KB line', async () => {
+    const task = serviceTasks(world.model, 'staging', 'search').find((t) => t.lastStatus === 'RUNNING') as SimTask;
+    const page = await world.logs.send(
+      new GetLogEventsCommand({
+        logGroupName: '/ecs/search',
+        logStreamName: streamOf(task, 'search'),
+        startFromHead: true,
+        limit: 12,
+      }),
+    );
+    const messages = page.events?.map((event) => event.message ?? '') ?? [];
+    const joined = messages.join('\n');
+    expect(joined).toContain('\u001b[2J');
+    expect(joined).toContain('\u001b]52;c;');
+    expect(joined).toContain('\u202e');
+    expect(joined).toContain('\u009b');
+    expect(messages.some((message) => message.length > 300 * 1024)).toBe(true);
+    // Only this container: another service's stream has none of it.
+    const web = serviceTasks(world.model, 'prod', 'web')[0] as SimTask;
+    const webLines = await readWholeStream(world.logs, '/ecs/web', streamOf(web, 'web'));
+    expect(webLines.some((event) => /[\u001b\u0080-\u009f\u202a-\u202e]/.test(event.message ?? ''))).toBe(false);
+  });
+});
