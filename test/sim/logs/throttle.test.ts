@@ -11,7 +11,7 @@ import {
 import { ListClustersCommand } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimTask } from '../../../src/sim/model/types.ts';
-import { ecsClient, rejectionOf } from '../helpers.ts';
+import { ecsClient } from '../helpers.ts';
 import { type LogsWorld, serviceTasks, startLogsWorld, streamOf } from './helpers.ts';
 
 let world: LogsWorld;
