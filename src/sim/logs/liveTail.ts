@@ -120,6 +120,8 @@ class LiveTailSession implements SimStream {
     };
     if (request.logStreamNames) start.logStreamNames = request.logStreamNames;
     if (request.logStreamNamePrefixes) start.logStreamNamePrefixes = request.logStreamNamePrefixes;
+    // JSON-protocol event streams open with the response's other members (none here): botocore insists on it.
+    sink.write(eventMessage('initial-response', {}));
     sink.write(eventMessage('sessionStart', start));
     this.#schedule();
   }
