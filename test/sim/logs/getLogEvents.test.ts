@@ -105,6 +105,20 @@ describe('stopped tasks tell how they died', () => {
     expect(events[0]?.message).toMatch(/^INFO starting payments/);
   });
 
+  it('keeps a stopped task’s stream after the model forgets the task, even if nobody read it before', async () => {
+    const since = world.model.now();
+    const task = waitForTask(
+      (t) => t.lastStatus === 'STOPPED' && t.sim.outcome.kind === 'oom' && (t.startedAt ?? 0) > since,
+    );
+    // ECS shows a stopped task for an hour; its logs stay in CloudWatch. No logs call happens in between.
+    world.advance(2 * 3600_000);
+    expect(world.model.state.tasks.has(task.arn)).toBe(false);
+    const events = await readWholeStream(world.logs, '/ecs/payments', streamOf(task, 'payments'));
+    expect(events[0]?.message).toMatch(/^INFO starting payments/);
+    expect(events.at(-1)?.message).toMatch(/^ERROR allocation of 64 MiB failed/);
+    expect(events.at(-1)?.timestamp).toBeLessThanOrEqual(task.executionStoppedAt as number);
+  });
+
   it('a task that exits ends with an ERROR, a stack trace and the exit code', async () => {
     const task = waitForTask((t) => t.lastStatus === 'STOPPED' && t.sim.outcome.kind === 'exits');
     world.advance(2000);
