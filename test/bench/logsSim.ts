@@ -21,8 +21,10 @@ import {
   DescribeLogStreamsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
+  StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { ManualClock } from '../../src/lib/clock.ts';
+import { VirtualScheduler } from '../../src/lib/scheduler.ts';
 import { startSimulator } from '../../src/sim/index.ts';
 
 const START_MS = Date.UTC(2025, 0, 15, 9, 0, 0);
@@ -65,7 +67,14 @@ async function main(): Promise<void> {
   const heapBefore = heapMiB();
   const clock = new ManualClock(START_MS);
   const loadStarted = performance.now();
-  const simulator = await startSimulator({ scenario: 'large', seed: 1, clock, throttling: false });
+  const scheduler = new VirtualScheduler(0);
+  const simulator = await startSimulator({
+    scenario: 'large',
+    seed: 1,
+    clock,
+    throttling: false,
+    liveTail: { scheduler },
+  });
   const loadMs = performance.now() - loadStarted;
   const heapLoaded = heapMiB();
   const logs = new CloudWatchLogsClient({
@@ -73,6 +82,7 @@ async function main(): Promise<void> {
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
     maxAttempts: 1,
+    disableHostPrefix: true,
   });
   const rows: [string, string][] = [];
   try {
@@ -144,6 +154,28 @@ async function main(): Promise<void> {
       ),
     );
     rows.push(['FilterLogEvents ERROR, 15 min of the largest group', median(filter)]);
+
+    // A live tail of the largest group: the cost of one update (a simulated second of every stream).
+    const abort = new AbortController();
+    const session = await logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [largest.name] }), {
+      abortSignal: abort.signal,
+    });
+    const updates = session.responseStream?.[Symbol.asyncIterator]();
+    await updates?.next();
+    const ticks: number[] = [];
+    let lines = 0;
+    for (let i = 0; i < CALLS; i++) {
+      clock.advance(1000);
+      const started = performance.now();
+      await scheduler.advance(1000);
+      lines += (await updates?.next())?.value?.sessionUpdate?.sessionResults?.length ?? 0;
+      ticks.push(performance.now() - started);
+    }
+    abort.abort();
+    rows.push([
+      `StartLiveTail update, ${store.streamsOf(largest).length} streams (${(lines / CALLS).toFixed(0)} lines/s)`,
+      median(ticks),
+    ]);
 
     const simStarted = performance.now();
     for (let second = 0; second < 600; second++) {
