@@ -29,6 +29,8 @@ export interface StartSimulatorOptions {
   wallClock?: Clock;
   throttling?: SimServerOptions['throttling'];
   faults?: SimServerOptions['faults'];
+  /** StartLiveTail's pacing, session timeout and concurrent-session limit (tests pass a VirtualScheduler). */
+  liveTail?: SimServerOptions['liveTail'];
   /** Resolves relative scenario paths. Default: the process's working directory. */
   cwd?: string;
 }
@@ -57,6 +59,7 @@ export async function startSimulator(options: StartSimulatorOptions = {}): Promi
   if (options.wallClock !== undefined) serverOptions.wallClock = options.wallClock;
   if (options.throttling !== undefined) serverOptions.throttling = options.throttling;
   if (options.faults !== undefined) serverOptions.faults = options.faults;
+  if (options.liveTail !== undefined) serverOptions.liveTail = options.liveTail;
   const server = await startSimServer(serverOptions);
   return {
     server,

@@ -35,6 +35,16 @@ const SERVICE_OF_PREFIX: ReadonlyMap<string, SimService> = new Map(
 );
 /** Request bodies above this are refused (ECS's own limit is far lower for most calls). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * CloudWatch Logs takes larger bodies: a PutLogEvents batch may carry 1 MB of messages, which JSON escaping makes
+ * bigger on the wire (the batch limit itself is checked by PutLogEvents).
+ */
+export const MAX_LOGS_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The largest body a request to `service` may have. */
+export function maxBodyBytesOf(service: SimService): number {
+  return service === 'logs' ? MAX_LOGS_BODY_BYTES : MAX_BODY_BYTES;
+}
 
 /** An HTTP request as the simulator sees it, independent of node:http (tests and benchmarks build them directly). */
 export interface SimRequest {
@@ -54,6 +64,33 @@ export interface SimResponse {
   drop?: 'reset' | 'hang';
   /** Sent without Content-Length (a rewritten body, as a streaming proxy sends it). */
   chunked?: boolean;
+  /** A streamed body (StartLiveTail's event stream): `body` is unused; the headers go out, then the chunks. */
+  stream?: SimStream;
+}
+
+/** Where a streamed response writes: chunks as they come, then the end. */
+export interface SimStreamSink {
+  write(chunk: Uint8Array): void;
+  end(): void;
+}
+
+/**
+ * A response body produced over time. `start` is called once the headers are out; `close` when the client goes
+ * away or the server closes (the stream must stop its timers then), and is safe to call more than once.
+ */
+export interface SimStream {
+  start(sink: SimStreamSink): void;
+  close(): void;
+}
+
+/** What a streaming operation's handler returns instead of a JSON body. */
+export class StreamingAnswer {
+  readonly stream: SimStream;
+  readonly contentType: string;
+  constructor(stream: SimStream, contentType: string) {
+    this.stream = stream;
+    this.contentType = contentType;
+  }
 }
 
 export type ParsedTarget = { ok: true; service: SimService; operation: string } | { ok: false; reason: string };

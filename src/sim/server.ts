@@ -17,12 +17,14 @@ import { SeededRandom } from '../lib/random.ts';
 import { SimError } from './errors.ts';
 import { type FaultConfig, FaultInjector, normalizeFaultConfig, rewriteBody } from './faults.ts';
 import { type HandlerContext, type OperationHandler, operationHandler } from './handlers/index.ts';
+import { LiveTailHub, type LiveTailOptions } from './logs/liveTail.ts';
 import type { SimModel } from './model/model.ts';
 import {
   errorResponse,
   htmlErrorResponse,
   jsonResponse,
-  MAX_BODY_BYTES,
+  MAX_LOGS_BODY_BYTES,
+  maxBodyBytesOf,
   Params,
   parseJsonObject,
   parseTarget,
@@ -30,6 +32,8 @@ import {
   type SimRequest,
   type SimResponse,
   type SimService,
+  type SimStream,
+  StreamingAnswer,
 } from './protocol.ts';
 import {
   type FaultKind,
@@ -60,12 +64,15 @@ export interface SimHandlerOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Entries kept by the request log (default 100,000). */
   requestLogCapacity?: number;
+  /** StartLiveTail: pacing (a scheduler; tests pass a VirtualScheduler), session timeout, concurrent sessions. */
+  liveTail?: LiveTailOptions;
 }
 
 export interface SimHandler {
   handle(request: SimRequest): Promise<SimResponse>;
   readonly model: SimModel;
   readonly requestLog: RequestLog;
+  readonly liveTail: LiveTailHub;
   readonly faults: FaultConfig;
   readonly throttling: ThrottleConfig | false;
   setFaults(faults: FaultConfig): void;
@@ -85,6 +92,8 @@ export interface SimServer {
   readonly port: number;
   readonly model: SimModel;
   readonly requestLog: RequestLog;
+  /** StartLiveTail's open sessions. */
+  readonly liveTail: LiveTailHub;
   setFaults(faults: FaultConfig): void;
   setThrottling(config: ThrottleConfig | false): void;
   /** Closes the listener and every open socket, hung requests included. Safe to call twice. */
@@ -108,7 +117,8 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
   const faults = new FaultInjector(options.faults ?? {}, random.fork('fault-injection'));
   const throttler = new Throttler(options.throttling ?? {}, wallClock);
   const requestLog = new RequestLog(options.requestLogCapacity);
-  const context: HandlerContext = { model, runTaskTokens: new Map() };
+  const liveTail = new LiveTailHub(model, random.fork('live-tail'), options.liveTail);
+  const context: HandlerContext = { model, runTaskTokens: new Map(), liveTail, requestId: '' };
 
   const simNow = (): number => {
     try {
@@ -173,8 +183,9 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         );
       }
       handler = known;
-      if (Buffer.byteLength(request.body, 'utf8') > MAX_BODY_BYTES) {
-        throw new SimError('SerializationException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413);
+      const maxBody = maxBodyBytesOf(service);
+      if (Buffer.byteLength(request.body, 'utf8') > maxBody) {
+        throw new SimError('SerializationException', `The request body exceeds ${maxBody} bytes.`, 413);
       }
       body = parseJsonObject(request.body);
       if (typeof body.cluster === 'string') cluster = shortName(body.cluster);
@@ -218,7 +229,19 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
         });
     }
     try {
+      context.requestId = requestId;
       const result = handler(context, new Params(body));
+      if (result instanceof StreamingAnswer) {
+        return record(
+          {
+            status: 200,
+            headers: { 'content-type': result.contentType, 'x-amzn-requestid': requestId },
+            body: '',
+            stream: result.stream,
+          },
+          'ok',
+        );
+      }
       const answer = jsonResponse(200, result, requestId, SIM_SERVICES[service].contentType);
       const rewrite = faults.bodyFor(operation);
       if (!rewrite) return record(answer, 'ok');
@@ -283,6 +306,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
   return {
     model,
     requestLog,
+    liveTail,
     get faults() {
       return faults.config;
     },
@@ -415,10 +439,12 @@ export async function startSimServer(options: SimServerOptions): Promise<SimServ
     port,
     model: handler.model,
     requestLog: handler.requestLog,
+    liveTail: handler.liveTail,
     setFaults: (faults) => handler.setFaults(faults),
     setThrottling: (config) => handler.setThrottling(config),
     close() {
       closing ??= new Promise<void>((resolve) => {
+        handler.liveTail.closeAll();
         server.close(() => resolve());
         // Keep-alive, in-flight and hung connections would hold close() open: end them all.
         server.closeAllConnections();
@@ -445,6 +471,10 @@ async function serveOne(handler: SimHandler, req: IncomingMessage, res: ServerRe
   if (response.drop === 'hang') return;
   // The unread rest of an oversized body would be parsed as the next request: answer, then close.
   if (tooLarge) res.setHeader('connection', 'close');
+  if (response.stream) {
+    writeStream(res, response, response.stream);
+    return;
+  }
   writeResponse(res, response);
   if (tooLarge) res.on('finish', () => req.socket.destroy());
 }
@@ -454,6 +484,22 @@ function writeResponse(res: ServerResponse, response: SimResponse): void {
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   if (!response.chunked) res.setHeader('content-length', Buffer.byteLength(response.body, 'utf8'));
   res.end(response.body);
+}
+
+/** Headers now, then the stream's chunks as it writes them; the client leaving (or the server closing) closes it. */
+function writeStream(res: ServerResponse, response: SimResponse, stream: SimStream): void {
+  res.statusCode = response.status;
+  for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
+  res.flushHeaders();
+  res.on('close', () => stream.close());
+  stream.start({
+    write: (chunk) => {
+      if (!res.destroyed && !res.writableEnded) res.write(chunk);
+    },
+    end: () => {
+      if (!res.destroyed && !res.writableEnded) res.end();
+    },
+  });
 }
 
 /** Reads the body, keeping at most one byte past the limit (enough for the handler to refuse it). */
@@ -466,9 +512,10 @@ function readBody(req: IncomingMessage): Promise<{ body: string; tooLarge: boole
     req.on('data', (chunk: Buffer) => {
       if (tooLarge) return;
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
+      // The largest limit of any service: the handler applies the one of the service named.
+      if (size > MAX_LOGS_BODY_BYTES) {
         tooLarge = true;
-        chunks.push(chunk.subarray(0, chunk.length - (size - MAX_BODY_BYTES - 1)));
+        chunks.push(chunk.subarray(0, chunk.length - (size - MAX_LOGS_BODY_BYTES - 1)));
         req.pause();
         finish();
         return;

@@ -23,6 +23,17 @@
  * |                              | UpdateServicePrimaryTaskSet                          |       |          |
  * | taskDefinitionWrite          | RegisterTaskDefinition                               |    20 |        1 |
  *
+ * CloudWatch Logs has its own quotas, per account and region (its buckets are separate from ECS's):
+ *
+ * | logsGetLogEvents             | GetLogEvents                                         |    10 |       10 |
+ * | logsFilterLogEvents          | FilterLogEvents                                      |     5 |        5 |
+ * | logsDescribeLogStreams       | DescribeLogStreams                                   |     5 |        5 |
+ * | logsDescribeLogGroups        | DescribeLogGroups                                    |     5 |        5 |
+ * | logsWrite                    | CreateLogGroup, CreateLogStream, PutLogEvents,       |   100 |       50 |
+ * |                              | PutRetentionPolicy, DeleteRetentionPolicy            |       |          |
+ * | logsStartLiveTail            | StartLiveTail (calls; concurrent sessions are capped |     5 |        1 |
+ * |                              | apart, see src/sim/logs/liveTail.ts)                 |       |          |
+ *
  * Every bucket can be replaced in the config, and `multiplier` scales every burst and refill at once
  * (0.1 = a tenth of the quota, for tests that want throttling quickly). A request costs one token.
  */
@@ -43,7 +54,13 @@ export type ThrottleCategory =
   | 'containerInstanceWrite'
   | 'clusterWrite'
   | 'serviceWrite'
-  | 'taskDefinitionWrite';
+  | 'taskDefinitionWrite'
+  | 'logsGetLogEvents'
+  | 'logsFilterLogEvents'
+  | 'logsDescribeLogStreams'
+  | 'logsDescribeLogGroups'
+  | 'logsWrite'
+  | 'logsStartLiveTail';
 
 export interface BucketSpec {
   /** Tokens the bucket holds when full: how many calls may arrive at once. */
@@ -75,6 +92,12 @@ export const DEFAULT_BUCKETS: Readonly<Record<ThrottleCategory, BucketSpec>> = {
   clusterWrite: { burst: 20, refillPerSecond: 1 },
   serviceWrite: { burst: 20, refillPerSecond: 1 },
   taskDefinitionWrite: { burst: 20, refillPerSecond: 1 },
+  logsGetLogEvents: { burst: 10, refillPerSecond: 10 },
+  logsFilterLogEvents: { burst: 5, refillPerSecond: 5 },
+  logsDescribeLogStreams: { burst: 5, refillPerSecond: 5 },
+  logsDescribeLogGroups: { burst: 5, refillPerSecond: 5 },
+  logsWrite: { burst: 100, refillPerSecond: 50 },
+  logsStartLiveTail: { burst: 5, refillPerSecond: 1 },
 };
 
 const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
@@ -101,6 +124,16 @@ const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
   UpdateTaskSet: 'serviceWrite',
   UpdateServicePrimaryTaskSet: 'serviceWrite',
   RegisterTaskDefinition: 'taskDefinitionWrite',
+  GetLogEvents: 'logsGetLogEvents',
+  FilterLogEvents: 'logsFilterLogEvents',
+  DescribeLogStreams: 'logsDescribeLogStreams',
+  DescribeLogGroups: 'logsDescribeLogGroups',
+  CreateLogGroup: 'logsWrite',
+  CreateLogStream: 'logsWrite',
+  PutLogEvents: 'logsWrite',
+  PutRetentionPolicy: 'logsWrite',
+  DeleteRetentionPolicy: 'logsWrite',
+  StartLiveTail: 'logsStartLiveTail',
 };
 
 export const THROTTLE_CATEGORIES = Object.keys(DEFAULT_BUCKETS) as ThrottleCategory[];

@@ -1,5 +1,6 @@
+import type { LiveTailHub } from '../logs/liveTail.ts';
 import type { SimModel } from '../model/model.ts';
-import type { Params } from '../protocol.ts';
+import type { Params, StreamingAnswer } from '../protocol.ts';
 
 /** RunTask results remembered by clientToken, so a retried call does not start its tasks twice. */
 export interface IdempotentRunTask {
@@ -12,7 +13,11 @@ export interface IdempotentRunTask {
 export interface HandlerContext {
   model: SimModel;
   runTaskTokens: Map<string, IdempotentRunTask>;
+  /** StartLiveTail's sessions. */
+  liveTail: LiveTailHub;
+  /** The id of the request being handled (StartLiveTail's sessionStart repeats it). */
+  requestId: string;
 }
 
 /** One API operation: reads its parameters, calls the model, returns the response body (before JSON encoding). */
-export type OperationHandler = (ctx: HandlerContext, params: Params) => Record<string, unknown>;
+export type OperationHandler = (ctx: HandlerContext, params: Params) => Record<string, unknown> | StreamingAnswer;

@@ -9,6 +9,18 @@ import {
   updateContainerInstancesState,
 } from './containerInstances.ts';
 import type { OperationHandler } from './context.ts';
+import {
+  createLogGroup,
+  createLogStream,
+  deleteRetentionPolicy,
+  describeLogGroups,
+  describeLogStreams,
+  filterLogEvents,
+  getLogEvents,
+  putLogEvents,
+  putRetentionPolicy,
+  startLiveTail,
+} from './logs.ts';
 import { createService, describeServices, listServices, updateService } from './services.ts';
 import { describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './taskDefinitions.ts';
 import { createTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './taskSets.ts';
@@ -43,7 +55,18 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
 };
 
 /** CloudWatch Logs (Logs_20140328). */
-export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
+export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+  DescribeLogGroups: describeLogGroups,
+  DescribeLogStreams: describeLogStreams,
+  GetLogEvents: getLogEvents,
+  FilterLogEvents: filterLogEvents,
+  CreateLogGroup: createLogGroup,
+  CreateLogStream: createLogStream,
+  PutLogEvents: putLogEvents,
+  PutRetentionPolicy: putRetentionPolicy,
+  DeleteRetentionPolicy: deleteRetentionPolicy,
+  StartLiveTail: startLiveTail,
+};
 
 /** CloudWatch (GraniteServiceVersion20100801). */
 export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};

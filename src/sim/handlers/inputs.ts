@@ -237,8 +237,20 @@ export function readContainerDefinition(params: Params): ContainerDefinition {
   if (stopTimeout !== undefined) def.stopTimeout = stopTimeout;
   const dockerLabels = params.stringMap('dockerLabels');
   if (dockerLabels !== undefined) def.dockerLabels = dockerLabels;
+  const logConfiguration = params.object('logConfiguration');
+  if (logConfiguration) {
+    const configuration: NonNullable<ContainerDefinition['logConfiguration']> = {
+      logDriver: logConfiguration.requireString('logDriver', { values: LOG_DRIVERS }),
+    };
+    const options = logConfiguration.stringMap('options');
+    if (options !== undefined) configuration.options = options;
+    def.logConfiguration = configuration;
+  }
   return def;
 }
+
+/** The log drivers RegisterTaskDefinition accepts. */
+const LOG_DRIVERS = ['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'splunk', 'awsfirelens'];
 
 function readPortMapping(params: Params): PortMapping {
   const mapping: PortMapping = {};

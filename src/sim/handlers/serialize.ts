@@ -216,6 +216,12 @@ function containerDefinition(def: ContainerDefinition): Wire {
         }
       : undefined,
     dockerLabels: def.dockerLabels ? { ...def.dockerLabels } : undefined,
+    logConfiguration: def.logConfiguration
+      ? {
+          logDriver: def.logConfiguration.logDriver,
+          options: def.logConfiguration.options ? { ...def.logConfiguration.options } : undefined,
+        }
+      : undefined,
   };
 }
 

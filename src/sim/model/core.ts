@@ -61,6 +61,8 @@ export class ModelCore {
 
   /** Simulated now (ms): the time of the last processed action or advance. */
   current: number;
+  /** Called just before a STOPPED task is dropped from the state (the log store keeps its streams). */
+  readonly taskForgottenListeners: ((task: SimTask) => void)[] = [];
 
   readonly #dirtyServices = new Set<SimService>();
   #reconcileScheduled = false;

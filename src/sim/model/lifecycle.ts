@@ -289,6 +289,7 @@ export class Lifecycle {
   /** Forget a STOPPED task once its retention has run out. */
   #forget(task: SimTask): void {
     const core = this.#core;
+    for (const listener of core.taskForgottenListeners) listener(task);
     core.state.tasks.delete(task.arn);
     core.clusterIndex(task.clusterArn).tasks.delete(task.id);
     if (task.serviceArn) core.tasksByService.get(task.serviceArn)?.delete(task);
@@ -376,7 +377,10 @@ export class Lifecycle {
     const stableAt = healthyAt + STABLE_AFTER_MS;
     if (stableAt <= core.current && task.sim.outcome.kind !== 'unhealthy') task.sim.stableAt = stableAt;
     else this.#at(task, stableAt, () => this.#checkStable(task));
-    if (outcomeDelay !== undefined) this.#at(task, startedAt + outcomeDelay, () => this.#strike(task));
+    if (outcomeDelay !== undefined) {
+      task.sim.outcomeAt = startedAt + outcomeDelay;
+      this.#at(task, startedAt + outcomeDelay, () => this.#strike(task));
+    }
     this.#touch(task);
   }
 

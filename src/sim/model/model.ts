@@ -14,6 +14,7 @@ import type { Clock } from '../../lib/clock.ts';
 import { SeededRandom } from '../../lib/random.ts';
 import type { SimFailure } from '../errors.ts';
 import { clusterNotFound, invalidParameter, SimError, serviceNotActive, serviceNotFound } from '../errors.ts';
+import { LogStore } from '../logs/store.ts';
 import type {
   CreateClusterInput,
   CreateServiceInput,
@@ -106,6 +107,8 @@ export class SimModel {
   readonly clock: Clock;
   /** Errors thrown by actions scheduled with `at`/`every` (newest last, at most 100). */
   readonly scriptErrors: ScriptError[] = [];
+  /** CloudWatch Logs: the streams of task containers with awslogs, and what other clients put. */
+  readonly logs: LogStore;
 
   readonly #core: ModelCore;
   readonly #lifecycle: Lifecycle;
@@ -131,6 +134,11 @@ export class SimModel {
       options.stoppedTaskRetentionMs ?? DEFAULT_RETENTION_MS,
     );
     this.#core = core;
+    this.logs = new LogStore({
+      state: this.state,
+      now: () => this.now(),
+      onTaskForgotten: (listener) => core.taskForgottenListeners.push(listener),
+    });
     this.#lifecycle = new Lifecycle(core, {
       failed: (task) => this.#scheduler.taskFailed(task),
       stable: (task) => this.#scheduler.taskStable(task),

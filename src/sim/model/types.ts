@@ -126,6 +126,13 @@ export interface ContainerDefinition {
   healthCheck?: { command: string[]; interval?: number; timeout?: number; retries?: number; startPeriod?: number };
   stopTimeout?: number;
   dockerLabels?: Record<string, string>;
+  /** The container's log driver and its options (awslogs streams are written by the simulator's log store). */
+  logConfiguration?: LogConfiguration;
+}
+
+export interface LogConfiguration {
+  logDriver: string;
+  options?: Record<string, string>;
 }
 
 export interface SimTaskDefinition {
@@ -250,6 +257,8 @@ export interface SimTask {
     stableAt?: number;
     /** True once the circuit breaker has counted this task as failed. */
     countedAsFailure?: boolean;
+    /** When the drawn outcome strikes (planned at RUNNING), so its logs can lead up to it. */
+    outcomeAt?: number;
   };
 }
 

@@ -180,6 +180,19 @@ function pickSize(random: SeededRandom): { cpu: number; memory: number } {
 }
 
 /** The scenario document (the JSON shape `parseScenario` reads) for these parameters. */
+/** awslogs to `/ecs/<family>`, the group made on first write (streams cost nothing until a logs call reads them). */
+function awslogs(family: string): Record<string, unknown> {
+  return {
+    logDriver: 'awslogs',
+    options: {
+      'awslogs-group': `/ecs/${family}`,
+      'awslogs-region': 'us-east-1',
+      'awslogs-stream-prefix': 'ecs',
+      'awslogs-create-group': 'true',
+    },
+  };
+}
+
 export function generateLargeScenario(
   p: LargeScenarioParameters,
   meta: { name: string; description?: string | undefined },
@@ -251,6 +264,7 @@ export function generateLargeScenario(
             cpu: size.cpu,
             memory: size.memory,
             portMappings: behindLoadBalancer ? [{ containerPort: 8080, hostPort: 0 }] : [],
+            logConfiguration: awslogs(family),
           },
         ],
         behaviour: { outcomes, pullSeconds: 4 + (slot % 7), gracefulStopSeconds: 2 },
@@ -328,6 +342,7 @@ export function generateLargeScenario(
             image: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${family}:stable`,
             cpu: 256,
             memory: 512,
+            logConfiguration: awslogs(family),
           },
         ],
         behaviour: { outcomes: [{ kind: 'runs' }] },

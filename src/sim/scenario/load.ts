@@ -72,6 +72,13 @@ export function loadScenario(model: SimModel, scenario: Scenario): LoadedScenari
     return arn;
   };
 
+  for (const group of scenario.logGroups) {
+    model.logs.createGroup(
+      group.name,
+      group.retentionInDays === undefined ? {} : { retentionInDays: group.retentionInDays },
+    );
+  }
+
   scenario.taskDefinitions.forEach((spec, index) => {
     const list = families.get(spec.family) ?? [];
     list.push(spec);

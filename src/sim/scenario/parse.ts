@@ -6,6 +6,7 @@
  */
 
 import { FieldError, ObjectReader } from '../../lib/reader.ts';
+import { RETENTION_DAYS } from '../handlers/logs.ts';
 import type {
   CapacityProviderStrategyItem,
   ContainerDefinition,
@@ -24,6 +25,7 @@ import { OUTCOME_KINDS } from '../model/types.ts';
 import type {
   ClusterSpec,
   InstanceGroupSpec,
+  LogGroupSpec,
   Scenario,
   ScriptAction,
   ScriptEntry,
@@ -53,12 +55,30 @@ export function parseScenario(document: unknown, fallbackName: string): Scenario
     taskDefinitions: root.optionalObjects('taskDefinitions').map(parseTaskDefinition),
     clusters: root.objects('clusters', { minLength: 1 }).map(parseCluster),
     script: root.optionalObjects('script').map(parseScriptEntry),
+    logGroups: root.optionalObjects('logGroups').map(parseLogGroup),
   };
   const description = root.optionalString('description');
   if (description !== undefined) scenario.description = description;
   root.end();
   checkReferences(scenario);
   return scenario;
+}
+
+// ------------------------------------------------------------------------------------------ log groups
+
+function parseLogGroup(o: ObjectReader): LogGroupSpec {
+  const name = o.string('name');
+  if (!/^[.\-_/#A-Za-z0-9]{1,512}$/.test(name))
+    throw new FieldError(o.at('name'), 'must be 1-512 letters, digits or . - _ / #');
+  const spec: LogGroupSpec = { name };
+  const retention = o.optionalInteger('retentionInDays', { min: 1 });
+  if (retention !== undefined) {
+    if (!RETENTION_DAYS.includes(retention))
+      throw new FieldError(o.at('retentionInDays'), `must be one of ${RETENTION_DAYS.join(', ')}`);
+    spec.retentionInDays = retention;
+  }
+  o.end();
+  return spec;
 }
 
 // ------------------------------------------------------------------------------------------ task definitions
@@ -116,6 +136,20 @@ function parseContainerDefinition(o: ObjectReader): ContainerDefinition {
       out[label.key] = label.value;
     }
     container.dockerLabels = out;
+  }
+  const logs = o.optionalObject('logConfiguration');
+  if (logs) {
+    const configuration: NonNullable<ContainerDefinition['logConfiguration']> = { logDriver: logs.string('logDriver') };
+    if (logs.has('options')) {
+      const options: Record<string, string> = {};
+      for (const option of logs.entries('options')) {
+        if (typeof option.value !== 'string') throw new FieldError(option.path, 'must be a string');
+        options[option.key] = option.value;
+      }
+      configuration.options = options;
+    }
+    logs.end();
+    container.logConfiguration = configuration;
   }
   o.end();
   return container;

@@ -28,6 +28,14 @@ export interface Scenario {
   taskDefinitions: TaskDefinitionSpec[];
   clusters: ClusterSpec[];
   script: ScriptEntry[];
+  /** CloudWatch Logs groups that exist from t = 0 (awslogs streams need their group, or awslogs-create-group). */
+  logGroups: LogGroupSpec[];
+}
+
+export interface LogGroupSpec {
+  name: string;
+  /** Events older than this many days expire (CloudWatch's allowed values). */
+  retentionInDays?: number;
 }
 
 /** A task definition as the scenario writes it: RegisterTaskDefinition's input. */

@@ -140,8 +140,8 @@ describe('a bad scenario is one error naming the file and the field', () => {
     const objectPaths = (value: unknown, path: string): string[] => {
       if (Array.isArray(value)) return value.flatMap((item, index) => objectPaths(item, `${path}[${index}]`));
       if (typeof value !== 'object' || value === null) return [];
-      // Labels are data (any key is a label), not fields.
-      if (path.endsWith('.dockerLabels')) return [];
+      // Labels and log driver options are data (any key is allowed), not fields.
+      if (path.endsWith('.dockerLabels') || path.endsWith('.logConfiguration.options')) return [];
       return [
         path,
         ...Object.entries(value).flatMap(([key, member]) => objectPaths(member, path ? `${path}.${key}` : key)),
