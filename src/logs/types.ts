@@ -116,4 +116,15 @@ export interface LogsGateway {
  */
 export interface LogsAccess {
   gateway(): Promise<LogsGateway>;
+  /** The logs budget as used so far, for the header; undefined until logs are first opened. */
+  usage?(): LogsUsage | undefined;
+}
+
+export interface LogsUsage {
+  /** Calls started over the last 10 s, per second. */
+  ratePerSecond: number;
+  /** `--logs-budget`. */
+  ceiling: number;
+  throttled: number;
+  errors: number;
 }

@@ -6,6 +6,7 @@ import { render } from 'ink';
 import { createKeymap, type KeyOverrides } from '../../keymap/keymap.ts';
 import { copyToClipboard } from '../../lib/osc52.ts';
 import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
+import type { LogsAccess } from '../../logs/types.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { createPaneTables } from '../panes/registry.ts';
 import { colourWanted, createTheme } from '../theme/theme.ts';
@@ -32,6 +33,8 @@ export interface RunAppOptions {
   };
   /** The actions layer: `createUiActions(runner)` (actions/uiPort.ts). */
   actions?: UiActionPort;
+  /** CloudWatch Logs, its client made on first use (logs/access.ts). */
+  logs?: LogsAccess;
   /** The UI's store, when the caller wants to reach the status line (setNotice); a fresh one otherwise. */
   ui?: UiStore;
   scheduler?: Scheduler;
@@ -84,6 +87,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
         readOnly,
         keymap,
         ...(banner !== undefined ? { banner } : {}),
+        ...(run.logs ? { logs: run.logs } : {}),
       }}
       controller={controller}
       theme={theme}
