@@ -19,6 +19,7 @@ import { keyOverrideProblem } from './keymap/keymap.ts';
 import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
 import { realScheduler } from './lib/scheduler.ts';
 import { lazyLogsAccess } from './logs/access.ts';
+import { LastLinesCache } from './logs/lastLines.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
 import {
@@ -175,6 +176,12 @@ export async function runInteractive(
         // Plans for the confirmation dialogs, execution of what the user confirmed, the runner's events.
         actions: createUiActions(runner),
         logs,
+        // The last lines of the stopped tasks on screen, with the task definitions the monitor caches.
+        lastLines: new LastLinesCache({
+          access: logs,
+          taskDefinition: (arn) => monitor.taskDefinition(arn),
+          clock: realScheduler,
+        }),
       });
       // runApp has mounted the first frame synchronously; let it reach the terminal before the heavy imports.
       const connecting = (async () => {

@@ -17,6 +17,7 @@ import {
 } from '../../keymap/keymap.ts';
 import type { CopyOutcome } from '../../lib/osc52.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
+import type { LastLinesCache } from '../../logs/lastLines.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { safe } from '../panes/cells.ts';
 import type { AnyTable, PaneTables } from '../panes/registry.ts';
@@ -57,6 +58,8 @@ export interface ControllerOptions {
   bodyHeight(): number;
   /** Columns of the body, as last laid out (line views wrap to it); absent: lines are not wrapped. */
   bodyWidth?(): number;
+  /** The last lines of stopped tasks, which a stopped task's detail shows (logs/lastLines.ts). */
+  lastLines?: Pick<LastLinesCache, 'state'>;
 }
 
 export class Controller {

@@ -30,7 +30,7 @@ import {
 
 export type NavigationOptions = Pick<
   ControllerOptions,
-  'ecs' | 'ui' | 'tables' | 'monitor' | 'scheduler' | 'copy' | 'bodyHeight' | 'bodyWidth'
+  'ecs' | 'ui' | 'tables' | 'monitor' | 'scheduler' | 'copy' | 'bodyHeight' | 'bodyWidth' | 'lastLines'
 >;
 
 /** What an action acts on, and where that came from; marks it used go once it has run. */
@@ -291,6 +291,8 @@ export class Navigation {
   #lineCount(view: Exclude<View, { kind: 'failureGroup' }>): number {
     const ecs = this.#o.ecs.getState();
     const { now, taskWindow } = this.#o.ui.getState();
-    return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.()).length;
+    const lastLines = this.#o.lastLines;
+    return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.(), lastLines && ((arn) => lastLines.state(arn)))
+      .length;
   }
 }
