@@ -83,6 +83,7 @@ export async function printTaskLogs(
   for (const source of unreadable) io.note(unreadableSentence(source));
 
   const printer = new LinePrinter(io, request.json, readable.length > 1 || unreadable.length > 0);
+  for (const ref of readable) printer.know(ref);
   const history: LogEvent[] = [];
   const followed: Followed[] = [];
   const missing: string[] = [];
@@ -239,7 +240,6 @@ async function follow(
   request: TaskLogsRequest,
   io: TaskLogsIo,
 ): Promise<void> {
-  for (const entry of followed) printer.know(entry.ref);
   const refused = await liveTail(logs, followed, printer, io);
   if (refused === undefined || io.signal.aborted) return;
   io.note(`${refused} Following by polling GetLogEvents every ${request.pollIntervalMs / 1000} s instead.`);
