@@ -133,6 +133,35 @@ describe('GetLogEvents', () => {
   });
 });
 
+describe('the logs budget', () => {
+  it('lets at most N requests a second reach CloudWatch Logs, retries included, through its own budget', async () => {
+    const arrivals: number[] = [];
+    let scheduler: VirtualScheduler | undefined;
+    const endpoint = await rawEndpoint((_req, res) => {
+      arrivals.push(scheduler?.now() ?? Number.NaN);
+      jsonAnswer(res, { events: [] });
+    });
+    const made = await gatewayFor(endpoint, { budgetPerSecond: 2 });
+    scheduler = made.scheduler;
+    const start = scheduler.now();
+    const calls = Array.from({ length: 5 }, () => made.gateway.getLogEvents(REF, {}));
+    let settled = 0;
+    for (const call of calls) void call.then(() => settled++);
+    const deadline = performance.now() + 10_000;
+    while (settled < 5 && performance.now() < deadline) {
+      await flushMicrotasks();
+      // Time moves only while nothing is on the wire, as the harnesses do.
+      if (made.gateway.stats().inFlight === 0) await scheduler.advance(250);
+    }
+    await Promise.all(calls);
+    // Two in the first second, two in the next, the fifth after that: never three in one second.
+    const seconds = arrivals.map((at) => Math.floor((at - start) / 1000));
+    for (const second of new Set(seconds)) expect(seconds.filter((s) => s === second).length).toBeLessThanOrEqual(2);
+    expect(arrivals).toHaveLength(5);
+    expect(made.gateway.budget()).toEqual({ ceiling: 2, effective: 2 });
+  });
+});
+
 describe('StartLiveTail', () => {
   it('yields the session start and its updates, stays open past the attempt deadline, and closes at once on abort', async () => {
     let asked: Record<string, unknown> = {};
