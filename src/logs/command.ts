@@ -99,11 +99,14 @@ export async function printTaskLogs(
       followed.push({ ref });
     }
   }
-  if (missing.length === readable.length && !request.follow) throw new TaskLogsError(missing[0] as string);
+  const stopped = canonicalStatus(task.lastStatus) === 'STOPPED';
+  // Nothing to print and nothing to wait for: a stream that may still come is worth following, not one of a
+  // stopped task.
+  if (missing.length === readable.length && (!request.follow || stopped)) throw new TaskLogsError(missing[0] as string);
   for (const sentence of missing) io.note(sentence);
   printer.printAll(sortByTime(history));
   if (!request.follow || io.signal.aborted) return 0;
-  if (canonicalStatus(task.lastStatus) === 'STOPPED') {
+  if (stopped) {
     io.note('The task has stopped: its logs will not grow, so there is nothing to follow.');
     return 0;
   }
