@@ -54,12 +54,14 @@ const allowedLayers: Record<string, string[]> = {
   lib: ['lib'],
   sim: ['sim', 'domain', 'lib'],
   ecs: ['ecs', 'domain', 'lib'],
+  /** CloudWatch Logs: its gateway is built on ecs/'s transport, caller and errors. */
+  logs: ['logs', 'ecs', 'domain', 'lib'],
   poll: ['poll', 'ecs', 'store', 'recorder', 'domain', 'lib'],
   store: ['store', 'domain', 'lib'],
   recorder: ['recorder', 'domain', 'lib'],
   actions: ['actions', 'ecs', 'store', 'recorder', 'domain', 'lib', 'keymap'],
   keymap: ['keymap', 'domain'],
-  ui: ['ui', 'store', 'keymap', 'domain', 'lib', 'actions'],
+  ui: ['ui', 'store', 'keymap', 'domain', 'lib', 'actions', 'logs'],
 };
 
 const files = sourceFiles(srcDir);
@@ -90,12 +92,13 @@ describe('import rules', () => {
     expect(violations).toEqual([]);
   });
 
-  it('only ui/ imports ink and react; only ecs/ imports the AWS SDK', () => {
+  it('only ui/ imports ink and react; only ecs/ imports the AWS SDK (logs/ its CloudWatch Logs client)', () => {
     const violations = imports.flatMap((imp) => {
       const { pkg } = target(imp);
       const layer = layerOf(imp.file);
       if ((pkg === 'ink' || pkg === 'react') && layer !== 'ui') return [`${relative(root, imp.file)} imports ${pkg}`];
-      if (pkg?.startsWith('@aws-sdk/') && layer !== 'ecs' && !layer.startsWith('cli'))
+      const ownSdk = layer === 'ecs' || (layer === 'logs' && pkg === '@aws-sdk/client-cloudwatch-logs');
+      if (pkg?.startsWith('@aws-sdk/') && !ownSdk && !layer.startsWith('cli'))
         return [`${relative(root, imp.file)} imports ${pkg}`];
       return [];
     });
