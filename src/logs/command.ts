@@ -198,6 +198,10 @@ class LinePrinter {
   readonly #json: boolean;
   readonly #prefix: boolean;
   readonly #containers = new Map<string, string>();
+  /** Keys of the lines printed last, oldest first: a line read twice (a catch-up and the live tail) prints once. */
+  readonly #recent = new Set<string>();
+  /** The newest line printed per stream, where a new live tail's catch-up starts. */
+  readonly #newest = new Map<string, number>();
 
   constructor(io: TaskLogsIo, json: boolean, prefix: boolean) {
     this.#io = io;
@@ -210,8 +214,20 @@ class LinePrinter {
   }
 
   printAll(events: readonly LogEvent[]): void {
-    if (events.length === 0) return;
-    this.#io.out(events.map((event) => this.format(event)).join(''));
+    const fresh = events.filter((event) => {
+      const key = eventKey(event);
+      if (this.#recent.has(key)) return false;
+      this.#recent.add(key);
+      if (this.#recent.size > RECENT_KEYS) this.#recent.delete(this.#recent.values().next().value as string);
+      this.#newest.set(event.stream, Math.max(this.#newest.get(event.stream) ?? 0, event.timestamp));
+      return true;
+    });
+    if (fresh.length === 0) return;
+    this.#io.out(fresh.map((event) => this.format(event)).join(''));
+  }
+
+  newest(stream: string): number | undefined {
+    return this.#newest.get(stream);
   }
 
   format(event: LogEvent): string {
@@ -231,9 +247,12 @@ class LinePrinter {
   }
 }
 
-/** Keys of printed events, so the live tail does not print again what a GetLogEvents read already has. */
+/** Printed lines remembered, to print none twice: far more than a catch-up page overlaps a live tail. */
+const RECENT_KEYS = 20_000;
+
+/** A line as the dedupe knows it: stream, time, and enough of the message (a line may be 256 KB). */
 function eventKey(event: LogEvent): string {
-  return `${event.stream}\u0000${event.timestamp}\u0000${event.message}`;
+  return `${event.stream}\u0000${event.timestamp}\u0000${event.message.length}\u0000${event.message.slice(0, 200)}`;
 }
 
 async function follow(
@@ -243,11 +262,29 @@ async function follow(
   request: TaskLogsRequest,
   io: TaskLogsIo,
 ): Promise<void> {
-  const refused = await liveTail(logs, followed, printer, io);
-  if (refused === undefined || io.signal.aborted) return;
-  io.note(`${refused} Following by polling GetLogEvents every ${request.pollIntervalMs / 1000} s instead.`);
-  await poll(logs, followed, printer, request, io);
+  for (;;) {
+    const outcome = await liveTail(logs, followed, printer, io);
+    if (outcome === undefined || io.signal.aborted) return;
+    if (outcome.kind === 'refused') {
+      io.note(
+        `${outcome.sentence} Following by polling GetLogEvents every ${request.pollIntervalMs / 1000} s instead.`,
+      );
+      await poll(logs, followed, printer, request, io);
+      return;
+    }
+    // CloudWatch ended the session (it lasts 3 hours at most): a new one, caught up from where the last one was.
+    try {
+      await delay(io.scheduler, LIVE_TAIL_RESTART_MS, io.signal);
+    } catch {
+      return;
+    }
+  }
 }
+
+/** Between a live tail CloudWatch ended and the next one. */
+const LIVE_TAIL_RESTART_MS = 1000;
+
+type LiveTailOutcome = { kind: 'refused'; sentence: string } | { kind: 'ended' };
 
 /**
  * Live tails of the followed streams, one session per group and region, until ctrl-c. Answers the sentence why
@@ -258,7 +295,7 @@ async function liveTail(
   followed: Followed[],
   printer: LinePrinter,
   io: TaskLogsIo,
-): Promise<string | undefined> {
+): Promise<LiveTailOutcome | undefined> {
   const sessions = new Map<string, Followed[]>();
   for (const entry of followed) {
     const key = `${entry.ref.region ?? ''}\u0000${entry.ref.groupArn ?? entry.ref.group}`;
@@ -271,14 +308,20 @@ async function liveTail(
     const outcomes = await Promise.allSettled(
       [...sessions.values()].map((entries) => liveTailSession(logs, entries, printer, io, stop)),
     );
+    if (io.signal.aborted) return undefined;
     const failure = outcomes.find((outcome) => outcome.status === 'rejected');
-    if (failure === undefined || io.signal.aborted) return undefined;
+    if (failure === undefined) return { kind: 'ended' };
     const error = (failure as PromiseRejectedResult).reason;
     if (error instanceof GatewayError && (error.kind === 'access-denied' || error.kind === 'unsupported')) {
-      return error.kind === 'access-denied'
-        ? 'CloudWatch Logs refused the live tail (logs:StartLiveTail is not allowed).'
-        : `${error.sentence.replace(/\.$/, '')}: no live tail.`;
+      return {
+        kind: 'refused',
+        sentence:
+          error.kind === 'access-denied'
+            ? 'CloudWatch Logs refused the live tail (logs:StartLiveTail is not allowed).'
+            : `${error.sentence.replace(/\.$/, '')}: no live tail.`,
+      };
     }
+    if (error instanceof GatewayError && error.code === 'SessionTimeoutException') return { kind: 'ended' };
     throw error;
   } finally {
     io.signal.removeEventListener('abort', onAbort);
@@ -294,24 +337,21 @@ async function liveTailSession(
   stop: AbortController,
 ): Promise<void> {
   const first = (entries[0] as Followed).ref;
-  let caughtUp: Set<string> | undefined;
+  let started = false;
   try {
     for await (const update of logs.startLiveTail(
       { groups: [first.groupArn ?? first.group], streamNames: entries.map((entry) => entry.ref.stream) },
       { signal: stop.signal, ...(first.region ? { region: first.region } : {}) },
     )) {
-      if (caughtUp === undefined) {
-        // The session is open: what was written between the history and now is read once, the rest comes live.
-        caughtUp = new Set<string>();
-        for (const entry of entries) {
-          const events = await catchUp(logs, entry, io);
-          for (const event of events) caughtUp.add(eventKey(event));
-          printer.printAll(events);
-        }
+      if (!started) {
+        // The session is open: what was written since the last line printed is read once, the rest comes live.
+        started = true;
+        for (const entry of entries) printer.printAll(await catchUp(logs, entry, io, printer.newest(entry.ref.stream)));
       }
-      const fresh = update.events.filter((event) => !caughtUp?.delete(eventKey(event)));
-      printer.printAll(fresh);
+      printer.printAll(update.events);
     }
+    // CloudWatch ended this session: the others end with it, and the caller starts anew.
+    stop.abort();
   } catch (error) {
     // One session refused or failed: the others stop too, and the caller decides what follows.
     stop.abort();
@@ -319,14 +359,22 @@ async function liveTailSession(
   }
 }
 
-/** One forward page of a stream from its token: the lines written since it was last read. */
-async function catchUp(logs: LogsGateway, entry: Followed, io: TaskLogsIo): Promise<LogEvent[]> {
+/**
+ * One forward page of a stream: from `since` (the newest line printed, when a live tail starts: it may have printed
+ * more than any token knows; what is printed again is left out by the printer), else from the stream's forward
+ * token (where the last GetLogEvents read ended: polling), else from its head.
+ */
+async function catchUp(logs: LogsGateway, entry: Followed, io: TaskLogsIo, since?: number): Promise<LogEvent[]> {
   const events: LogEvent[] = [];
   try {
     for await (const page of walkForward(
       logs,
       entry.ref,
-      entry.token !== undefined ? { nextToken: entry.token, maxPages: 1 } : { maxPages: 1 },
+      since !== undefined
+        ? { startTime: since, maxPages: 1 }
+        : entry.token !== undefined
+          ? { nextToken: entry.token, maxPages: 1 }
+          : { maxPages: 1 },
       { signal: io.signal },
     )) {
       events.push(...page.events.map((event) => ({ ...event, stream: event.stream || entry.ref.stream })));
