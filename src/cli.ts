@@ -8,6 +8,9 @@ import {
   CliUsageError,
   DEFAULT_BUDGET,
   HELP_TEXT,
+  LOGS_DEFAULT_LINES,
+  LOGS_MAX_LINES,
+  LOGS_POLL_SECONDS,
   nodeVersionProblem,
   parseCliArgs,
   SNAPSHOT_ATTEMPT_SECONDS,
@@ -191,6 +194,95 @@ async function runSnapshot(command: CliCommand & { kind: 'snapshot' }, config: E
   }
 }
 
+/**
+ * `ecsdeck logs CLUSTER TASK`: the task through ECS, its lines through CloudWatch Logs (each with its own budget),
+ * printed until done or, with --follow, until ctrl-c. Errors are one sentence, exit 1.
+ */
+async function runLogs(command: CliCommand & { kind: 'logs' }, config: EcsdeckConfig): Promise<number> {
+  const [{ createSdkGateway }, { createSdkLogsGateway }, { isSimulatorEndpoint }, { realScheduler }, taskLogs] =
+    await Promise.all([
+      import('./ecs/sdkGateway.ts'),
+      import('./logs/sdkLogsGateway.ts'),
+      import('./ecs/simulatorProbe.ts'),
+      import('./lib/scheduler.ts'),
+      import('./logs/command.ts'),
+    ]);
+  const settings = effectiveSettings(
+    command.demo ? withoutAwsSettings(config) : config,
+    { profile: command.profile, region: command.region, budget: command.budget, logsBudget: command.logsBudget },
+    { defaultBudget: DEFAULT_BUDGET },
+  );
+  const interrupted = new AbortController();
+  const onInterrupt = () => interrupted.abort();
+  process.once('SIGINT', onInterrupt);
+  let simulator: { url: string; close(): Promise<void> } | undefined;
+  let logs: import('./logs/sdkLogsGateway.ts').SdkLogsGateway | undefined;
+  try {
+    if (command.demo) {
+      const { startSimulator } = await import('./sim/index.ts');
+      simulator = await startSimulator({ ...command.demo, port: 0 });
+    }
+    const endpoint = simulator?.url ?? command.endpointUrl;
+    const onSimulator = simulator !== undefined || (endpoint !== undefined && (await isSimulatorEndpoint(endpoint)));
+    const where = {
+      ...(endpoint ? { endpoint } : {}),
+      ...(settings.profile ? { profile: settings.profile } : {}),
+      ...(settings.region ? { region: settings.region } : {}),
+      simulator: onSimulator,
+      scheduler: realScheduler,
+      maxAttempts: SNAPSHOT_ATTEMPTS,
+      requestTimeoutMs: SNAPSHOT_ATTEMPT_SECONDS * 1000,
+    };
+    const ecs = await createSdkGateway({ ...where, budgetPerSecond: settings.budget });
+    logs = await createSdkLogsGateway({ ...where, budgetPerSecond: settings.logsBudget });
+    return await taskLogs.printTaskLogs(
+      ecs,
+      logs,
+      {
+        cluster: command.cluster,
+        task: command.task,
+        ...(command.container !== undefined ? { container: command.container } : {}),
+        ...(command.sinceMs !== undefined ? { sinceMs: command.sinceMs } : {}),
+        follow: command.follow,
+        json: command.json,
+        newestLines: LOGS_DEFAULT_LINES,
+        maxLines: LOGS_MAX_LINES,
+        pollIntervalMs: LOGS_POLL_SECONDS * 1000,
+      },
+      {
+        out: (text) => process.stdout.write(text),
+        note: complain,
+        signal: interrupted.signal,
+        scheduler: realScheduler,
+      },
+    );
+  } catch (error) {
+    const [{ GatewayError }, { ScenarioError }] = await Promise.all([
+      import('./ecs/errors.ts'),
+      import('./sim/scenario/errors.ts'),
+    ]);
+    // ctrl-c while reading: nothing went wrong.
+    if (interrupted.signal.aborted) return 0;
+    if (error instanceof GatewayError) {
+      complain(error.sentence);
+      return 1;
+    }
+    if (error instanceof taskLogs.TaskLogsError) {
+      complain(error.message);
+      return 1;
+    }
+    if (error instanceof ScenarioError) {
+      complain(error.message);
+      return 2;
+    }
+    throw error;
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+    logs?.close();
+    await simulator?.close();
+  }
+}
+
 function formatSeconds(ms: number): string {
   return `${Math.round(ms / 100) / 10} s`;
 }
@@ -233,17 +325,23 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'ui':
     case 'demo':
+    case 'logs':
     case 'snapshot': {
       const config = readConfig();
       if (typeof config === 'number') return config;
       const scenario =
-        command.kind === 'demo' ? command.scenario : command.kind === 'snapshot' ? command.demo?.scenario : undefined;
+        command.kind === 'demo'
+          ? command.scenario
+          : command.kind === 'snapshot' || command.kind === 'logs'
+            ? command.demo?.scenario
+            : undefined;
       const problem = scenario === undefined ? undefined : await scenarioProblem(scenario);
       if (problem) {
         complain(problem);
         return 2;
       }
       if (command.kind === 'snapshot') return runSnapshot(command, config);
+      if (command.kind === 'logs') return runLogs(command, config);
       const { runInteractive } = await import('./interactive.ts');
       return runInteractive(command, config);
     }

@@ -2,7 +2,7 @@
  * Command-line parsing for the `ecsdeck` entry: pure (argv in, a command or a CliUsageError out), so every rule
  * is tested without spawning a process. A flag that is not given stays undefined, so the config file can supply it.
  */
-import { BUDGET_RANGE, REFRESH_RANGE } from './lib/config.ts';
+import { BUDGET_RANGE, DEFAULT_LOGS_BUDGET_PER_SECOND, REFRESH_RANGE } from './lib/config.ts';
 
 export const MINIMUM_NODE_MAJOR = 22;
 
@@ -21,6 +21,21 @@ export interface AwsFlags {
   endpointUrl?: string;
   /** `--budget`: ECS calls per second, all operations together (default: the config's, else DEFAULT_BUDGET). */
   budget?: number;
+  /** `--logs-budget`: CloudWatch Logs calls per second (default: the config's, else 2). */
+  logsBudget?: number;
+}
+
+/** `ecsdeck logs CLUSTER TASK`: one task's CloudWatch Logs, printed. */
+export interface LogsFlags {
+  cluster: string;
+  /** The task's id or ARN. */
+  task: string;
+  /** Only this container (by name). */
+  container?: string;
+  /** `--since 15m`: from this long ago (ms); absent, the newest LOGS_DEFAULT_LINES lines of each container. */
+  sinceMs?: number;
+  follow: boolean;
+  json: boolean;
 }
 
 export interface UiFlags {
@@ -37,11 +52,20 @@ export type CliCommand =
   /** `ecsdeck sim ...`: the simulator alone. */
   | ({ kind: 'sim' } & SimulatorFlags)
   /** `ecsdeck --demo [SCENARIO]`: the product on the simulator. */
-  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number })
+  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number; logsBudget?: number })
   /** `ecsdeck` against AWS (or --endpoint-url): the terminal UI. */
   | ({ kind: 'ui' } & AwsFlags & UiFlags)
   /** `ecsdeck snapshot [--json]`: one pass, printed; with --demo, of an in-process demo simulator. */
-  | ({ kind: 'snapshot'; json: boolean; demo?: SimulatorFlags } & AwsFlags);
+  | ({ kind: 'snapshot'; json: boolean; demo?: SimulatorFlags } & AwsFlags)
+  /** `ecsdeck logs CLUSTER TASK ...`: a task's logs on stdout; with --demo, of an in-process demo simulator. */
+  | ({ kind: 'logs'; demo?: SimulatorFlags } & LogsFlags & AwsFlags);
+
+/** Lines per container `ecsdeck logs` prints without --since. */
+export const LOGS_DEFAULT_LINES = 1000;
+/** Lines per container `ecsdeck logs --since` prints at most (the oldest are left out, said on stderr). */
+export const LOGS_MAX_LINES = 50_000;
+/** Seconds between two GetLogEvents polls of `ecsdeck logs --follow` when live tail is refused. */
+export const LOGS_POLL_SECONDS = 2;
 
 /** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
 export const DEFAULT_BUDGET = 10;
@@ -73,6 +97,13 @@ Usage:
       One pass over the account, printed as text (80 columns) or JSON; no terminal needed. A call with no
       complete answer within ${SNAPSHOT_ATTEMPT_SECONDS} s is abandoned, ${SNAPSHOT_ATTEMPTS} tries each: a silent or slow endpoint ends it with one
       sentence and exit status 1 in about ${SNAPSHOT_ATTEMPTS * SNAPSHOT_ATTEMPT_SECONDS} seconds, and nothing makes it last over ${SNAPSHOT_DEADLINE_SECONDS / 60} minutes.
+  ecsdeck logs CLUSTER TASK [--container C] [--since 15m] [--follow] [--json] [--profile P] [--region R]
+          [--endpoint-url URL] [--logs-budget N] [--budget N] [--demo [SCENARIO]]
+      A task's CloudWatch Logs (awslogs) on stdout, one line an event, sanitised: "container | time | message"
+      (no container when there is one), or with --json one object a line {timestamp, container, stream, message}.
+      Without --since the newest ${LOGS_DEFAULT_LINES} lines of each container; --since 30s, 15m, 2h or 1d reads from then on
+      (at most ${LOGS_MAX_LINES.toLocaleString('en-US')} lines a container). --follow keeps printing (CloudWatch Logs live tail; where it is
+      refused, GetLogEvents every ${LOGS_POLL_SECONDS} s, said on stderr) until ctrl-c. A failure is one sentence on stderr, exit 1.
   ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]
       Run the ECS simulator alone and print its endpoint, for the AWS CLI (--endpoint-url) or any SDK.
   ecsdeck --demo [SCENARIO] [--seed N] [--speed X] [--port N]
@@ -82,13 +113,18 @@ Usage:
 Options:
   --profile P       AWS profile (default: AWS_PROFILE or the default profile)
   --region R        AWS region (default: AWS_REGION or the profile's region)
-  --endpoint-url U  ECS endpoint (also AWS_ENDPOINT_URL_ECS), e.g. a simulator from \`ecsdeck sim\`
+  --endpoint-url U  ECS and CloudWatch Logs endpoint (also AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS),
+                    e.g. a simulator from \`ecsdeck sim\`
   --cluster NAME    open on this cluster
   --read-only       no action at all: every mutating key is disabled
   --refresh S       seconds between refreshes of the focused cluster (default 5)
   --budget N        at most N ECS API calls per second, all together (default ${DEFAULT_BUDGET})
+  --logs-budget N   at most N CloudWatch Logs API calls per second, all together (default ${DEFAULT_LOGS_BUDGET_PER_SECOND})
   --no-color        no colours (NO_COLOR is honoured too)
-  --json            (snapshot) print JSON instead of text
+  --json            (snapshot, logs) print JSON instead of text
+  --container C     (logs) only this container
+  --since D         (logs) from D ago: 30s, 15m, 2h, 1d
+  --follow          (logs) keep printing new lines until ctrl-c
 
 Simulator options:
   --port N        port on 127.0.0.1 (default 0: a free port, printed at start)
@@ -98,8 +134,8 @@ Simulator options:
 
 Configuration:
   $XDG_CONFIG_HOME/ecsdeck/config.json (else ~/.config/ecsdeck/config.json; ECSDECK_CONFIG names another file):
-  defaults for profile, region, refresh, budget, theme and keys, and per profile readOnly, banner, region and
-  budget. Flags win over the file, a profile's settings over its defaults.
+  defaults for profile, region, refresh, budget, logsBudget, theme and keys, and per profile readOnly, banner,
+  region, budget and logsBudget. Flags win over the file, a profile's settings over its defaults.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };
@@ -158,6 +194,27 @@ function parseBudget(text: string): number {
   return value;
 }
 
+function parseLogsBudget(text: string): number {
+  const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= BUDGET_RANGE.min) || value > BUDGET_RANGE.max)
+    throw new CliUsageError(
+      `--logs-budget needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
+    );
+  return value;
+}
+
+const DAY_MS = 86_400_000;
+const SINCE_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: DAY_MS };
+
+/** `30s`, `15m`, `2h`, `1d` in milliseconds (at most 30 days: CloudWatch's shortest retention is a day anyway). */
+export function parseSince(text: string): number {
+  const match = /^([0-9]{1,6})([smhd])$/.exec(text);
+  const ms = match ? Number(match[1]) * (SINCE_UNITS[match[2] as string] as number) : Number.NaN;
+  if (!(ms > 0) || ms > 30 * DAY_MS)
+    throw new CliUsageError(`--since needs a duration such as 30s, 15m, 2h or 1d, at most 30d (got "${text}").`);
+  return ms;
+}
+
 function parseEndpoint(text: string): string {
   let url: URL;
   try {
@@ -170,13 +227,14 @@ function parseEndpoint(text: string): string {
   return text;
 }
 
-type Mode = 'sim' | 'demo' | 'ui' | 'snapshot';
+type Mode = 'sim' | 'demo' | 'ui' | 'snapshot' | 'logs';
 
 const MODE_LABEL: Record<Mode, string> = {
   sim: 'ecsdeck sim',
   demo: 'ecsdeck --demo',
   ui: 'ecsdeck',
   snapshot: 'ecsdeck snapshot',
+  logs: 'ecsdeck logs',
 };
 
 /** The flags each mode accepts. */
@@ -192,6 +250,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--read-only',
     '--refresh',
     '--budget',
+    '--logs-budget',
     '--no-color',
   ]),
   ui: new Set([
@@ -202,6 +261,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--read-only',
     '--refresh',
     '--budget',
+    '--logs-budget',
     '--no-color',
   ]),
   snapshot: new Set([
@@ -210,6 +270,21 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--region',
     '--endpoint-url',
     '--budget',
+    '--demo',
+    '--scenario',
+    '--seed',
+    '--speed',
+  ]),
+  logs: new Set([
+    '--json',
+    '--container',
+    '--since',
+    '--follow',
+    '--profile',
+    '--region',
+    '--endpoint-url',
+    '--budget',
+    '--logs-budget',
     '--demo',
     '--scenario',
     '--seed',
@@ -231,8 +306,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   } else if (args[0] === 'snapshot') {
     mode = 'snapshot';
     rest = args.slice(1);
+  } else if (args[0] === 'logs') {
+    mode = 'logs';
+    rest = args.slice(1);
   } else if (args[0] !== undefined && !args[0].startsWith('-')) {
-    throw new CliUsageError(`unknown command "${args[0]}" (the commands are: sim, snapshot; see ecsdeck --help).`);
+    throw new CliUsageError(
+      `unknown command "${args[0]}" (the commands are: sim, snapshot, logs; see ecsdeck --help).`,
+    );
   } else {
     mode = args.includes('--demo') ? 'demo' : 'ui';
     rest = args;
@@ -243,6 +323,8 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const ui: UiFlags = { readOnly: false, noColor: false };
   let json = false;
   let demoRequested = false;
+  const positional: string[] = [];
+  const logs: { container?: string; sinceMs?: number; follow: boolean } = { follow: false };
   const seen = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
@@ -253,7 +335,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       i += 1;
       return value;
     };
-    if (!arg.startsWith('-')) throw new CliUsageError(`unexpected argument "${arg}" (see ecsdeck --help).`);
+    if (!arg.startsWith('-')) {
+      if (mode === 'logs' && positional.length < 2) {
+        positional.push(arg);
+        continue;
+      }
+      throw new CliUsageError(`unexpected argument "${arg}" (see ecsdeck --help).`);
+    }
     if (seen.has(arg)) throw new CliUsageError(`${arg} is given twice.`);
     seen.add(arg);
     if (arg === '--demo' && mode === 'sim') throw new CliUsageError('--demo cannot be combined with the sim command.');
@@ -302,6 +390,18 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case '--budget':
         aws.budget = parseBudget(takeValue());
         break;
+      case '--logs-budget':
+        aws.logsBudget = parseLogsBudget(takeValue());
+        break;
+      case '--container':
+        logs.container = takeValue();
+        break;
+      case '--since':
+        logs.sinceMs = parseSince(takeValue());
+        break;
+      case '--follow':
+        logs.follow = true;
+        break;
       case '--cluster':
         ui.cluster = takeValue();
         break;
@@ -323,7 +423,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     case 'sim':
       return { kind: 'sim', ...simulator };
     case 'demo':
-      return { kind: 'demo', ...simulator, ...ui, ...(aws.budget !== undefined ? { budget: aws.budget } : {}) };
+      return {
+        kind: 'demo',
+        ...simulator,
+        ...ui,
+        ...(aws.budget !== undefined ? { budget: aws.budget } : {}),
+        ...(aws.logsBudget !== undefined ? { logsBudget: aws.logsBudget } : {}),
+      };
     case 'ui':
       return { kind: 'ui', ...aws, ...ui };
     case 'snapshot': {
@@ -332,6 +438,26 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       if (demoRequested && aws.endpointUrl)
         throw new CliUsageError('--demo and --endpoint-url cannot be combined: --demo starts its own simulator.');
       return { kind: 'snapshot', json, ...aws, ...(demoRequested ? { demo: simulator } : {}) };
+    }
+    case 'logs': {
+      const [cluster, task] = positional;
+      if (cluster === undefined || task === undefined || cluster.trim() === '' || task.trim() === '')
+        throw new CliUsageError(
+          'ecsdeck logs needs a cluster and a task: ecsdeck logs CLUSTER TASK (see ecsdeck --help).',
+        );
+      if (!demoRequested && seen.has('--scenario'))
+        throw new CliUsageError('--scenario goes with --demo for ecsdeck logs (see ecsdeck --help).');
+      if (demoRequested && aws.endpointUrl)
+        throw new CliUsageError('--demo and --endpoint-url cannot be combined: --demo starts its own simulator.');
+      return {
+        kind: 'logs',
+        cluster,
+        task,
+        ...logs,
+        json,
+        ...aws,
+        ...(demoRequested ? { demo: simulator } : {}),
+      };
     }
   }
 }

@@ -18,6 +18,8 @@ import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
 import { keyOverrideProblem } from './keymap/keymap.ts';
 import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
 import { realScheduler } from './lib/scheduler.ts';
+import { lazyLogsAccess } from './logs/access.ts';
+import { LastLinesCache } from './logs/lastLines.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
 import {
@@ -93,6 +95,7 @@ export async function runInteractive(
           region: chosenRegion,
           refresh: command.refresh,
           budget: command.budget,
+          logsBudget: command.logsBudget,
           readOnly: command.readOnly,
           noColor: command.noColor,
         },
@@ -142,6 +145,20 @@ export async function runInteractive(
         readOnly: settings.readOnly,
         refresher: monitor,
       });
+      // CloudWatch Logs: its SDK loads when a log is first opened, with the same credentials, region and endpoint.
+      const logs = lazyLogsAccess(async () => {
+        const { createSdkLogsGateway } = await import('./logs/sdkLogsGateway.ts');
+        const endpoint = demo ? (await simulator()).url : endpointFlag;
+        if (endpointFlag) endpointIsSimulator ??= isSimulatorEndpoint(endpointFlag);
+        return createSdkLogsGateway({
+          ...(endpoint ? { endpoint } : {}),
+          ...(settings.region ? { region: settings.region } : {}),
+          ...(settings.profile ? { profile: settings.profile } : {}),
+          simulator: demo || ((await endpointIsSimulator) ?? false),
+          budgetPerSecond: settings.logsBudget,
+          scheduler: realScheduler,
+        });
+      });
       let running = true;
       const ui = createUiStore({ now: realScheduler.now() });
       const appExit = runApp({
@@ -158,6 +175,13 @@ export async function runInteractive(
         },
         // Plans for the confirmation dialogs, execution of what the user confirmed, the runner's events.
         actions: createUiActions(runner),
+        logs,
+        // The last lines of the stopped tasks on screen, with the task definitions the monitor caches.
+        lastLines: new LastLinesCache({
+          access: logs,
+          taskDefinition: (arn) => monitor.taskDefinition(arn),
+          clock: realScheduler,
+        }),
       });
       // runApp has mounted the first frame synchronously; let it reach the terminal before the heavy imports.
       const connecting = (async () => {
@@ -218,6 +242,7 @@ export async function runInteractive(
         running = false;
         monitor.stop();
         runner.close();
+        logs.close();
         await connecting.catch(() => undefined);
         monitor.stop();
         await recorder?.close();

@@ -92,12 +92,13 @@ describe('import rules', () => {
     expect(violations).toEqual([]);
   });
 
-  it('only ui/ imports ink and react; only ecs/ imports the AWS SDK', () => {
+  it('only ui/ imports ink and react; only ecs/ imports the AWS SDK (logs/ its CloudWatch Logs client)', () => {
     const violations = imports.flatMap((imp) => {
       const { pkg } = target(imp);
       const layer = layerOf(imp.file);
       if ((pkg === 'ink' || pkg === 'react') && layer !== 'ui') return [`${relative(root, imp.file)} imports ${pkg}`];
-      if (pkg?.startsWith('@aws-sdk/') && layer !== 'ecs' && !layer.startsWith('cli'))
+      const ownSdk = layer === 'ecs' || (layer === 'logs' && pkg === '@aws-sdk/client-cloudwatch-logs');
+      if (pkg?.startsWith('@aws-sdk/') && !ownSdk && !layer.startsWith('cli'))
         return [`${relative(root, imp.file)} imports ${pkg}`];
       return [];
     });

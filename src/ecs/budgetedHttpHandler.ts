@@ -10,6 +10,10 @@
  * headers and the body: when it passes, or the caller aborts, the request is destroyed, socket and all, and the
  * caller is answered at once. Bytes already sent may still reach the server after we gave up, so an abandoned
  * request keeps its slot a further window before releasing it.
+ *
+ * A streaming operation (CloudWatch Logs' StartLiveTail: an event stream that lasts as long as the session) counts as
+ * one request that is over once its headers are back: the deadline covers connecting and the headers, the slot is
+ * released then, and the body stays open until it ends or the caller aborts (which destroys it at once).
  */
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import { delay, type Scheduler } from '../lib/scheduler.ts';
@@ -30,6 +34,8 @@ export interface BudgetedHttpHandlerOptions {
   attemptTimeoutMs: number;
   /** The error an attempt that ran out of time fails with. */
   timedOut: (operation: string) => Error;
+  /** Operations whose body is a long-lived event stream, not an answer to wait for. */
+  streamingOperations?: ReadonlySet<string>;
 }
 
 /** `AmazonEC2ContainerServiceV20141113.ListClusters` -> `ListClusters`. */
@@ -97,6 +103,7 @@ export class BudgetedHttpHandler {
       finish();
       return result;
     }
+    if (this.#options.streamingOperations?.has(operation)) return this.#streaming(result, body, callerSignal, finish);
     // The deadline covers the body too: one trickling a byte a second is cut with the deadline's own error.
     const destroyBody = () => body.destroy?.(attempt.signal.reason as Error);
     if (attempt.signal.aborted) destroyBody();
@@ -105,6 +112,27 @@ export class BudgetedHttpHandler {
       attempt.signal.removeEventListener('abort', destroyBody);
       finish();
     });
+    return result;
+  }
+
+  /**
+   * The answer's headers are in: the request is over as far as the budget and the deadline go. The body (the
+   * session) stays open until it closes by itself or the caller aborts, which destroys it, socket and all.
+   */
+  #streaming<T>(
+    result: T,
+    body: { destroy?: (error?: Error) => void; once?: (event: string, listener: () => void) => void },
+    callerSignal: AbortSignal | undefined,
+    finish: () => void,
+  ): T {
+    finish();
+    if (!callerSignal) return result;
+    const destroyBody = () => body.destroy?.(callerSignal.reason as Error);
+    if (callerSignal.aborted) destroyBody();
+    else {
+      callerSignal.addEventListener('abort', destroyBody, { once: true });
+      body.once?.('close', () => callerSignal.removeEventListener('abort', destroyBody));
+    }
     return result;
   }
 

@@ -18,6 +18,8 @@ export type GatewayErrorKind =
   | 'invalid-request'
   /** A List* walk whose page tokens repeat or never end. */
   | 'paging'
+  /** The endpoint does not offer the operation (a simulator or look-alike without it): not worth asking again. */
+  | 'unsupported'
   | 'aborted'
   | 'unknown';
 
@@ -186,6 +188,9 @@ export function toGatewayError(raw: unknown, given: GatewayErrorContext): Gatewa
       `${service.name} is throttling ${op} (rate exceeded); ecsdeck is slowing down.`,
       details,
     );
+  }
+  if (name === 'UnknownOperationException') {
+    return new GatewayError('unsupported', `${where} does not offer ${op}.`, details);
   }
   const netCode = networkCode(error);
   if (netCode || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up/i.test(message)) {

@@ -36,6 +36,8 @@ export interface ServiceTransportOptions {
   requestTimeoutMs?: number;
   /** Where the SDK's and the HTTP handler's own log lines go; by default nowhere (never the terminal). */
   log?: (line: string) => void;
+  /** Operations answered with a long-lived event stream (see budgetedHttpHandler.ts). */
+  streamingOperations?: readonly string[];
 }
 
 /** The parts of an SDK client's configuration that carry the budget, the deadline and the logger. */
@@ -47,6 +49,8 @@ export interface ServiceClientConfig {
   profile?: string;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** An endpoint of our own (a simulator, a proxy) has one host name: no `stream-` host prefix in front of it. */
+  disableHostPrefix?: boolean;
 }
 
 export interface ServiceTransport {
@@ -93,6 +97,7 @@ function serviceTransport(options: ServiceTransportOptions, HttpHandler: typeof 
         stats,
         scheduler: options.scheduler,
         attemptTimeoutMs,
+        ...(options.streamingOperations ? { streamingOperations: new Set(options.streamingOperations) } : {}),
         timedOut: (operation) =>
           new GatewayError(
             'network',
@@ -104,7 +109,10 @@ function serviceTransport(options: ServiceTransportOptions, HttpHandler: typeof 
   };
   if (options.region) config.region = options.region;
   if (options.profile) config.profile = options.profile;
-  if (options.endpoint) config.endpoint = options.endpoint;
+  if (options.endpoint) {
+    config.endpoint = options.endpoint;
+    config.disableHostPrefix = true;
+  }
   if (options.simulator) {
     config.region = options.region ?? DEFAULT_REGION;
     config.credentials = SIMULATOR_CREDENTIALS;

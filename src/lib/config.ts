@@ -12,6 +12,8 @@ import { childPath, describeValue, FieldError, isPlainObject, ObjectReader } fro
 /** The bounds of `refresh` (seconds) and `budget` (calls per second), shared with the command-line flags. */
 export const REFRESH_RANGE = { min: 1, max: 3600 } as const;
 export const BUDGET_RANGE = { min: 0.2, max: 1000 } as const;
+/** CloudWatch Logs calls per second by default (`--logs-budget`): GetLogEvents alone allows 10 per account. */
+export const DEFAULT_LOGS_BUDGET_PER_SECOND = 2;
 
 export const THEMES = ['auto', 'no-color'] as const;
 export type ThemeSetting = (typeof THEMES)[number];
@@ -24,6 +26,8 @@ export interface ProfileSettings {
   banner?: string;
   region?: string;
   budget?: number;
+  /** CloudWatch Logs calls per second, as with --logs-budget. */
+  logsBudget?: number;
 }
 
 export interface EcsdeckConfig {
@@ -31,6 +35,8 @@ export interface EcsdeckConfig {
   region?: string;
   refresh?: number;
   budget?: number;
+  /** CloudWatch Logs calls per second, as with --logs-budget. */
+  logsBudget?: number;
   theme?: ThemeSetting;
   /** Key overrides: command id -> the keys that run it (replacing its default keys). */
   keys?: Record<string, string[]>;
@@ -190,6 +196,7 @@ function readProfile(o: ObjectReader): ProfileSettings {
   }
   if (o.has('region')) settings.region = readRegion(o, 'region');
   if (o.has('budget')) settings.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('logsBudget')) settings.logsBudget = o.number('logsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   o.end();
   return settings;
 }
@@ -226,6 +233,7 @@ function readConfig(o: ObjectReader, commandIds: readonly string[] | undefined):
   if (o.has('region')) config.region = readRegion(o, 'region');
   if (o.has('refresh')) config.refresh = o.number('refresh', { ...REFRESH_RANGE, unit: 'seconds' });
   if (o.has('budget')) config.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('logsBudget')) config.logsBudget = o.number('logsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   if (o.has('theme')) config.theme = o.oneOf('theme', THEMES);
   if (o.has('keys')) config.keys = readKeys(o, commandIds);
   if (o.has('profiles')) {
@@ -273,6 +281,7 @@ export interface FlagSettings {
   region?: string;
   refresh?: number;
   budget?: number;
+  logsBudget?: number;
   readOnly?: boolean;
   noColor?: boolean;
 }
@@ -286,6 +295,8 @@ export interface EffectiveSettings {
   region?: string;
   refresh?: number;
   budget: number;
+  /** CloudWatch Logs calls per second. */
+  logsBudget: number;
   readOnly: boolean;
   noColor: boolean;
   banner?: string;
@@ -299,7 +310,7 @@ export interface EffectiveSettings {
 export function effectiveSettings(
   config: EcsdeckConfig,
   flags: FlagSettings,
-  options: { env?: Readonly<Record<string, string | undefined>>; defaultBudget: number },
+  options: { env?: Readonly<Record<string, string | undefined>>; defaultBudget: number; defaultLogsBudget?: number },
 ): EffectiveSettings {
   const env = options.env ?? process.env;
   const profile = flags.profile ?? config.profile;
@@ -314,6 +325,12 @@ export function effectiveSettings(
     ...(region !== undefined ? { region } : {}),
     ...(refresh !== undefined ? { refresh } : {}),
     budget: flags.budget ?? perProfile.budget ?? config.budget ?? options.defaultBudget,
+    logsBudget:
+      flags.logsBudget ??
+      perProfile.logsBudget ??
+      config.logsBudget ??
+      options.defaultLogsBudget ??
+      DEFAULT_LOGS_BUDGET_PER_SECOND,
     // There is no flag to turn read-only off: --read-only or the profile's readOnly, either one.
     readOnly: flags.readOnly === true || perProfile.readOnly === true,
     noColor: flags.noColor === true || config.theme === 'no-color',

@@ -71,8 +71,26 @@ function logSourceOf(container: ContainerDefinitionSummary, task: Task, taskId: 
     };
   }
   const region = options['awslogs-region'];
+  const groupArn = logGroupArn(task.taskArn, group, region);
   return {
     kind: 'cloudwatch',
-    ref: { group, stream, container: name, taskId, ...(region ? { region } : {}) },
+    ref: { group, stream, container: name, taskId, ...(region ? { region } : {}), ...(groupArn ? { groupArn } : {}) },
   };
+}
+
+/**
+ * `arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/web`: the partition and account of the task's ARN, the group's
+ * region (`awslogs-region`, else the task's). Undefined when the task ARN is not a full ARN.
+ */
+export function logGroupArn(
+  taskArn: string | undefined,
+  group: string,
+  region: string | undefined,
+): string | undefined {
+  const parts = taskArn?.split(':');
+  if (!parts || parts.length < 6 || parts[0] !== 'arn') return undefined;
+  const [, partition, , taskRegion, account] = parts;
+  const where = region || taskRegion;
+  if (!partition || !where || !account) return undefined;
+  return `arn:${partition}:logs:${where}:${account}:log-group:${group}`;
 }

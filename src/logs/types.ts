@@ -12,6 +12,11 @@ export interface LogStreamRef {
   stream: string;
   /** `awslogs-region` when it differs from the client's; the stream is read there. */
   region?: string;
+  /**
+   * The group's ARN (StartLiveTail names groups by ARN only), from the task ARN's partition and account and the
+   * group's region; absent when the task ARN is not a full ARN.
+   */
+  groupArn?: string;
   /** The container whose stream this is (for prefixes and the chooser). */
   container: string;
   /** The task's short id (for prefixes in a service's interleaved view). */
@@ -68,13 +73,19 @@ export interface FilteredLogEventsPage {
 }
 
 export interface LiveTailRequest {
-  /** Log group ARNs or names, as StartLiveTail's logGroupIdentifiers. */
+  /**
+   * Log group ARNs, as StartLiveTail's logGroupIdentifiers (at most 10; `ref.groupArn ?? ref.group`). CloudWatch
+   * accepts ARNs only; `streamNames` only with a single group.
+   */
   groups: string[];
   streamNames?: string[];
   filterPattern?: string;
 }
 
-/** One sessionUpdate of a live tail; `sampled` when CloudWatch sent only a sample (it does above 500 events/s). */
+/**
+ * One sessionUpdate of a live tail; `sampled` when CloudWatch sent only a sample (it does above 500 events/s). The
+ * first update, without events, is the sessionStart: from then on every new event comes through the session.
+ */
 export interface LiveTailUpdate {
   events: LogEvent[];
   sampled: boolean;
@@ -105,4 +116,15 @@ export interface LogsGateway {
  */
 export interface LogsAccess {
   gateway(): Promise<LogsGateway>;
+  /** The logs budget as used so far, for the header; undefined until logs are first opened. */
+  usage?(): LogsUsage | undefined;
+}
+
+export interface LogsUsage {
+  /** Calls started over the last 10 s, per second. */
+  ratePerSecond: number;
+  /** `--logs-budget`. */
+  ceiling: number;
+  throttled: number;
+  errors: number;
 }

@@ -73,7 +73,7 @@ describe('parseCliArgs', () => {
 
   it('rejects unknown commands, options and arguments', () => {
     expect(usageError(['serve'])).toBe(
-      'unknown command "serve" (the commands are: sim, snapshot; see ecsdeck --help).',
+      'unknown command "serve" (the commands are: sim, snapshot, logs; see ecsdeck --help).',
     );
     expect(usageError(['sim', '--verbose'])).toBe('unknown option --verbose for ecsdeck sim (see ecsdeck --help).');
     expect(usageError(['--verbose'])).toBe('unknown option --verbose (see ecsdeck --help).');
@@ -116,6 +116,73 @@ describe('parseCliArgs', () => {
     expect(usageError(['--budget', '0'])).toMatch(/^--budget needs a number of calls per second/);
     expect(usageError(['--refresh', 'soon'])).toMatch(/^--refresh needs a number of seconds/);
     expect(usageError(['--endpoint-url', 'localhost:4566'])).toMatch(/^--endpoint-url needs an http/);
+  });
+
+  it('reads --logs-budget for the UI and the demo', () => {
+    expect(parseCliArgs(['--logs-budget', '0.5'])).toMatchObject({ kind: 'ui', logsBudget: 0.5 });
+    expect(parseCliArgs(['--demo', '--logs-budget', '4'])).toMatchObject({ kind: 'demo', logsBudget: 4 });
+    expect(usageError(['--logs-budget', '0'])).toBe(
+      '--logs-budget needs a number of calls per second from 0.2 to 1000 (got "0").',
+    );
+    expect(usageError(['snapshot', '--logs-budget', '1'])).toBe(
+      'unknown option --logs-budget for ecsdeck snapshot (see ecsdeck --help).',
+    );
+  });
+
+  it('reads logs CLUSTER TASK with its options, AWS flags or an in-process demo', () => {
+    expect(parseCliArgs(['logs', 'prod', '0f1e2d3c'])).toEqual({
+      kind: 'logs',
+      cluster: 'prod',
+      task: '0f1e2d3c',
+      follow: false,
+      json: false,
+    });
+    expect(
+      parseCliArgs([
+        'logs',
+        'prod',
+        'arn:aws:ecs:us-east-1:123456789012:task/prod/0f1e2d3c',
+        '--container=web',
+        '--since',
+        '15m',
+        '--follow',
+        '--json',
+        '--logs-budget',
+        '1',
+        '--region',
+        'eu-west-1',
+      ]),
+    ).toEqual({
+      kind: 'logs',
+      cluster: 'prod',
+      task: 'arn:aws:ecs:us-east-1:123456789012:task/prod/0f1e2d3c',
+      container: 'web',
+      sinceMs: 15 * 60_000,
+      follow: true,
+      json: true,
+      logsBudget: 1,
+      region: 'eu-west-1',
+    });
+    expect(parseCliArgs(['logs', 'prod', 'abc', '--demo', 'large'])).toMatchObject({
+      kind: 'logs',
+      demo: { scenario: 'large', seed: 1 },
+    });
+    expect(parseCliArgs(['logs', 'c', 't', '--since', '2h'])).toMatchObject({ sinceMs: 2 * 3_600_000 });
+    expect(parseCliArgs(['logs', 'c', 't', '--since', '1d'])).toMatchObject({ sinceMs: 86_400_000 });
+    expect(usageError(['logs', 'prod'])).toBe(
+      'ecsdeck logs needs a cluster and a task: ecsdeck logs CLUSTER TASK (see ecsdeck --help).',
+    );
+    expect(usageError(['logs', 'prod', 'a', 'b'])).toBe('unexpected argument "b" (see ecsdeck --help).');
+    expect(usageError(['logs', 'c', 't', '--since', '15'])).toBe(
+      '--since needs a duration such as 30s, 15m, 2h or 1d, at most 30d (got "15").',
+    );
+    expect(usageError(['logs', 'c', 't', '--since', '31d'])).toMatch(/^--since needs a duration/);
+    expect(usageError(['logs', 'c', 't', '--read-only'])).toBe(
+      'unknown option --read-only for ecsdeck logs (see ecsdeck --help).',
+    );
+    expect(usageError(['logs', 'c', 't', '--demo', '--endpoint-url', 'http://127.0.0.1:1'])).toMatch(
+      /^--demo and --endpoint-url cannot be combined/,
+    );
   });
 
   it('reads snapshot, with --json, AWS flags or an in-process demo', () => {

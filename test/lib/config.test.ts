@@ -91,10 +91,10 @@ describe('parseConfig', () => {
 
   it('rejects unknown keys, at the top and inside a profile', () => {
     expect(problem({ regoin: 'us-east-1' })).toBe(
-      `${FILE}: regoin is not a known field (known here: profile, region, refresh, budget, theme, keys, profiles).`,
+      `${FILE}: regoin is not a known field (known here: profile, region, refresh, budget, logsBudget, theme, keys, profiles).`,
     );
     expect(problem({ profiles: { prod: { readonly: true } } })).toBe(
-      `${FILE}: profiles.prod.readonly is not a known field (known here: readOnly, banner, region, budget).`,
+      `${FILE}: profiles.prod.readonly is not a known field (known here: readOnly, banner, region, budget, logsBudget).`,
     );
   });
 
@@ -211,6 +211,7 @@ describe('effectiveSettings', () => {
     expect(effectiveSettings({}, {}, options)).toEqual({
       settingsProfile: 'default',
       budget: 10,
+      logsBudget: 2,
       readOnly: false,
       noColor: false,
       keys: {},
@@ -224,6 +225,7 @@ describe('effectiveSettings', () => {
       region: 'eu-west-1',
       refresh: 10,
       budget: 30,
+      logsBudget: 2,
       readOnly: false,
       noColor: false,
       keys: { quit: ['x'] },
@@ -242,6 +244,14 @@ describe('effectiveSettings', () => {
     expect(
       effectiveSettings(config, { profile: 'prod', region: 'ap-south-1', budget: 50, refresh: 1 }, options),
     ).toMatchObject({ region: 'ap-south-1', budget: 50, refresh: 1, readOnly: true });
+    // The logs budget: the flag, else the profile's, else the file's default, else 2 calls a second.
+    const withLogs: EcsdeckConfig = { logsBudget: 3, profiles: { prod: { logsBudget: 0.5 } } };
+    expect(effectiveSettings(withLogs, {}, options).logsBudget).toBe(3);
+    expect(effectiveSettings(withLogs, { profile: 'prod' }, options).logsBudget).toBe(0.5);
+    expect(effectiveSettings(withLogs, { profile: 'prod', logsBudget: 4 }, options).logsBudget).toBe(4);
+    expect(problem({ logsBudget: 0 })).toBe(
+      `${FILE}: logsBudget must be a number of calls per second from 0.2 to 1000 (got 0).`,
+    );
     expect(effectiveSettings(config, { readOnly: true, noColor: true }, options)).toMatchObject({
       readOnly: true,
       noColor: true,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeTask, normalizeTaskDefinition, type TaskDefinition } from '../../src/domain/model.ts';
-import { logSourcesOf } from '../../src/logs/sources.ts';
+import { logGroupArn, logSourcesOf } from '../../src/logs/sources.ts';
 
 const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/prod/0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 
@@ -44,11 +44,20 @@ describe('logSourcesOf', () => {
           group: '/ecs/payments',
           stream: 'ecs/app/0f1e2d3c4b5a69788796a5b4c3d2e1f0',
           region: 'eu-west-1',
+          groupArn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/payments',
           container: 'app',
           taskId: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
         },
       },
     ]);
+  });
+
+  it('names the group by ARN for live tails: the partition and account of the task ARN, the region of the group', () => {
+    expect(logGroupArn('arn:aws-cn:ecs:cn-north-1:111122223333:task/c/abc', '/ecs/web', undefined)).toBe(
+      'arn:aws-cn:logs:cn-north-1:111122223333:log-group:/ecs/web',
+    );
+    expect(logGroupArn('abc', '/ecs/web', 'eu-west-1')).toBeUndefined();
+    expect(logGroupArn(undefined, '/ecs/web', 'eu-west-1')).toBeUndefined();
   });
 
   it('without a prefix reads the stream named after the Docker container id, once the task reports it', () => {

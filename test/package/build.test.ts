@@ -52,6 +52,9 @@ describe('the bundle', () => {
     // The SDK is in the bundle all the same, behind a dynamic import.
     const everything = Object.values(outputs).flatMap((output) => Object.keys(output.inputs));
     expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-ecs/'))).toBe(true);
+    // CloudWatch Logs too: its SDK and gateway load when a log is first opened, never before the first frame.
+    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch-logs/'))).toBe(true);
+    expect(inputs.filter((input) => input === 'src/logs/sdkLogsGateway.ts')).toEqual([]);
     // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
     expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
     // Ink measures with our string-width (a wider fast path), and nothing builds a Segmenter as it loads (ICU's

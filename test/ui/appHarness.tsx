@@ -9,6 +9,9 @@ import type { ReactElement } from 'react';
 import { type ActionJournal, MemoryJournal } from '../../src/actions/journal.ts';
 import { ActionRunner } from '../../src/actions/runner.ts';
 import { createUiActions } from '../../src/actions/uiPort.ts';
+import { lazyLogsAccess } from '../../src/logs/access.ts';
+import { LastLinesCache } from '../../src/logs/lastLines.ts';
+import { createSdkLogsGateway } from '../../src/logs/sdkLogsGateway.ts';
 import type { FaultConfig } from '../../src/sim/server.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
 import { type AppExit, Controller, type UiActionPort } from '../../src/ui/app/controller.ts';
@@ -133,6 +136,8 @@ export interface UiHarness {
   copies: string[];
   exits: AppExit[];
   frame(): string;
+  /** The last frame as the terminal gets it, styling included. */
+  rawFrame(): string;
   /** Types keys (one chunk) and lets the frame catch up. */
   press(keys: string): Promise<void>;
   /**
@@ -161,6 +166,8 @@ export async function startUi(
     /** The runner's journal (default: an in-memory one, `journal`). */
     journal?: ActionJournal;
     faults?: FaultConfig;
+    /** CloudWatch Logs through the real SDK on the same simulator, and the last lines of stopped tasks (this many). */
+    withLogs?: boolean | { lastLinesCount: number };
   } = {},
 ): Promise<UiHarness> {
   const columns = options.columns ?? 100;
@@ -184,6 +191,24 @@ export async function startUi(
       })
     : undefined;
   const actions = runner ? createUiActions(runner) : options.actions;
+  const logs = options.withLogs
+    ? lazyLogsAccess(() =>
+        createSdkLogsGateway({
+          endpoint: data.sim.url,
+          simulator: true,
+          budgetPerSecond: 1000,
+          scheduler: data.scheduler,
+        }),
+      )
+    : undefined;
+  const lastLines = logs
+    ? new LastLinesCache({
+        access: logs,
+        taskDefinition: (arn) => data.monitor.taskDefinition(arn),
+        clock: data.scheduler,
+        ...(typeof options.withLogs === 'object' ? { count: options.withLogs.lastLinesCount } : {}),
+      })
+    : undefined;
   const theme = createTheme({ colour: false });
   const ui = createUiStore({ now: data.scheduler.now() });
   const tables = createPaneTables(theme);
@@ -198,6 +223,7 @@ export async function startUi(
     scheduler: data.scheduler,
     readOnly,
     ...(actions ? { actions } : {}),
+    ...(lastLines ? { lastLines } : {}),
     copy: (text) => {
       copies.push(text);
       return { copied: true, message: `Copied ${text}` };
@@ -214,6 +240,8 @@ export async function startUi(
         tables,
         target: { endpointKind: 'simulator', endpoint: data.sim.url, region: 'us-east-1', profile: 'demo' },
         readOnly,
+        ...(logs ? { logs } : {}),
+        ...(lastLines ? { lastLines } : {}),
       }}
       controller={controller}
       theme={theme}
@@ -238,6 +266,7 @@ export async function startUi(
     copies,
     exits,
     frame,
+    rawFrame: () => mounted.lastFrame() ?? '',
     press: async (keys) => {
       mounted.stdin.write(keys);
       await settle();
@@ -278,6 +307,7 @@ export async function startUi(
     close: async () => {
       mounted.unmount();
       runner?.close();
+      logs?.close();
       await data.close();
     },
   };

@@ -1,6 +1,8 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import { DEFAULT_KEYMAP, type Keymap } from '../../keymap/keymap.ts';
+import type { LastLinesCache } from '../../logs/lastLines.ts';
+import type { LogsAccess } from '../../logs/types.ts';
 import type { EcsState, EcsStore } from '../../store/store.ts';
 import type { PaneTables } from '../panes/registry.ts';
 import type { UiState, UiStore } from './uiStore.ts';
@@ -23,6 +25,10 @@ export interface AppServices {
   keymap?: Keymap;
   /** The profile's banner from the config file (e.g. "PRODUCTION"), shown first in the header. */
   banner?: string;
+  /** CloudWatch Logs (log view, last lines of stopped tasks); its client is made on first use. */
+  logs?: LogsAccess;
+  /** The last lines of stopped tasks on screen (a failure group's selected task, a stopped task's detail). */
+  lastLines?: LastLinesCache;
 }
 
 export const AppContext = createContext<AppServices | undefined>(undefined);

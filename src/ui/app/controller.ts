@@ -18,6 +18,7 @@ import {
 } from '../../keymap/keymap.ts';
 import type { CopyOutcome } from '../../lib/osc52.ts';
 import type { Scheduler } from '../../lib/scheduler.ts';
+import type { LastLinesCache } from '../../logs/lastLines.ts';
 import type { LogsAccess } from '../../logs/types.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { LogViews } from '../logs/logViews.ts';
@@ -68,6 +69,8 @@ export interface ControllerOptions {
   logSaveDirectory?: string;
   /** Lines a log view keeps (default 50,000; tests use fewer). */
   logCapacity?: number;
+  /** The last lines of stopped tasks, which a stopped task's detail shows (logs/lastLines.ts). */
+  lastLines?: Pick<LastLinesCache, 'state'>;
 }
 
 export class Controller {

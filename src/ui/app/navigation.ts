@@ -32,7 +32,7 @@ import {
 
 export type NavigationOptions = Pick<
   ControllerOptions,
-  'ecs' | 'ui' | 'tables' | 'monitor' | 'scheduler' | 'copy' | 'bodyHeight' | 'bodyWidth'
+  'ecs' | 'ui' | 'tables' | 'monitor' | 'scheduler' | 'copy' | 'bodyHeight' | 'bodyWidth' | 'lastLines'
 > & { logViews: LogViews };
 
 /** A line view: every view but a failure group's table and a log view (which scrolls itself). */
@@ -320,6 +320,8 @@ export class Navigation {
   #lineCount(view: LineView): number {
     const ecs = this.#o.ecs.getState();
     const { now, taskWindow } = this.#o.ui.getState();
-    return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.()).length;
+    const lastLines = this.#o.lastLines;
+    return viewLines(ecs, view, now, taskWindow, this.#o.bodyWidth?.(), lastLines && ((arn) => lastLines.state(arn)))
+      .length;
   }
 }

@@ -6,6 +6,7 @@ import { render } from 'ink';
 import { createKeymap, type KeyOverrides } from '../../keymap/keymap.ts';
 import { copyToClipboard } from '../../lib/osc52.ts';
 import { realScheduler, type Scheduler } from '../../lib/scheduler.ts';
+import type { LastLinesCache } from '../../logs/lastLines.ts';
 import type { LogsAccess } from '../../logs/types.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { createPaneTables } from '../panes/registry.ts';
@@ -35,6 +36,8 @@ export interface RunAppOptions {
   actions?: UiActionPort;
   /** CloudWatch Logs, its client made on first use (logs/access.ts). */
   logs?: LogsAccess;
+  /** The last lines of stopped tasks, read through `logs` for what is on screen. */
+  lastLines?: LastLinesCache;
   /** The UI's store, when the caller wants to reach the status line (setNotice); a fresh one otherwise. */
   ui?: UiStore;
   scheduler?: Scheduler;
@@ -73,6 +76,7 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
     keymap,
     ...(run.actions ? { actions: run.actions } : {}),
     ...(run.logs ? { logs: run.logs } : {}),
+    ...(run.lastLines ? { lastLines: run.lastLines } : {}),
     copy: (text) => copyToClipboard(text, { env, isTTY: stdout.isTTY === true, write: (s) => stdout.write(s) }),
     exit: (result) => finish(result),
     bodyHeight: () => bodyHeight,
@@ -88,6 +92,8 @@ export async function runApp(run: RunAppOptions): Promise<AppExit> {
         readOnly,
         keymap,
         ...(banner !== undefined ? { banner } : {}),
+        ...(run.logs ? { logs: run.logs } : {}),
+        ...(run.lastLines ? { lastLines: run.lastLines } : {}),
       }}
       controller={controller}
       theme={theme}

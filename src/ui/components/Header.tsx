@@ -91,6 +91,13 @@ export function whereLine({ target, readOnly, banner, clusterName }: WhereInput,
 /** What the second line shows of the API meta. */
 export type ApiShown = Pick<ApiMeta, 'ratePerSecond' | 'budgetCeiling' | 'throttled' | 'errors'>;
 
+/** The CloudWatch Logs budget in use, once logs have been opened. */
+export interface LogsShown {
+  ratePerSecond: number;
+  ceiling: number;
+  throttled: number;
+}
+
 /**
  * The second line: every feed's age, then the API rate against the budget; labels shorten before anything goes.
  * `coarse` ages (the header's) say "ok" rather than counting the seconds since the last refresh.
@@ -101,7 +108,7 @@ export function freshnessLine(
   cluster: string | undefined,
   now: number,
   width: number,
-  options: { coarse?: boolean } = {},
+  options: { coarse?: boolean; logs?: LogsShown } = {},
 ): Span[] {
   const ageSpan = options.coarse ? coarseFeedAgeSpan : feedAgeSpan;
   const ages = (short: boolean): Span[] => {
@@ -137,12 +144,28 @@ export function freshnessLine(
     { text: String(api.throttled), tone: throttledTone },
     ...errors(' err '),
   ];
+  // The logs budget beside the ECS one, once logs have been used: "logs 0.4/s of 2/s".
+  const logs = options.logs;
+  const logsTone = logs && logs.throttled > 0 ? 'warn' : 'text';
+  const logsFull: Span[] = logs
+    ? [
+        { text: ' · logs ', tone: 'muted' },
+        { text: `${logs.ratePerSecond.toFixed(1)}/s of ${logs.ceiling}/s`, tone: logsTone },
+      ]
+    : [];
+  const logsCompact: Span[] = logs
+    ? [
+        { text: ' logs ', tone: 'muted' },
+        { text: `${logs.ratePerSecond.toFixed(1)} of ${logs.ceiling}/s`, tone: logsTone },
+      ]
+    : [];
   return firstThatFits(
     [
-      [...ages(false), ...full],
-      [...ages(false), ...compact],
-      [...ages(true), ...full],
-      [...ages(true), ...compact],
+      [...ages(false), ...full, ...logsFull],
+      [...ages(false), ...compact, ...logsCompact],
+      [...ages(true), ...full, ...logsFull],
+      [...ages(true), ...compact, ...logsCompact],
+      ...(logs ? [[...ages(true), ...compact]] : []),
     ],
     width,
   );
@@ -174,16 +197,27 @@ export function steadyRate(
 
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
-  const { target, readOnly, banner, ecs } = useApp();
+  const { target, readOnly, banner, ecs, logs } = useApp();
   const theme = useTheme();
   const clock = useUiClock();
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
   const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
+  const shownLogsRate = useRef<{ rate: number; at: number } | undefined>(undefined);
+  const logsAt = (now: number): LogsShown | undefined => {
+    const usage = logs?.usage?.();
+    if (!usage) return undefined;
+    return {
+      ratePerSecond: steadyRate(shownLogsRate, usage.ratePerSecond, usage.ceiling, now),
+      ceiling: usage.ceiling,
+      throttled: usage.throttled,
+    };
+  };
   // The line as text, from the data and from the clock: the header re-renders when what the line says changes, not
   // when a refresh toggles "in flight", another cluster's feed lands or a tick passes.
-  const lineAt = (state: EcsState, now: number): string =>
-    JSON.stringify(
+  const lineAt = (state: EcsState, now: number): string => {
+    const logsShown = logsAt(now);
+    return JSON.stringify(
       freshnessLine(
         state.meta,
         {
@@ -195,9 +229,10 @@ export function Header({ width }: { width: number }) {
         cluster,
         now,
         width,
-        { coarse: true },
+        { coarse: true, ...(logsShown ? { logs: logsShown } : {}) },
       ),
     );
+  };
   const agesText = useEcs((state) => lineAt(state, clock.now()));
   useClockDerived(clock, (now) => lineAt(ecs.getState(), now));
 

@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useMemo } from 'react';
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { shortName } from '../../domain/arn.ts';
 import { renderTimeAxis, TIMELINE_WINDOWS } from '../../domain/timeline.ts';
@@ -13,8 +13,8 @@ import { LinesView } from '../components/LinesView.tsx';
 import { SpanLine } from '../components/SpanLine.tsx';
 import { type ColumnLayout, columnTitle, type SortState, type Span, sortArrow } from '../components/table.ts';
 import { VirtualTable } from '../components/VirtualTable.tsx';
-import { PANE_TITLES, safe } from './cells.ts';
-import { failureGroupLines } from './details.ts';
+import { PANE_TITLES, safe, short } from './cells.ts';
+import { failureGroupLines, lastLinesSection } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, type PaneTableUi, selectedIndexIn } from './registry.ts';
@@ -168,6 +168,11 @@ export function PaneView({
 
 const groupRowsMemo = memoLast(failureGroupTaskRowsFor);
 
+const noSubscription = () => () => {};
+
+/** Lines shown at most between a failure group's fields and its tasks: the selected task's last lines. */
+const GROUP_LAST_LINES_MAX = 24;
+
 /** A view opened over the panes: an entity's detail, a raw describe, or a failure group with its tasks. */
 export function DetailView({
   view,
@@ -178,14 +183,32 @@ export function DetailView({
   width: number;
   height: number;
 }) {
-  const { tables } = useApp();
+  const { tables, lastLines } = useApp();
   const clock = useUiClock();
   const ecs = useEcs((s) => s);
   const now = useUi((s) => s.now);
   const taskWindow = useUi((s) => s.taskWindow);
+  // The last lines of the stopped task on screen: re-rendered when they arrive.
+  const lastLinesVersion = useSyncExternalStore(lastLines?.subscribe ?? noSubscription, () => lastLines?.version ?? 0);
+  const group = view.kind === 'failureGroup' ? ecs.failureGroups.get(view.key) : undefined;
+  const rows = groupRowsMemo(group, ecs.tasks, ecs.transitions, ecs.instances);
+  const table = view.kind === 'failureGroup' ? tables.taskTable(rows, view.list, taskWindow) : undefined;
+  const shownTask =
+    view.kind === 'task'
+      ? ecs.tasks.get(view.arn)
+      : view.kind === 'failureGroup' && table
+        ? rows[selectedIndexIn(table, view.list)]?.task
+        : undefined;
+  useEffect(() => {
+    if (shownTask) lastLines?.want(shownTask);
+  }, [shownTask, lastLines]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: lastLinesVersion says when the cache's states changed
   const lines = useMemo(
-    () => (view.kind === 'failureGroup' ? [] : viewLines(ecs, view, now, taskWindow, width)),
-    [ecs, view, now, taskWindow, width],
+    () =>
+      view.kind === 'failureGroup'
+        ? []
+        : viewLines(ecs, view, now, taskWindow, width, lastLines && ((arn) => lastLines.state(arn))),
+    [ecs, view, now, taskWindow, width, lastLines, lastLinesVersion],
   );
   if (view.kind !== 'failureGroup') {
     return (
@@ -194,12 +217,19 @@ export function DetailView({
       </ErrorBoundary>
     );
   }
-  const group = ecs.failureGroups.get(view.key);
+  if (!table) return null;
+  const taskArn = shownTask?.taskArn;
+  const selectedLastLines =
+    taskArn && lastLines
+      ? lastLinesSection(lastLines.state(taskArn), `Last lines of ${short(taskArn)} before it stopped`).slice(
+          0,
+          // Half the view at most: the group's tasks stay in sight below.
+          Math.min(GROUP_LAST_LINES_MAX, Math.floor(height / 2)),
+        )
+      : [];
   const header = group
-    ? failureGroupLines(ecs, group, now)
+    ? [...failureGroupLines(ecs, group, now), ...selectedLastLines]
     : [[{ text: 'This failure group is gone.', tone: 'warn' as const }]];
-  const rows = groupRowsMemo(group, ecs.tasks, ecs.transitions, ecs.instances);
-  const table = tables.taskTable(rows, view.list, taskWindow);
   const headerHeight = Math.min(header.length + 1, Math.max(0, height - 3));
   return (
     <Box flexDirection="column" width={width} height={height}>

@@ -10,8 +10,9 @@ import { serviceHealth } from '../../domain/health.ts';
 import { drainProgress, instanceUsage } from '../../domain/instances.ts';
 import { canonicalStatus, isTerminalStatus } from '../../domain/lifecycle.ts';
 import type { ServiceEvent, Task } from '../../domain/model.ts';
-import { sanitizeLines } from '../../domain/sanitize.ts';
+import { sanitizeLines, sanitizeText } from '../../domain/sanitize.ts';
 import { lifecycleStamps, taskDurations } from '../../domain/timeline.ts';
+import type { LastLinesState } from '../../logs/lastLines.ts';
 import type { EcsState } from '../../store/store.ts';
 import type { TaskWindow } from '../app/uiStore.ts';
 import type { Span } from '../components/table.ts';
@@ -150,7 +151,65 @@ export function serviceDetailLines(state: EcsState, arn: string, now: number): L
 
 // ---------------------------------------------------------------- task
 
-export function taskDetailLines(state: EcsState, arn: string, now: number, window: TaskWindow, barWidth = 60): Line[] {
+/** A log line's level, as far as its words say, for its colour. */
+function logTone(message: string): Tone | undefined {
+  if (/\b(FATAL|ERROR|CRITICAL|PANIC|Exception|OutOfMemory|OOM|killed)\b/i.test(message)) return 'error';
+  if (/\bWARN(ING)?\b/i.test(message)) return 'warn';
+  return undefined;
+}
+
+/** Longest part of a log line kept for the inline view (the line is cut to the width when drawn anyway). */
+const INLINE_LOG_LINE_MAX = 1000;
+
+/**
+ * The last lines a stopped task wrote (logs/lastLines.ts), container by container, each line "HH:MM:SS.mmm message"
+ * sanitised; in place of the lines, the one sentence saying why there are none.
+ */
+export function lastLinesSection(state: LastLinesState | undefined, title = 'Last lines before it stopped'): Line[] {
+  if (state === undefined) return [];
+  const lines: Line[] = [[], heading(title)];
+  if (state.kind === 'loading') {
+    lines.push([{ text: 'reading CloudWatch Logs…', tone: 'muted' }]);
+    return lines;
+  }
+  if (state.kind === 'failed') {
+    lines.push([{ text: safe(state.sentence), tone: 'warn' }]);
+    return lines;
+  }
+  if (state.containers.length === 0) {
+    lines.push([{ text: 'Its task definition names no container to read.', tone: 'muted' }]);
+    return lines;
+  }
+  for (const container of state.containers) {
+    lines.push([{ text: safe(container.container), tone: 'accent' }]);
+    if (container.kind === 'absent') {
+      lines.push([{ text: `  ${safe(container.sentence)}`, tone: 'warn' }]);
+      continue;
+    }
+    if (container.events.length === 0) {
+      lines.push([{ text: '  Its log stream holds no line from before the task stopped.', tone: 'muted' }]);
+      continue;
+    }
+    for (const event of container.events) {
+      const message = sanitizeText(event.message, { maxLength: INLINE_LOG_LINE_MAX });
+      const tone = logTone(message);
+      lines.push([
+        { text: `  ${formatTimestamp(event.timestamp, { utc: true, millis: true }).slice(11)} `, tone: 'muted' },
+        tone ? { text: message, tone } : { text: message },
+      ]);
+    }
+  }
+  return lines;
+}
+
+export function taskDetailLines(
+  state: EcsState,
+  arn: string,
+  now: number,
+  window: TaskWindow,
+  barWidth = 60,
+  lastLines?: LastLinesState,
+): Line[] {
   const task = state.tasks.get(arn);
   if (!task)
     return [
@@ -218,6 +277,7 @@ export function taskDetailLines(state: EcsState, arn: string, now: number, windo
           verdict.failed ? 'error' : 'ok',
         ),
       );
+    lines.push(...lastLinesSection(lastLines));
   }
 
   const containers = task.containers ?? [];

@@ -3,6 +3,7 @@
  * errors) and a failure group's task rows. The body draws them and the keys page through them, from the same code.
  */
 import type { FailureGroup } from '../../domain/failures.ts';
+import type { LastLinesState } from '../../logs/lastLines.ts';
 import type { EcsState } from '../../store/store.ts';
 import type { EntityKind, UiState, View } from '../app/uiStore.ts';
 import { resultLines } from './actionLines.ts';
@@ -34,6 +35,7 @@ export function viewLines(
   now: number,
   taskWindow: UiState['taskWindow'],
   width = Number.POSITIVE_INFINITY,
+  lastLinesOf?: (taskArn: string) => LastLinesState | undefined,
 ) {
   if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id), width);
   if (view.kind === 'result') return resultLines(view.result);
@@ -52,7 +54,7 @@ export function viewLines(
     case 'service':
       return serviceDetailLines(ecs, view.arn, now);
     case 'task':
-      return taskDetailLines(ecs, view.arn, now, taskWindow);
+      return taskDetailLines(ecs, view.arn, now, taskWindow, undefined, lastLinesOf?.(view.arn));
   }
 }
 
