@@ -64,6 +64,8 @@ export async function startHarness(
     clock: scheduler,
     wallClock: scheduler,
     throttling: false,
+    // StartLiveTail's updates on the same virtual time as everything else.
+    liveTail: { scheduler },
     ...options.sim,
   });
   const relay = options.network ? await startDelayingRelay(sim.url, scheduler, options.network) : undefined;

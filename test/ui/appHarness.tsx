@@ -168,6 +168,10 @@ export async function startUi(
     faults?: FaultConfig;
     /** CloudWatch Logs through the real SDK on the same simulator, and the last lines of stopped tasks (this many). */
     withLogs?: boolean | { lastLinesCount: number };
+    /** Where the log view's `s` writes (default: the current directory). */
+    logSaveDirectory?: string;
+    /** Lines a log view keeps (default 50,000). */
+    logCapacity?: number;
   } = {},
 ): Promise<UiHarness> {
   const columns = options.columns ?? 100;
@@ -224,6 +228,9 @@ export async function startUi(
     readOnly,
     ...(actions ? { actions } : {}),
     ...(lastLines ? { lastLines } : {}),
+    ...(logs ? { logs } : {}),
+    ...(options.logSaveDirectory ? { logSaveDirectory: options.logSaveDirectory } : {}),
+    ...(options.logCapacity ? { logCapacity: options.logCapacity } : {}),
     copy: (text) => {
       copies.push(text);
       return { copied: true, message: `Copied ${text}` };
