@@ -7,7 +7,7 @@
  */
 import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
 import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
-import type { EcsGateway } from '../ecs/gateway.ts';
+import type { CallOptions, EcsGateway } from '../ecs/gateway.ts';
 import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
 import { feedKey } from '../store/feeds.ts';
 import {
@@ -199,6 +199,14 @@ export class Monitor {
       this.#taskDefinitions.set(arn, pending);
     }
     return pending;
+  }
+
+  /**
+   * The ACTIVE revisions of a family, newest first (ListTaskDefinitions, every page). Not cached: a new revision can
+   * be registered at any time.
+   */
+  taskDefinitionRevisions(family: string, options?: CallOptions): Promise<string[]> {
+    return this.#gateway.listTaskDefinitions(family, { status: 'ACTIVE', sort: 'DESC' }, options);
   }
 
   #backgroundPollers(): Poller[] {

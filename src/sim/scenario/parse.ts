@@ -97,6 +97,13 @@ function parseContainerDefinition(o: ObjectReader): ContainerDefinition {
   assign(container, 'memoryReservation', o.optionalInteger('memoryReservation', { min: 4 }));
   assign(container, 'command', o.optionalStringList('command'));
   assign(container, 'stopTimeout', o.optionalInteger('stopTimeout', { min: 0, max: 120 }));
+  if (o.has('environment')) {
+    container.environment = o.objects('environment').map((variable) => {
+      const out = { key: variable.string('name'), value: variable.optionalString('value') ?? '' };
+      variable.end();
+      return out;
+    });
+  }
   const health = o.optionalObject('healthCheck');
   if (health) {
     const check: NonNullable<ContainerDefinition['healthCheck']> = {

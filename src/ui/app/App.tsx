@@ -117,7 +117,11 @@ function Body({
   readOnly: boolean;
 }) {
   if (state.modal === 'help') {
-    const beneath: Scope[] = activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+    const beneath: Scope[] = activeScopes({
+      pane: state.pane,
+      detail: state.stack.length > 0,
+      diff: state.stack[state.stack.length - 1]?.kind === 'definitionDiff',
+    });
     return <HelpOverlay scopes={beneath} scroll={state.helpScroll} width={width} height={height} readOnly={readOnly} />;
   }
   if (state.dialog) {

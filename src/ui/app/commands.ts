@@ -10,6 +10,7 @@ import { maxScroll } from '../components/table.ts';
 import type { ActionFlows } from './actionFlows.ts';
 import { runCommandLine } from './commandLine.ts';
 import type { AppExit, MonitorLike } from './controller.ts';
+import type { DefinitionFlows } from './definitionFlows.ts';
 import type { Navigation } from './navigation.ts';
 import { flash, pushView, type UiState, type UiStore } from './uiStore.ts';
 
@@ -21,6 +22,7 @@ export interface CommandContext {
   readonly monitor: MonitorLike;
   readonly navigation: Navigation;
   readonly flows: ActionFlows;
+  readonly definitions: DefinitionFlows;
   exit(result: AppExit): void;
   /** Lines of the body, as last laid out. */
   bodyHeight(): number;
@@ -106,6 +108,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   stopBlockingTasks: ({ flows }) => flows.stopBlockingTasks(),
   scaleService: ({ flows }) => flows.scale(),
   redeployService: ({ flows }) => flows.redeploy(),
+  rollbackService: ({ flows }) => flows.rollback(),
+  showDefinitionDiff: ({ definitions }) => definitions.showDiff(),
+  diffToggleSecrets: ({ definitions }) => definitions.toggleSecrets(),
+  diffToggleUnchanged: ({ definitions }) => definitions.toggleUnchanged(),
+  diffChooseRevisions: ({ definitions }) => definitions.chooseRevisions(),
   lastResult: ({ ui, navigation }) => {
     // A feed failing now comes first: its sentence in full, then the last result under it.
     if (navigation.showProblems()) return;

@@ -5,6 +5,7 @@
  * captured by an earlier render), so keys that arrive in one chunk each act on the state the previous one left.
  */
 import type { UiActionPort } from '../../actions/uiPort.ts';
+import type { TaskDefinition } from '../../domain/model.ts';
 import {
   activeScopes,
   type CommandId,
@@ -22,13 +23,18 @@ import { safe } from '../panes/cells.ts';
 import type { AnyTable, PaneTables } from '../panes/registry.ts';
 import { ActionFlows } from './actionFlows.ts';
 import { COMMAND_HANDLERS, type CommandContext, typeText } from './commands.ts';
+import { DefinitionFlows } from './definitionFlows.ts';
 import { Navigation } from './navigation.ts';
-import { flash, type UiState, type UiStore } from './uiStore.ts';
+import { flash, topView, type UiState, type UiStore } from './uiStore.ts';
 
 /** What the app needs of the pollers (poll/Monitor fits). */
 export interface MonitorLike {
   focusCluster(cluster: string | undefined): void;
   refreshNow(): void;
+  /** A task definition revision, described at most once (the task definition diff and rollback read them). */
+  taskDefinition?(arn: string): Promise<TaskDefinition | undefined>;
+  /** A family's ACTIVE revisions, newest first (ListTaskDefinitions). */
+  taskDefinitionRevisions?(family: string): Promise<string[]>;
 }
 
 export type { UiActionPort } from '../../actions/uiPort.ts';
@@ -74,7 +80,8 @@ export class Controller {
     this.#o = options;
     this.keymap = options.keymap ?? DEFAULT_KEYMAP;
     this.#navigation = new Navigation(options);
-    const flows = new ActionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation });
+    const definitions = new DefinitionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation });
+    const flows = new ActionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation, definitions });
     this.#app = {
       ecs: options.ecs,
       ui: options.ui,
@@ -82,6 +89,7 @@ export class Controller {
       monitor: options.monitor,
       navigation: this.#navigation,
       flows,
+      definitions,
       exit: (result) => options.exit(result),
       bodyHeight: () => options.bodyHeight(),
       scopesBeneath: (state) => this.scopesBeneath(state),
@@ -91,12 +99,21 @@ export class Controller {
   /** The scopes live right now. */
   scopes(state: UiState = this.#o.ui.getState()): Scope[] {
     const modal: Scope | undefined = state.dialog ? 'dialog' : state.modal;
-    return activeScopes({ ...(modal ? { modal } : {}), pane: state.pane, detail: state.stack.length > 0 });
+    return activeScopes({
+      ...(modal ? { modal } : {}),
+      pane: state.pane,
+      detail: state.stack.length > 0,
+      diff: topView(state)?.kind === 'definitionDiff',
+    });
   }
 
   /** The scopes under the modal in front: what help describes. */
   scopesBeneath(state: UiState = this.#o.ui.getState()): Scope[] {
-    return activeScopes({ pane: state.pane, detail: state.stack.length > 0 });
+    return activeScopes({
+      pane: state.pane,
+      detail: state.stack.length > 0,
+      diff: topView(state)?.kind === 'definitionDiff',
+    });
   }
 
   /** One input event from Ink: possibly several keys. */

@@ -193,7 +193,7 @@ export class Navigation {
   /** What `v` and `y` act on: the entity view in front, else the selected row. */
   #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
     const view = topView(this.#o.ui.getState());
-    if (view?.kind === 'result' || view?.kind === 'problems') return undefined;
+    if (view?.kind === 'result' || view?.kind === 'problems' || view?.kind === 'definitionDiff') return undefined;
     if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
     if (view?.kind === 'describe') return { kind: view.of, id: view.id };
     const selection = this.selected();

@@ -1,0 +1,203 @@
+/**
+ * What changed in a rollout and how to go back (issue 12): `D` diffs the api's revisions of the demo, `B` rolls a
+ * service back with that diff in the confirmation, against the demo simulator through the real SDK on virtual time.
+ * The simulator's request log counts the calls.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { taskDefinitionLabel } from '../../src/domain/arn.ts';
+import { MUTATING_OPERATIONS } from '../actions/helpers.ts';
+import { startUi, type UiHarness, waitUntil } from './appHarness.tsx';
+
+let app: UiHarness | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+type StartOptions = Parameters<typeof startUi>[0];
+
+/** The UI with a real runner on prod's Services pane, filtered down to one service. */
+async function servicesOf(service: string, options: StartOptions = {}): Promise<UiHarness> {
+  const started = await startUi({ withActions: true, rows: 40, columns: 120, ...options });
+  app = started;
+  await started.waitForFrame((f) => f.includes('prod') && f.includes('staging'));
+  await started.press(':cluster prod\r');
+  const arn = [...started.data.sim.model.state.clusters.values()].find((c) => c.name === 'prod')?.arn;
+  await started.runUntil(() => started.data.store.getState().meta.get(`services:${arn}`)?.lastSuccessAt !== undefined, {
+    what: 'the first services of prod',
+  });
+  await started.press('3');
+  await started.press(`/${service}\r`);
+  await waitUntil(() => started.ui.getState().modal === undefined);
+  return started;
+}
+
+const lastSeq = (ui: UiHarness) => ui.data.sim.server.requestLog.lastSeq;
+
+/** Calls the simulator answered since `sinceSeq`, by operation. */
+function calls(ui: UiHarness, sinceSeq: number, only?: (operation: string) => boolean): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of ui.data.sim.server.requestLog.list({ sinceSeq })) {
+    if (only && !only(entry.operation)) continue;
+    out[entry.operation] = (out[entry.operation] ?? 0) + 1;
+  }
+  return out;
+}
+
+const mutating = (ui: UiHarness, sinceSeq: number) => calls(ui, sinceSeq, (op) => MUTATING_OPERATIONS.has(op));
+const describes = (ui: UiHarness, sinceSeq: number) =>
+  calls(ui, sinceSeq, (op) => op === 'DescribeTaskDefinition').DescribeTaskDefinition ?? 0;
+
+function simService(ui: UiHarness, name: string) {
+  const service = [...ui.data.sim.model.state.services.values()].find((s) => s.name === name);
+  if (!service) throw new Error(`no service ${name}`);
+  return service;
+}
+
+describe('D: the task definition diff', () => {
+  it("names the api rollout's image tag change, masks the rotated token until m, folds the rest until u", async () => {
+    const ui = await servicesOf('api');
+    const seq = lastSeq(ui);
+    await ui.press('D');
+    const frame = await ui.waitForFrame((f) => f.includes('image tag'), { what: 'the diff of api:1 and api:2' });
+    expect(frame).toContain('Task definition api:1 → api:2');
+    expect(frame).toMatch(/~ api image tag\s+1\.41\.0 → 1\.42\.0/);
+    expect(frame).toMatch(/~ api env LOG_LEVEL\s+info → debug/);
+    expect(frame).toMatch(/\+ api env FEATURE_BATCH_WRITES\s+added/);
+    // The token changed: its values are masked, and neither value is on screen.
+    expect(frame).toMatch(/~ api env UPSTREAM_API_TOKEN\s+•••••• → ••••••\s+\(masked\)/);
+    expect(frame).not.toContain('demo-token');
+    expect(frame).toMatch(/\d+ unchanged fields folded/);
+    expect(frame).not.toContain('env REGION');
+    // The footer names the diff's keys, from the keymap.
+    expect(frame).toMatch(/m unmask.*u unfold.*c choose/);
+
+    await ui.press('m');
+    const unmasked = ui.frame();
+    expect(unmasked).toContain('demo-token-2024-q4 → demo-token-2025-q1');
+    await ui.press('m');
+    expect(ui.frame()).not.toContain('demo-token');
+    await ui.press('u');
+    const unfolded = ui.frame();
+    expect(unfolded).toMatch(/Unchanged \(\d+\)/);
+    expect(unfolded).toMatch(/api image repository\s+123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/api/);
+    // An unchanged variable is named without its value (values are shown only for the keys that changed).
+    expect(unfolded).toMatch(/api env REGION\s*$/m);
+    await ui.press('u');
+    expect(ui.frame()).toMatch(/\d+ unchanged fields folded/);
+
+    // Each revision was described once; closing and opening the diff again reads nothing more.
+    expect(describes(ui, seq)).toBe(2);
+    const again = lastSeq(ui);
+    await ui.press('\u001b');
+    await ui.press('D');
+    await ui.waitForFrame((f) => f.includes('image tag'));
+    expect(describes(ui, again)).toBe(0);
+    expect(mutating(ui, seq)).toEqual({});
+  }, 60_000);
+
+  it('c compares any two ACTIVE revisions chosen from ListTaskDefinitions; a bad choice keeps the prompt open', async () => {
+    const ui = await servicesOf('api');
+    await ui.press('D');
+    await ui.waitForFrame((f) => f.includes('image tag'));
+    const seq = lastSeq(ui);
+    await ui.press('c');
+    await ui.runUntil(() => ui.ui.getState().modal === 'prompt', { what: 'the chooser' });
+    expect(calls(ui, seq).ListTaskDefinitions).toBe(1);
+    expect(ui.frame()).toContain('Compare two revisions of api (ACTIVE: 2, 1), older then newer:');
+    await ui.press('1 7\r');
+    expect(ui.frame()).toContain('7 is not an ACTIVE revision of api.');
+    await ui.press('\u007f\u007f\u007f');
+    await ui.press('2 1\r');
+    const frame = await ui.waitForFrame((f) => f.includes('Task definition api:2 → api:1'));
+    expect(frame).toMatch(/image tag\s+1\.42\.0 → 1\.41\.0/);
+    expect(describes(ui, seq)).toBe(0);
+  }, 60_000);
+});
+
+describe('B: rollback', () => {
+  it('confirms with the diff, makes one UpdateService, journals it, and follows the rollout the simulator carries out', async () => {
+    const ui = await servicesOf('api');
+    const api = simService(ui, 'api');
+    const seq = lastSeq(ui);
+    await ui.press('B');
+    const dialog = await ui.waitForFrame((f) => f.includes('(rollback'), { what: 'the rollback confirmation' });
+    expect(dialog).toContain('UpdateService api in cluster prod: taskDefinition api:2 -> api:1 (rollback, 6 tasks');
+    expect(dialog).toContain('What changes back (api:2 → api:1):');
+    expect(dialog).toMatch(/image tag\s+1\.42\.0 → 1\.41\.0/);
+    expect(dialog).not.toContain('demo-token');
+    expect(mutating(ui, seq)).toEqual({});
+    expect(describes(ui, seq)).toBe(2);
+
+    await ui.press('y');
+    await ui.waitForFrame((f) => /new deployment \S+ of api:1 started/.test(f) || f.includes('Rollback of api'));
+    expect(mutating(ui, seq)).toEqual({ UpdateService: 1 });
+    const primary = api.deployments.find((d) => d.status === 'PRIMARY');
+    expect(taskDefinitionLabel(primary?.taskDefinitionArn ?? '')).toBe('api:1');
+    const journal = ui.journal.lines.map((line) => [line.phase, line.operation, line.parameters?.taskDefinition]);
+    expect(journal).toEqual([
+      ['before', 'UpdateService', primary?.taskDefinitionArn],
+      ['after', 'UpdateService', primary?.taskDefinitionArn],
+    ]);
+    expect(ui.journal.lines[1]?.outcome).toBe('ok');
+
+    // Followed live from the polls until the simulator completes it.
+    await ui.waitForFrame((f) => f.includes('Rollback of api to api:1: '), { what: 'the rollback in progress' });
+    const done = await ui.waitForFrame((f) => f.includes('Rollback of api to api:1 completed'), {
+      what: 'the rollback completed',
+      deadlineMs: 25_000,
+    });
+    expect(done).toMatch(/Rollback of api to api:1 completed: 6 of 6 running\./);
+    expect(mutating(ui, seq)).toEqual({ UpdateService: 1 });
+  }, 60_000);
+
+  it('ctrl-c in the rollback confirmation quits with zero calls; n cancels with zero calls', async () => {
+    const ui = await servicesOf('api');
+    const seq = lastSeq(ui);
+    await ui.press('B');
+    await ui.waitForFrame((f) => f.includes('(rollback'));
+    await ui.press('n');
+    await waitUntil(() => ui.ui.getState().dialog === undefined);
+    await ui.press('B');
+    await ui.waitForFrame((f) => f.includes('(rollback'));
+    await ui.press('\u0003');
+    expect(ui.exits).toEqual([{ kind: 'quit' }]);
+    expect(ui.ui.getState().dialog).toBeUndefined();
+    const later = ui.data.scheduler.now() + 10_000;
+    await ui.runUntil(() => ui.data.scheduler.now() >= later, { what: 'virtual time to pass' });
+    expect(mutating(ui, seq)).toEqual({});
+    expect(ui.journal.lines).toEqual([]);
+  }, 60_000);
+
+  it('a service without an earlier revision: one sentence, no dialog, no call', async () => {
+    const ui = await servicesOf('web');
+    const seq = lastSeq(ui);
+    await ui.press('B');
+    const frame = await ui.waitForFrame((f) => f.includes('nothing before it'));
+    expect(frame).toContain(
+      'web runs web:1 and the family has no earlier ACTIVE revision: there is nothing before it.',
+    );
+    expect(ui.ui.getState().dialog).toBeUndefined();
+    expect(calls(ui, seq, (op) => op === 'ListTaskDefinitions' || MUTATING_OPERATIONS.has(op))).toEqual({
+      ListTaskDefinitions: 1,
+    });
+  }, 60_000);
+
+  it('is refused under --read-only in one sentence, before any read; D still reads', async () => {
+    const ui = await servicesOf('api', { readOnly: true });
+    const seq = lastSeq(ui);
+    await ui.press('B');
+    expect(ui.frame()).toContain('Read-only mode (--read-only): Rollback is disabled, nothing was called.');
+    expect(ui.ui.getState().dialog).toBeUndefined();
+    await ui.press('y\r');
+    const later = ui.data.scheduler.now() + 5_000;
+    await ui.runUntil(() => ui.data.scheduler.now() >= later, { what: 'virtual time to pass' });
+    expect(mutating(ui, seq)).toEqual({});
+    expect(describes(ui, seq)).toBe(0);
+    await ui.press('\u001b');
+    await waitUntil(() => ui.ui.getState().stack.length === 0);
+    await ui.press('D');
+    await ui.waitForFrame((f) => f.includes('image tag'));
+    expect(mutating(ui, seq)).toEqual({});
+  }, 60_000);
+});
