@@ -3,6 +3,8 @@
  * service back with that diff in the confirmation, against the demo simulator through the real SDK on virtual time.
  * The simulator's request log counts the calls.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { taskDefinitionLabel } from '../../src/domain/arn.ts';
 import { MUTATING_OPERATIONS } from '../actions/helpers.ts';
@@ -200,4 +202,14 @@ describe('B: rollback', () => {
     await ui.waitForFrame((f) => f.includes('image tag'));
     expect(mutating(ui, seq)).toEqual({});
   }, 60_000);
+});
+
+describe('README', () => {
+  it('lists D and B with the diff keys, and the IAM action the diff needs', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toMatch(/^\| `D` \| task definition diff .*`m` .*`u` .*`c` /m);
+    expect(readme).toMatch(/^\| `B` \| roll the selected service back/m);
+    expect(readme).toContain('"ecs:ListTaskDefinitions"');
+    expect(readme).toContain('"ecs:UpdateService"');
+  });
 });
