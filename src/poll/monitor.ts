@@ -202,11 +202,16 @@ export class Monitor {
   }
 
   /**
-   * The ACTIVE revisions of a family, newest first (ListTaskDefinitions, every page). Not cached: a new revision can
-   * be registered at any time.
+   * The ACTIVE revisions of a family, newest first (ListTaskDefinitions, every page, or one page of `limit`). Not
+   * cached: a new revision can be registered at any time.
    */
-  taskDefinitionRevisions(family: string, options?: CallOptions): Promise<string[]> {
-    return this.#gateway.listTaskDefinitions(family, { status: 'ACTIVE', sort: 'DESC' }, options);
+  taskDefinitionRevisions(family: string, options: CallOptions & { limit?: number } = {}): Promise<string[]> {
+    const { limit, ...call } = options;
+    return this.#gateway.listTaskDefinitions(
+      family,
+      { status: 'ACTIVE', sort: 'DESC', ...(limit !== undefined ? { limit } : {}) },
+      call,
+    );
   }
 
   #backgroundPollers(): Poller[] {

@@ -48,6 +48,11 @@ describe('listTaskDefinitions', () => {
     expect(oldest).toEqual([...newest].reverse());
     expect(await harness.gateway.listTaskDefinitions('probe', { status: 'INACTIVE' })).toEqual([`${TD}/probe:7`]);
     expect(await harness.gateway.listTaskDefinitions('probe-worker')).toEqual([`${TD}/probe-worker:1`]);
+
+    // The latest revision is one call, however long the family.
+    const before = server.requestLog.lastSeq;
+    expect(await harness.gateway.listTaskDefinitions('probe', { sort: 'DESC', limit: 1 })).toEqual([`${TD}/probe:230`]);
+    expect(server.requestLog.list({ sinceSeq: before })).toHaveLength(1);
   });
 
   it('stops a walk whose nextToken comes back, naming ListTaskDefinitions', async () => {

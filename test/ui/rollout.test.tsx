@@ -204,6 +204,52 @@ describe('B: rollback', () => {
   }, 60_000);
 });
 
+describe("r: a rerun's revision against the family's latest", () => {
+  it('says the revision is the latest, and once a newer one is registered names what it changes', async () => {
+    const ui = await servicesOf('nightly', { rows: 50 });
+    await ui.press('4');
+    await ui.press('/nightly\r');
+    await waitUntil(() => ui.ui.getState().modal === undefined);
+    const seq = lastSeq(ui);
+    await ui.press('r');
+    const first = await ui.waitForFrame((f) => f.includes('RunTask parameters:'));
+    expect(first).toContain("nightly-report:1 is the family's latest ACTIVE revision.");
+    await ui.press('n');
+    await waitUntil(() => ui.ui.getState().dialog === undefined);
+
+    const current = ui.data.sim.model.resolveTaskDefinition('nightly-report:1');
+    if (!current) throw new Error('no nightly-report:1');
+    ui.data.sim.model.registerTaskDefinition({
+      family: 'nightly-report',
+      containerDefinitions: current.containerDefinitions.map((container) => ({
+        ...container,
+        image: container.image.replace('2024.11.20', '2024.12.01'),
+        command: [...(container.command ?? []), '--dry-run'],
+      })),
+    });
+    await ui.press('r');
+    const dialog = await ui.waitForFrame((f) => f.includes('nightly-report:2, differs'));
+    expect(dialog).toContain("The rerun keeps nightly-report:1; the family's latest, nightly-report:2, differs:");
+    expect(dialog).toMatch(/report image tag\s+2024\.11\.20 → 2024\.12\.01/);
+    expect(dialog).toMatch(/report command\s+python -m reports\.nightly --all-regions → python -m reports\.nightly/);
+    // The rerun itself still runs the task's own revision.
+    expect(
+      ui.ui
+        .getState()
+        .dialog?.lines.flat()
+        .map((span) => span.text)
+        .join(''),
+    ).toContain('taskDefinition: arn:aws:ecs:us-east-1:123456789012:task-definition/nightly-report:1');
+    await ui.press('n');
+    // One page of one each time, and each revision described once.
+    expect(calls(ui, seq, (op) => op === 'ListTaskDefinitions' || op === 'DescribeTaskDefinition')).toEqual({
+      ListTaskDefinitions: 2,
+      DescribeTaskDefinition: 2,
+    });
+    expect(mutating(ui, seq)).toEqual({});
+  }, 60_000);
+});
+
 describe('README', () => {
   it('lists D and B with the diff keys, and the IAM action the diff needs', () => {
     const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');

@@ -413,22 +413,25 @@ export class ActionFlows {
     flash(this.#o.ui, `Rerun: reading task ${id} again (DescribeTasks)…`, 'muted');
     port
       .prepareRerun({ taskArn: task.taskArn, ...(task.clusterArn ? { clusterArn: task.clusterArn } : {}) })
-      .then(
-        (offer) => this.#rerunOffer(offer),
-        (error: unknown) =>
-          flash(this.#o.ui, `Rerun: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
+      .then((offer) => this.#rerunOffer(offer))
+      .catch((error: unknown) =>
+        flash(this.#o.ui, `Rerun: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
       )
       .finally(() => {
         this.#rerunPending = false;
       });
   }
 
-  #rerunOffer(offer: RerunOffer): void {
+  async #rerunOffer(offer: RerunOffer): Promise<void> {
     const ui = this.#o.ui;
     if (offer.kind === 'unavailable') {
       flash(ui, safe(offer.error), 'warn');
       return;
     }
+    // A standalone rerun keeps its revision: the confirmation says what the family's latest one would change.
+    const definitions = this.#o.definitions;
+    const used = offer.kind === 'standalone' ? offer.task.taskDefinitionArn : undefined;
+    const trailer = used && definitions?.available ? await definitions.rerunComparison(used) : [];
     // Something else took the front while the task was read: do not open a dialog over it.
     if (ui.getState().dialog || ui.getState().modal !== undefined) {
       flash(
@@ -450,19 +453,19 @@ export class ActionFlows {
     const run = offer.run;
     const start = offer.start;
     if (!start || 'error' in start) {
-      this.#offer(run, { after: follow });
+      this.#offer(run, { after: follow, trailer });
       return;
     }
     if ('error' in run) {
-      this.#offer(start, { lead: [`RunTask cannot be offered: ${run.error}`], after: follow });
+      this.#offer(start, { lead: [`RunTask cannot be offered: ${run.error}`], after: follow, trailer });
       return;
     }
     const runDialog = (): DialogState => ({
-      ...this.#dialogOf(run.plan, { after: follow }),
+      ...this.#dialogOf(run.plan, { after: follow, trailer }),
       alternative: { label: 'StartTask on the same instance instead', dialog: startDialog },
     });
     const startDialog = (): DialogState => ({
-      ...this.#dialogOf(start.plan, { after: follow }),
+      ...this.#dialogOf(start.plan, { after: follow, trailer }),
       alternative: { label: 'RunTask (ECS places it) instead', dialog: runDialog },
     });
     ui.setState({ dialog: runDialog() });

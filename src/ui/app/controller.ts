@@ -33,8 +33,8 @@ export interface MonitorLike {
   refreshNow(): void;
   /** A task definition revision, described at most once (the task definition diff and rollback read them). */
   taskDefinition?(arn: string): Promise<TaskDefinition | undefined>;
-  /** A family's ACTIVE revisions, newest first (ListTaskDefinitions). */
-  taskDefinitionRevisions?(family: string): Promise<string[]>;
+  /** A family's ACTIVE revisions, newest first (ListTaskDefinitions; `limit`: one page of at most that many). */
+  taskDefinitionRevisions?(family: string, options?: { limit?: number }): Promise<string[]>;
 }
 
 export type { UiActionPort } from '../../actions/uiPort.ts';

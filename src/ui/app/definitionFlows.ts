@@ -10,6 +10,8 @@ import { previousInFamily, revisionOf, revisionPair } from '../../domain/taskDef
 import type { Keymap } from '../../keymap/keymap.ts';
 import type { EcsStore } from '../../store/store.ts';
 import { safe } from '../panes/cells.ts';
+import { definitionDiff, diffLines } from '../panes/definitionDiff.ts';
+import type { Line } from '../panes/details.ts';
 import type { MonitorLike } from './controller.ts';
 import type { Navigation } from './navigation.ts';
 import { type DefinitionDiffView, flash, pushView, topView, type UiStore } from './uiStore.ts';
@@ -95,6 +97,42 @@ export class DefinitionFlows {
         return definition;
       }),
     );
+  }
+
+  /**
+   * For a rerun's confirmation: the revision the rerun uses against the family's latest ACTIVE one (one
+   * ListTaskDefinitions page of one, then each revision described at most once). Never fails: a problem is a line.
+   */
+  async rerunComparison(taskDefinition: string): Promise<Line[]> {
+    const family = taskDefinitionFamily(taskDefinition);
+    const list = this.#o.monitor.taskDefinitionRevisions;
+    if (!family || !list) return [];
+    const heading = (text: string): Line => [{ text, tone: 'title' }];
+    try {
+      const [latest] = await list.call(this.#o.monitor, family, { limit: 1 });
+      if (!latest) {
+        return [
+          [],
+          [
+            {
+              text: `${safe(family)} has no ACTIVE revision now: ${label(taskDefinition)} may have been deregistered.`,
+              tone: 'warn',
+            },
+          ],
+        ];
+      }
+      if (taskDefinitionLabel(latest) === taskDefinitionLabel(taskDefinition)) {
+        return [[], [{ text: `${label(taskDefinition)} is the family's latest ACTIVE revision.`, tone: 'muted' }]];
+      }
+      const [used, newest] = await this.load([taskDefinition, latest]);
+      return [
+        [],
+        heading(`The rerun keeps ${label(taskDefinition)}; the family's latest, ${label(latest)}, differs:`),
+        ...diffLines(definitionDiff(used as TaskDefinition, newest as TaskDefinition)),
+      ];
+    } catch (error) {
+      return [[], [{ text: `The family's latest revision could not be compared: ${message(error)}`, tone: 'warn' }]];
+    }
   }
 
   /** `D`: the PRIMARY deployment's revision against the one before it, in a view over the pane. */
