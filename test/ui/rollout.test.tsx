@@ -117,6 +117,62 @@ describe('D: the task definition diff', () => {
   }, 60_000);
 });
 
+describe('untrusted answers and errors', () => {
+  it('a hostile DescribeTaskDefinition answer is drawn sanitised; an AccessDenied list is one sentence', async () => {
+    const ui = await servicesOf('api');
+    ui.data.sim.server.setFaults({
+      bodies: [
+        {
+          operation: 'DescribeTaskDefinition',
+          set: {
+            'taskDefinition.cpu': { nested: true },
+            'taskDefinition.containerDefinitions.0.environment': [
+              { name: 'SESSION_KEY\u0007', value: 'a\u009b31m\u202e' },
+              { name: 42, value: 'no name' },
+              'junk',
+            ],
+            'taskDefinition.containerDefinitions.0.portMappings': 'all of them',
+          },
+        },
+      ],
+    });
+    await ui.press('D');
+    const frame = await ui.waitForFrame((f) => f.includes('image tag'));
+    expect(frame).toContain('Task definition api:1 → api:2');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting no control reaches the screen
+    expect(frame).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    await ui.press('u');
+    expect(ui.frame()).toMatch(/api env SESSION_KEY\s*$/m);
+
+    await ui.press('\u001b');
+    await waitUntil(() => ui.ui.getState().stack.length === 0);
+    ui.data.sim.server.setFaults({
+      errors: [{ operation: 'ListTaskDefinitions', type: 'AccessDeniedException', message: 'not allowed' }],
+    });
+    // esc again clears the "api" filter.
+    await ui.press('\u001b');
+    await waitUntil(() => ui.ui.getState().lists.services.filter === '');
+    await ui.press('/web\r');
+    await waitUntil(() => ui.ui.getState().modal === undefined);
+    await ui.press('D');
+    const denied = await ui.waitForFrame((f) => f.includes('Could not list the revisions of web'));
+    expect(denied.split('\n').filter((line) => line.includes('Could not list')).length).toBe(1);
+    expect(ui.ui.getState().stack).toEqual([]);
+    expect(denied).toContain(
+      'Could not list the revisions of web: Access denied to ecs:ListTaskDefinitions: your IAM policy does not allow it.',
+    );
+    // The rest of the app goes on: B asks again, is refused the same way, and opens nothing.
+    const listed = () => calls(ui, 0).ListTaskDefinitions ?? 0;
+    const before = listed();
+    await ui.press('B');
+    await ui.runUntil(() => listed() > before && ui.frame().includes('Could not list the revisions of web'), {
+      what: 'the rollback to ask ListTaskDefinitions and be refused',
+    });
+    expect(ui.ui.getState().dialog).toBeUndefined();
+    expect(mutating(ui, 0)).toEqual({});
+  }, 60_000);
+});
+
 describe('B: rollback', () => {
   it('confirms with the diff, makes one UpdateService, journals it, and follows the rollout the simulator carries out', async () => {
     const ui = await servicesOf('api');
