@@ -162,14 +162,14 @@ export const COMMANDS = {
     keys: ['D'],
     scopes: ['services'],
     description:
-      "Task definition diff: the PRIMARY deployment's revision against the one before it (the rollout's ACTIVE one, else the family's previous revision)",
+      "Task definition diff: the PRIMARY deployment's revision against the one before it (the rollout's ACTIVE one, else the family's previous revision; also :diff)",
     hint: 'diff',
   },
   rollbackService: {
     keys: ['B'],
     scopes: ['services'],
     description:
-      "Roll the selected service back to the revision before its PRIMARY deployment's, the diff in the confirmation (UpdateService taskDefinition)",
+      "Roll the selected service back to the revision before its PRIMARY deployment's, the diff in the confirmation (UpdateService taskDefinition; also :rollback)",
     hint: 'rollback',
     dangerous: true,
   },

@@ -92,7 +92,7 @@ describe('D: the task definition diff', () => {
     expect(describes(ui, seq)).toBe(2);
     const again = lastSeq(ui);
     await ui.press('\u001b');
-    await ui.press('D');
+    await ui.press(':diff\r');
     await ui.waitForFrame((f) => f.includes('image tag'));
     expect(describes(ui, again)).toBe(0);
     expect(mutating(ui, seq)).toEqual({});
@@ -209,10 +209,10 @@ describe('B: rollback', () => {
     expect(mutating(ui, seq)).toEqual({ UpdateService: 1 });
   }, 60_000);
 
-  it('ctrl-c in the rollback confirmation quits with zero calls; n cancels with zero calls', async () => {
+  it('ctrl-c in the rollback confirmation quits with zero calls; n (after :rollback) cancels with zero calls', async () => {
     const ui = await servicesOf('api');
     const seq = lastSeq(ui);
-    await ui.press('B');
+    await ui.press(':rollback\r');
     await ui.waitForFrame((f) => f.includes('(rollback'));
     await ui.press('n');
     await waitUntil(() => ui.ui.getState().dialog === undefined);
