@@ -114,6 +114,16 @@ describe('D: the task definition diff', () => {
     const frame = await ui.waitForFrame((f) => f.includes('Task definition api:2 → api:1'));
     expect(frame).toMatch(/image tag\s+1\.42\.0 → 1\.41\.0/);
     expect(describes(ui, seq)).toBe(0);
+
+    // From the diff, D goes back to the service's own pair in place, and B acts on the service of the diff.
+    const depth = ui.ui.getState().stack.length;
+    await ui.press('D');
+    await ui.waitForFrame((f) => f.includes('Task definition api:1 → api:2'));
+    expect(ui.ui.getState().stack.length).toBe(depth);
+    await ui.press('B');
+    await ui.waitForFrame((f) => f.includes('taskDefinition api:2 -> api:1 (rollback'));
+    await ui.press('n');
+    expect(mutating(ui, seq)).toEqual({});
   }, 60_000);
 });
 

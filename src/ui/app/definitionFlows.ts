@@ -153,25 +153,35 @@ export class DefinitionFlows {
     this.previousRevision(service)
       .then((found) => {
         if ('error' in found) flash(ui, found.error, 'warn');
-        else this.open(found.previous, found.primary, found.context);
+        else this.open(found.previous, found.primary, found.context, service.serviceArn);
       })
       .finally(() => {
         this.#pending = false;
       });
   }
 
-  /** Opens the diff of two revisions and reads them (the view says what it waits for, or why it cannot). */
-  open(from: string, to: string, context?: string): void {
+  /**
+   * Opens the diff of two revisions (in place of a diff already in front) and reads them: the view says what it
+   * waits for, or why it cannot be shown.
+   */
+  open(from: string, to: string, context?: string, service?: string): void {
     const view: DefinitionDiffView = {
       kind: 'definitionDiff',
       from,
       to,
       ...(context ? { context } : {}),
+      ...(service ? { service } : {}),
       scroll: 0,
       unmasked: false,
       unfolded: false,
     };
-    pushView(this.#o.ui, view);
+    const front = this.#front();
+    if (front) {
+      const { stack } = this.#o.ui.getState();
+      this.#o.ui.setState({ stack: stack.map((item) => (item === front ? view : item)) });
+    } else {
+      pushView(this.#o.ui, view);
+    }
     // The "finding the revision" line has been answered by the view itself.
     this.#o.ui.setState({ flash: undefined });
     this.#read(view);
@@ -250,6 +260,7 @@ export class DefinitionFlows {
                 kind: 'definitionDiff',
                 from,
                 to,
+                ...(view.service ? { service: view.service } : {}),
                 context: `Chosen from the ACTIVE revisions of ${safe(family)}.`,
                 scroll: 0,
                 unmasked: false,

@@ -254,6 +254,10 @@ export class Navigation {
       const one = lookup(ecs, view.arn);
       return { items: one ? [one] : [], source: 'view' };
     }
+    if (view?.kind === 'definitionDiff' && kind === 'service' && view.service) {
+      const one = lookup(ecs, view.service);
+      return { items: one ? [one] : [], source: 'view' };
+    }
     const table = this.frontTable();
     if (!table || table.entity !== kind) return { items: [], source: 'selection' };
     const marks = this.frontList().marks;

@@ -30,6 +30,8 @@ export interface DefinitionDiffView {
   /** Task definition ARNs: the older side and the newer one. */
   from: string;
   to: string;
+  /** The service whose revisions these are (what `B` and `D` act on from here). */
+  service?: string;
   /** Why these two (e.g. "the rollout in flight replaces api:1"): already terminal-safe. */
   context?: string;
   scroll: number;
