@@ -188,7 +188,8 @@ describe('B: rollback', () => {
     const ui = await servicesOf('api');
     const api = simService(ui, 'api');
     const seq = lastSeq(ui);
-    await ui.press('B');
+    // A doubled key is one intent: one preparation, one confirmation.
+    await ui.press('BB');
     const dialog = await ui.waitForFrame((f) => f.includes('(rollback'), { what: 'the rollback confirmation' });
     expect(dialog).toContain('UpdateService api in cluster prod: taskDefinition api:2 -> api:1 (rollback, 6 tasks');
     expect(dialog).toContain('What changes back (api:2 → api:1):');
@@ -197,6 +198,8 @@ describe('B: rollback', () => {
     expect(mutating(ui, seq)).toEqual({});
     expect(describes(ui, seq)).toBe(2);
 
+    await ui.press('y');
+    // A second confirm finds no dialog (here it is the copy key): still one call.
     await ui.press('y');
     await ui.waitForFrame((f) => /new deployment \S+ of api:1 started/.test(f) || f.includes('Rollback of api'));
     expect(mutating(ui, seq)).toEqual({ UpdateService: 1 });

@@ -317,6 +317,8 @@ export class ActionFlows {
         );
         return;
       }
+      // The "finding the revision" line has been answered by the confirmation (or its refusal).
+      ui.setState({ flash: undefined });
       // Planned from the record as it is now: a poll may have moved the deployments meanwhile.
       const live = this.#o.ecs.getState().services.get(service.serviceArn) ?? service;
       this.#offer(port.planRollback(live, found.previous), {
