@@ -1,5 +1,5 @@
 /**
- * Every error a user can hit from the ECS API, mapped to a kind the UI can explain in one sentence.
+ * Every error a user can hit from the AWS APIs we call (ECS, CloudWatch Logs, CloudWatch), mapped to a kind the UI can explain in one sentence.
  * The SDK's own errors never reach the screen: their messages are remote text and their names are jargon.
  */
 import { sanitizeText } from '../domain/sanitize.ts';
@@ -21,8 +21,20 @@ export type GatewayErrorKind =
   | 'aborted'
   | 'unknown';
 
+/** How a service is named in sentences and in IAM actions: ECS and `ecs:`, CloudWatch Logs and `logs:`... */
+export interface ServiceNaming {
+  /** "ECS", "CloudWatch Logs", "CloudWatch". */
+  name: string;
+  /** The IAM action prefix: "ecs", "logs", "cloudwatch". */
+  iamPrefix: string;
+}
+
+export const ECS_NAMING: ServiceNaming = { name: 'ECS', iamPrefix: 'ecs' };
+
 export interface GatewayErrorContext {
   operation: string;
+  /** The service called; ECS when absent. */
+  service?: ServiceNaming;
   /** Where the calls go, for network messages ("https://ecs.eu-west-1.amazonaws.com" or the --endpoint-url). */
   endpoint?: string;
   profile?: string;
@@ -119,11 +131,13 @@ export function toGatewayError(raw: unknown, given: GatewayErrorContext): Gatewa
         ? error.$response.statusCode
         : undefined;
   const op = context.operation;
+  const service = given.service ?? ECS_NAMING;
   const details = { operation: op, code: name || undefined, httpStatus: status, cause: raw };
   const profile = context.profile ? ` (profile ${context.profile})` : '';
-  const where = context.endpoint ?? (context.region ? `ECS in ${context.region}` : 'the ECS endpoint');
+  const where =
+    context.endpoint ?? (context.region ? `${service.name} in ${context.region}` : `the ${service.name} endpoint`);
 
-  if (raw instanceof ResponseBodyError) return bodyError(raw, op, where, details);
+  if (raw instanceof ResponseBodyError) return bodyError(raw, op, where, details, service.name);
   if (name === 'AbortError' || (raw instanceof Error && raw.name === 'AbortError')) {
     return new GatewayError('aborted', `${op} was cancelled.`, details);
   }
@@ -160,10 +174,18 @@ export function toGatewayError(raw: unknown, given: GatewayErrorContext): Gatewa
     );
   }
   if (name === 'AccessDeniedException' || name === 'AccessDenied' || name === 'UnauthorizedOperation') {
-    return new GatewayError('access-denied', `Access denied to ecs:${op}: your IAM policy does not allow it.`, details);
+    return new GatewayError(
+      'access-denied',
+      `Access denied to ${service.iamPrefix}:${op}: your IAM policy does not allow it.`,
+      details,
+    );
   }
   if (name === 'ThrottlingException' || name === 'TooManyRequestsException' || /rate exceeded/i.test(message)) {
-    return new GatewayError('throttled', `ECS is throttling ${op} (rate exceeded); ecsdeck is slowing down.`, details);
+    return new GatewayError(
+      'throttled',
+      `${service.name} is throttling ${op} (rate exceeded); ecsdeck is slowing down.`,
+      details,
+    );
   }
   const netCode = networkCode(error);
   if (netCode || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up/i.test(message)) {
@@ -181,7 +203,7 @@ export function toGatewayError(raw: unknown, given: GatewayErrorContext): Gatewa
   if (name === 'SyntaxError' || /unexpected token|is not valid json/i.test(message)) {
     return new GatewayError(
       'unparseable',
-      `${where} answered ${op} with something that is not ECS JSON${status ? ` (HTTP ${status})` : ''}.`,
+      `${where} answered ${op} with something that is not ${service.name} JSON${status ? ` (HTTP ${status})` : ''}.`,
       details,
     );
   }
@@ -194,10 +216,14 @@ export function toGatewayError(raw: unknown, given: GatewayErrorContext): Gatewa
     return new GatewayError('not-found', `The ${what} was not found${message ? `: ${message}` : '.'}`, details);
   }
   if (error.$fault === 'server' || name === 'ServerException' || (status !== undefined && status >= 500)) {
-    return new GatewayError('server', `ECS had a server error on ${op}; ecsdeck will retry.`, details);
+    return new GatewayError('server', `${service.name} had a server error on ${op}; ecsdeck will retry.`, details);
   }
   if (error.$fault === 'client' || (status !== undefined && status >= 400)) {
-    return new GatewayError('invalid-request', `ECS refused ${op}: ${message || name || 'invalid request'}.`, details);
+    return new GatewayError(
+      'invalid-request',
+      `${service.name} refused ${op}: ${message || name || 'invalid request'}.`,
+      details,
+    );
   }
   return new GatewayError('unknown', `${op} failed: ${message || name || 'unknown error'}.`, details);
 }
@@ -213,6 +239,7 @@ function bodyError(
   op: string,
   where: string,
   details: { operation: string; cause?: unknown },
+  serviceName: string,
 ): GatewayError {
   const status = error.httpStatus ? ` (HTTP ${error.httpStatus})` : '';
   const withStatus = { ...details, httpStatus: error.httpStatus };
@@ -228,13 +255,13 @@ function bodyError(
     case 'not-an-object':
       return new GatewayError(
         'unparseable',
-        `${where} answered ${op} with JSON that is not an ECS response${status}.`,
+        `${where} answered ${op} with JSON that is not ${serviceName === 'ECS' ? 'an ECS' : `a ${serviceName}`} response${status}.`,
         withStatus,
       );
     case 'not-json':
       return new GatewayError(
         'unparseable',
-        `${where} answered ${op} with something that is not ECS JSON${status}.`,
+        `${where} answered ${op} with something that is not ${serviceName} JSON${status}.`,
         withStatus,
       );
   }

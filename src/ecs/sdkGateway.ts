@@ -27,10 +27,7 @@ import {
   type TaskSet,
 } from '../domain/model.ts';
 import type { Scheduler } from '../lib/scheduler.ts';
-import { delay } from '../lib/scheduler.ts';
-import { RequestBudget } from './budget.ts';
-import { BudgetedHttpHandler } from './budgetedHttpHandler.ts';
-import { GatewayError, toGatewayError } from './errors.ts';
+import { ECS_NAMING, GatewayError } from './errors.ts';
 import {
   type CallOptions,
   chunk,
@@ -46,7 +43,7 @@ import {
   type TasksOutcome,
 } from './gateway.ts';
 import { responseBodyGuard } from './responseBody.ts';
-import { CallStats } from './stats.ts';
+import { createServiceTransport, DEFAULT_REGION, DEFAULT_REQUEST_TIMEOUT_MS, ServiceCaller } from './serviceCaller.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
 
@@ -81,38 +78,9 @@ export interface SdkGatewayOptions {
   maxResponseBytes?: number;
 }
 
-const DEFAULT_REGION = 'us-east-1';
-export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** 100 results a page: 100,000 ARNs, far more than an ECS account holds in one list. */
 export const DEFAULT_MAX_PAGES = 1000;
-
-/** A smithy/AWS SDK logger that hands every line to `log`, console never. */
-function libraryLogger(log: (line: string) => void) {
-  const line =
-    (level: string) =>
-    (...content: unknown[]) =>
-      log(`${level} ${content.map((part) => (typeof part === 'string' ? part : String(part))).join(' ')}`);
-  return { trace: line('trace'), debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
-}
-
-class Semaphore {
-  #free: number;
-  #waiting: (() => void)[] = [];
-  constructor(size: number) {
-    this.#free = size;
-  }
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#free > 0) this.#free--;
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    try {
-      return await work();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#free++;
-    }
-  }
-}
+export { DEFAULT_REQUEST_TIMEOUT_MS };
 
 function missingOf(failures: Failure[]): string[] {
   return failures.filter((f) => f.reason === 'MISSING' && f.arn).map((f) => f.arn as string);
@@ -133,49 +101,21 @@ function mergeDescribe<T>(parts: DescribeResult<T>[]): DescribeResult<T> {
 export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsGateway> {
   // Imported here, not at the top: the SDK is the heaviest module we load and the first frame must not wait for it.
   const sdk = await import('@aws-sdk/client-ecs');
-  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
-  let region = options.region ?? DEFAULT_REGION;
-  const logger = libraryLogger(options.log ?? (() => {}));
-  const budget = new RequestBudget({ ratePerSecond: options.budgetPerSecond, scheduler: options.scheduler });
-  const stats = new CallStats(options.scheduler);
-  const attemptTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const where = () => endpoint ?? `ECS in ${region}`;
-  const config: ECSClientConfig = {
-    maxAttempts: 1,
-    logger,
-    requestHandler: new BudgetedHttpHandler(
-      new NodeHttpHandler({
-        connectionTimeout: 5_000,
-        // A backstop on real time, a second after our own deadline (on the scheduler), which ends the attempt first.
-        requestTimeout: attemptTimeoutMs + 1000,
-        throwOnRequestTimeout: true,
-        logger,
-      }),
-      {
-        budget,
-        stats,
-        scheduler: options.scheduler,
-        attemptTimeoutMs,
-        timedOut: (operation) =>
-          new GatewayError(
-            'network',
-            `${where()} did not answer ${operation} within ${Math.round(attemptTimeoutMs / 100) / 10} s.`,
-            { operation },
-          ),
-      },
-    ),
-  };
-  if (options.region) config.region = options.region;
-  if (options.profile) config.profile = options.profile;
-  if (endpoint) config.endpoint = endpoint;
-  if (options.simulator) {
-    config.region = options.region ?? DEFAULT_REGION;
-    config.credentials = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
-  }
-  const client = new sdk.ECSClient(config);
+  const { config, budget, stats } = await createServiceTransport({
+    service: ECS_NAMING,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.simulator ? { simulator: true } : {}),
+    budgetPerSecond: options.budgetPerSecond,
+    scheduler: options.scheduler,
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const client = new sdk.ECSClient(config satisfies ECSClientConfig);
   client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
-  region = options.region ?? DEFAULT_REGION;
+  let region = options.region ?? DEFAULT_REGION;
   try {
     region = await client.config.region();
   } catch {
@@ -191,42 +131,33 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.profile ? { profile: options.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
   };
-  return new SdkGateway(sdk, client, target, options, budget, stats);
+  const caller = new ServiceCaller({
+    service: ECS_NAMING,
+    scheduler: options.scheduler,
+    budget,
+    stats,
+    target,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+    ...(options.throttlePatienceMs !== undefined ? { throttlePatienceMs: options.throttlePatienceMs } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  });
+  return new SdkGateway(sdk, client, target, options, caller);
 }
 
 class SdkGateway implements EcsGateway {
   readonly target: GatewayTarget;
   readonly #sdk: Sdk;
   readonly #client: ECSClient;
-  readonly #budget: RequestBudget;
-  readonly #stats: CallStats;
-  readonly #scheduler: Scheduler;
-  readonly #slots: Semaphore;
-  readonly #maxAttempts: number;
+  readonly #caller: ServiceCaller;
   readonly #maxPages: number;
 
-  readonly #throttlePatienceMs: number | undefined;
-  readonly #random: () => number;
-
-  constructor(
-    sdk: Sdk,
-    client: ECSClient,
-    target: GatewayTarget,
-    options: SdkGatewayOptions,
-    budget: RequestBudget,
-    stats: CallStats,
-  ) {
+  constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions, caller: ServiceCaller) {
     this.#sdk = sdk;
     this.#client = client;
     this.target = target;
-    this.#scheduler = options.scheduler;
-    this.#budget = budget;
-    this.#stats = stats;
-    this.#slots = new Semaphore(options.concurrency ?? 6);
-    this.#maxAttempts = options.maxAttempts ?? 4;
+    this.#caller = caller;
     this.#maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
-    this.#throttlePatienceMs = options.throttlePatienceMs;
-    this.#random = options.random ?? Math.random;
   }
 
   /** Where the calls go, in words: the endpoint's URL, else "ECS in <region>". */
@@ -234,79 +165,22 @@ class SdkGateway implements EcsGateway {
     return this.target.endpoint ?? `ECS in ${this.target.region}`;
   }
 
-  /**
-   * One attempt. Its deadline lives in the HTTP handler (budgetedHttpHandler.ts), counted from the moment the request
-   * goes out, so time spent waiting for the budget never counts against it. A caller's abort (ctrl-r, a pane
-   * switch) ends the attempt at once, whatever the library does with the signal.
-   */
-  async #attempt<T>(send: (signal?: AbortSignal) => Promise<T>, callerSignal: AbortSignal | undefined): Promise<T> {
-    if (!callerSignal) return send();
-    let onAbort = () => {};
-    const aborted = new Promise<never>((_resolve, reject) => {
-      onAbort = () => reject(callerSignal.reason);
-      if (callerSignal.aborted) onAbort();
-      else callerSignal.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([send(callerSignal), aborted]);
-    } finally {
-      callerSignal.removeEventListener('abort', onAbort);
-    }
-  }
-
   stats() {
-    return this.#stats.snapshot();
+    return this.#caller.stats();
   }
 
   budget() {
-    return { ceiling: this.#budget.ceiling, effective: this.#budget.effectiveRate };
+    return this.#caller.budget();
   }
 
   /** One logical call: attempts (each through the budget) with backoff, errors mapped to GatewayError. */
-  async #call<T>(
+  #call<T>(
     operation: string,
     send: (signal?: AbortSignal) => Promise<T>,
     options: CallOptions | undefined,
     mutating = false,
   ): Promise<T> {
-    const signal = options?.signal;
-    let throttledSince: number | undefined;
-    for (let attempt = 1, counted = 1; ; attempt++) {
-      let error: GatewayError;
-      try {
-        const result = await this.#slots.run(() => this.#attempt(send, signal));
-        this.#budget.succeeded();
-        return result;
-      } catch (raw) {
-        error = toGatewayError(raw, {
-          operation,
-          endpoint: this.target.endpoint,
-          profile: this.target.profile,
-          region: this.target.region,
-        });
-        if (signal?.aborted) throw new GatewayError('aborted', `${operation} was cancelled.`, { operation });
-      }
-      const patience = this.#throttlePatienceMs;
-      let waitsOut = false;
-      if (error.kind === 'throttled') {
-        this.#stats.throttledCall();
-        this.#budget.throttled();
-        // Throttled on every attempt since then, without one success: past the patience, it is not going away.
-        throttledSince ??= this.#scheduler.now();
-        waitsOut = patience !== undefined && this.#scheduler.now() - throttledSince < patience;
-      }
-      const retryable = mutating ? error.kind === 'throttled' : error.transient;
-      const outOfPatience = error.kind === 'throttled' && patience !== undefined && !waitsOut;
-      // With patience, throttling is waited out rather than counted; other failures still count.
-      if (!retryable || outOfPatience || (!waitsOut && counted >= this.#maxAttempts)) {
-        this.#stats.failedCall();
-        throw error;
-      }
-      if (!waitsOut) counted++;
-      // Exponential backoff with "equal jitter": half fixed, half random, so calls throttled together spread out.
-      const backoff = Math.min(8_000, 250 * 2 ** Math.min(attempt - 1, 10));
-      await delay(this.#scheduler, backoff / 2 + this.#random() * (backoff / 2), signal);
-    }
+    return this.#caller.call(operation, send, options, mutating);
   }
 
   async #listAll(
@@ -324,7 +198,7 @@ class SdkGateway implements EcsGateway {
       for (const arn of result.arns ?? []) if (typeof arn === 'string') arns.push(arn);
       nextToken = typeof result.nextToken === 'string' && result.nextToken !== '' ? result.nextToken : undefined;
       if (!nextToken) return arns;
-      if (followed.has(nextToken) || pages >= this.#maxPages) this.#stats.failedCall();
+      if (followed.has(nextToken) || pages >= this.#maxPages) this.#caller.failedCall();
       if (followed.has(nextToken)) {
         throw new GatewayError(
           'paging',

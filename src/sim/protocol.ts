@@ -1,5 +1,6 @@
 /**
- * The AWS JSON 1.1 wire protocol as ECS speaks it (ECS_API_NOTES §7): routing on X-Amz-Target, JSON bodies,
+ * The AWS JSON wire protocols as ECS and CloudWatch Logs (JSON 1.1) and CloudWatch (JSON 1.0) speak them
+ * (ECS_API_NOTES §7): routing on X-Amz-Target, whose prefix names the service, JSON bodies,
  * `{"__type","message"}` errors with X-Amzn-ErrorType, and a reader that checks request members' types with
  * messages that name the member.
  */
@@ -7,6 +8,31 @@ import { SimError } from './errors.ts';
 
 export const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
+
+/** The AWS services the simulator answers on its one port, told apart by the X-Amz-Target prefix. */
+export type SimService = 'ecs' | 'logs' | 'monitoring';
+
+export interface SimServiceSpec {
+  /** In sentences. */
+  name: string;
+  targetPrefix: string;
+  contentType: string;
+}
+
+export const SIM_SERVICES: Readonly<Record<SimService, SimServiceSpec>> = {
+  ecs: { name: 'ECS', targetPrefix: TARGET_PREFIX, contentType: JSON_CONTENT_TYPE },
+  logs: { name: 'CloudWatch Logs', targetPrefix: 'Logs_20140328', contentType: JSON_CONTENT_TYPE },
+  // CloudWatch's SDK speaks AWS JSON 1.0 (query-compatible): the same routing, its own content type.
+  monitoring: {
+    name: 'CloudWatch',
+    targetPrefix: 'GraniteServiceVersion20100801',
+    contentType: 'application/x-amz-json-1.0',
+  },
+};
+
+const SERVICE_OF_PREFIX: ReadonlyMap<string, SimService> = new Map(
+  (Object.keys(SIM_SERVICES) as SimService[]).map((service) => [SIM_SERVICES[service].targetPrefix, service]),
+);
 /** Request bodies above this are refused (ECS's own limit is far lower for most calls). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -30,21 +56,26 @@ export interface SimResponse {
   chunked?: boolean;
 }
 
-export type ParsedTarget = { ok: true; operation: string } | { ok: false; reason: string };
+export type ParsedTarget = { ok: true; service: SimService; operation: string } | { ok: false; reason: string };
 
-/** The operation named by `X-Amz-Target: AmazonEC2ContainerServiceV20141113.<Op>`. */
+/** The service and operation named by `X-Amz-Target: <ServicePrefix>.<Op>` (AmazonEC2ContainerServiceV20141113...). */
 export function parseTarget(header: string | undefined): ParsedTarget {
   if (header === undefined || header.trim() === '') return { ok: false, reason: 'Missing X-Amz-Target header.' };
   const value = header.trim();
   const dot = value.lastIndexOf('.');
-  if (dot < 0 || value.slice(0, dot) !== TARGET_PREFIX) {
-    return { ok: false, reason: `X-Amz-Target must be ${TARGET_PREFIX}.<Operation>; got "${value.slice(0, 200)}".` };
+  const service = dot < 0 ? undefined : SERVICE_OF_PREFIX.get(value.slice(0, dot));
+  if (service === undefined) {
+    const prefixes = [...SERVICE_OF_PREFIX.keys()].join(', ');
+    return {
+      ok: false,
+      reason: `X-Amz-Target must be <Service>.<Operation> with a service of ${prefixes}; got "${value.slice(0, 200)}".`,
+    };
   }
   const operation = value.slice(dot + 1);
   if (!/^[A-Za-z][A-Za-z0-9]*$/.test(operation)) {
     return { ok: false, reason: `X-Amz-Target names no operation: "${value.slice(0, 200)}".` };
   }
-  return { ok: true, operation };
+  return { ok: true, service, operation };
 }
 
 /** Parses a request body that must be a JSON object; an empty body counts as `{}`. */
@@ -81,19 +112,28 @@ export function toEpochSeconds(ms: number | undefined): number | undefined {
   return ms === undefined ? undefined : ms / 1000;
 }
 
-export function jsonResponse(status: number, body: unknown, requestId: string): SimResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  requestId: string,
+  contentType: string = JSON_CONTENT_TYPE,
+): SimResponse {
   return {
     status,
-    headers: { 'content-type': JSON_CONTENT_TYPE, 'x-amzn-requestid': requestId },
+    headers: { 'content-type': contentType, 'x-amzn-requestid': requestId },
     body: toWireJson(body),
   };
 }
 
-export function errorResponse(error: SimError, requestId: string): SimResponse {
+export function errorResponse(
+  error: SimError,
+  requestId: string,
+  contentType: string = JSON_CONTENT_TYPE,
+): SimResponse {
   return {
     status: error.status,
     headers: {
-      'content-type': JSON_CONTENT_TYPE,
+      'content-type': contentType,
       'x-amzn-requestid': requestId,
       'x-amzn-errortype': error.type,
     },

@@ -3,6 +3,8 @@
  * Tests and benchmarks count calls with it; GET /_sim/requests serves it to other processes.
  */
 
+import type { SimService } from './protocol.ts';
+
 export type RequestOutcome = 'ok' | 'throttled' | 'error' | 'fault';
 
 /** What an injected fault did; absent when no fault fired. */
@@ -11,6 +13,8 @@ export type FaultKind = 'server-error' | 'reset' | 'hang' | 'html' | 'error' | '
 export interface RequestLogEntry {
   /** 1, 2, 3, ... in arrival order; never reused, even after clear(). */
   seq: number;
+  /** The service from X-Amz-Target's prefix; 'ecs' when the request named none. */
+  service: SimService;
   /** The operation from X-Amz-Target, or '' when the request named none. */
   operation: string;
   /** The short name of the cluster the request named, if any. */
@@ -31,6 +35,7 @@ export interface RequestLogEntry {
 }
 
 export interface RequestLogFilter {
+  service?: SimService;
   operation?: string;
   outcome?: RequestOutcome;
   /** Only entries with seq greater than this. */
@@ -132,6 +137,7 @@ export function busiestSecond(entries: readonly Pick<RequestLogEntry, 'at'>[]): 
 }
 
 function matches(entry: RequestLogEntry, filter: RequestLogFilter): boolean {
+  if (filter.service !== undefined && entry.service !== filter.service) return false;
   if (filter.operation !== undefined && entry.operation !== filter.operation) return false;
   if (filter.outcome !== undefined && entry.outcome !== filter.outcome) return false;
   if (filter.sinceSeq !== undefined && entry.seq <= filter.sinceSeq) return false;

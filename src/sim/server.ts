@@ -26,10 +26,18 @@ import {
   Params,
   parseJsonObject,
   parseTarget,
+  SIM_SERVICES,
   type SimRequest,
   type SimResponse,
+  type SimService,
 } from './protocol.ts';
-import { type FaultKind, RequestLog, type RequestLogEntry, type RequestOutcome } from './requestLog.ts';
+import {
+  type FaultKind,
+  RequestLog,
+  type RequestLogEntry,
+  type RequestLogFilter,
+  type RequestOutcome,
+} from './requestLog.ts';
 import { normalizeThrottleConfig, type ThrottleConfig, Throttler } from './throttle.ts';
 
 export type { FaultConfig } from './faults.ts';
@@ -114,6 +122,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
   async function handleApiCall(request: SimRequest): Promise<SimResponse> {
     const requestId = requestIds.uuid();
     const arrivedAt = wallClock.now();
+    let service: SimService = 'ecs';
     let operation = '';
     // The cluster a call is about (short name), so benchmarks can attribute calls; absent when none was named.
     let cluster: string | undefined;
@@ -123,6 +132,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
       details: { errorType?: string; fault?: FaultKind } = {},
     ): SimResponse => {
       const entry: Omit<RequestLogEntry, 'seq'> = {
+        service,
         operation,
         at: arrivedAt,
         simAt: simNow(),
@@ -139,7 +149,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     };
     const recordError = (error: SimError, outcome: RequestOutcome = 'error', fault?: FaultKind) =>
       record(
-        errorResponse(error, requestId),
+        errorResponse(error, requestId, SIM_SERVICES[service].contentType),
         outcome,
         fault ? { errorType: error.type, fault } : { errorType: error.type },
       );
@@ -149,14 +159,18 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     let handler: OperationHandler;
     try {
       if (request.method !== 'POST') {
-        throw new SimError('SerializationException', `ECS requests are POST; got ${request.method.slice(0, 16)}.`);
+        throw new SimError('SerializationException', `AWS API requests are POST; got ${request.method.slice(0, 16)}.`);
       }
       const target = parseTarget(request.headers['x-amz-target']);
       if (!target.ok) throw new SimError('UnknownOperationException', target.reason);
+      service = target.service;
       operation = target.operation;
-      const known = operationHandler(operation);
+      const known = operationHandler(service, operation);
       if (!known) {
-        throw new SimError('UnknownOperationException', `The simulator does not know the operation ${operation}.`);
+        throw new SimError(
+          'UnknownOperationException',
+          `The simulator does not know the ${SIM_SERVICES[service].name} operation ${operation}.`,
+        );
       }
       handler = known;
       if (Buffer.byteLength(request.body, 'utf8') > MAX_BODY_BYTES) {
@@ -205,7 +219,7 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
     }
     try {
       const result = handler(context, new Params(body));
-      const answer = jsonResponse(200, result, requestId);
+      const answer = jsonResponse(200, result, requestId, SIM_SERVICES[service].contentType);
       const rewrite = faults.bodyFor(operation);
       if (!rewrite) return record(answer, 'ok');
       const rewritten: SimResponse = { ...answer, body: rewriteBody(answer.body, rewrite) };
@@ -326,7 +340,12 @@ function readThrottlingBody(value: unknown): unknown {
 }
 
 function requestLogFilter(query: URLSearchParams) {
-  const filter: { operation?: string; outcome?: RequestOutcome; sinceSeq?: number } = {};
+  const filter: RequestLogFilter = {};
+  const service = query.get('service');
+  if (service) {
+    if (!Object.hasOwn(SIM_SERVICES, service)) throw new Error('service must be ecs, logs or monitoring');
+    filter.service = service as SimService;
+  }
   const operation = query.get('operation');
   if (operation) filter.operation = operation;
   const outcome = query.get('outcome');

@@ -1,4 +1,6 @@
-/** Every operation the simulator answers, by its X-Amz-Target name. */
+/** Every operation the simulator answers, by service and X-Amz-Target name. */
+
+import type { SimService } from '../protocol.ts';
 import { createCluster, describeClusters, listClusters } from './clusters.ts';
 import {
   describeContainerInstances,
@@ -40,6 +42,19 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
   RegisterTaskDefinition: registerTaskDefinition,
 };
 
-export function operationHandler(operation: string): OperationHandler | undefined {
-  return Object.hasOwn(OPERATIONS, operation) ? OPERATIONS[operation] : undefined;
+/** CloudWatch Logs (Logs_20140328). */
+export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
+
+/** CloudWatch (GraniteServiceVersion20100801). */
+export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
+
+const OPERATIONS_OF_SERVICE: Readonly<Record<SimService, Readonly<Record<string, OperationHandler>>>> = {
+  ecs: OPERATIONS,
+  logs: LOGS_OPERATIONS,
+  monitoring: MONITORING_OPERATIONS,
+};
+
+export function operationHandler(service: SimService, operation: string): OperationHandler | undefined {
+  const operations = OPERATIONS_OF_SERVICE[service];
+  return Object.hasOwn(operations, operation) ? operations[operation] : undefined;
 }

@@ -22,7 +22,19 @@ const errorOf = (fn: () => unknown): SimError => {
 
 describe('parseTarget', () => {
   it('reads the operation after the ECS prefix', () => {
-    expect(parseTarget('AmazonEC2ContainerServiceV20141113.ListTasks')).toEqual({ ok: true, operation: 'ListTasks' });
+    expect(parseTarget('AmazonEC2ContainerServiceV20141113.ListTasks')).toEqual({
+      ok: true,
+      service: 'ecs',
+      operation: 'ListTasks',
+    });
+  });
+  it('tells CloudWatch Logs and CloudWatch apart from ECS by the prefix', () => {
+    expect(parseTarget('Logs_20140328.GetLogEvents')).toEqual({ ok: true, service: 'logs', operation: 'GetLogEvents' });
+    expect(parseTarget('GraniteServiceVersion20100801.GetMetricData')).toEqual({
+      ok: true,
+      service: 'monitoring',
+      operation: 'GetMetricData',
+    });
   });
   it('refuses a missing header, another service and an empty operation', () => {
     expect(parseTarget(undefined).ok).toBe(false);

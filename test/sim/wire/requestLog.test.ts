@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { busiestSecond, RequestLog, type RequestLogEntry } from '../../../src/sim/requestLog.ts';
 
 const entry = (operation: string, outcome: RequestLogEntry['outcome'] = 'ok'): Omit<RequestLogEntry, 'seq'> => ({
+  service: 'ecs',
   operation,
   at: 1000,
   simAt: 2000,
@@ -44,6 +45,16 @@ describe('RequestLog', () => {
     expect(log.count({ operation: 'ListTasks', outcome: 'throttled' })).toBe(1);
     expect(log.count({ sinceSeq: 2 })).toBe(2);
     expect(log.countByOutcome({ operation: 'ListTasks' })).toEqual({ ok: 1, throttled: 1, error: 0, fault: 1 });
+  });
+
+  it('filters by service', () => {
+    const log = new RequestLog();
+    log.add(entry('ListTasks'));
+    log.add({ ...entry('GetLogEvents'), service: 'logs' });
+    log.add({ ...entry('GetMetricData'), service: 'monitoring' });
+    expect(log.list({ service: 'logs' }).map((e) => e.operation)).toEqual(['GetLogEvents']);
+    expect(log.count({ service: 'ecs' })).toBe(1);
+    expect(log.countByOperation({ service: 'monitoring' })).toEqual({ GetMetricData: 1 });
   });
 
   it('keeps only the newest entries beyond its capacity, oldest first', () => {

@@ -117,6 +117,21 @@ describe('the JSON 1.1 wire', () => {
     ]);
   });
 
+  it('routes by the target prefix: a CloudWatch operation it does not know is named as CloudWatch, in JSON 1.0', async () => {
+    const { server } = await start();
+    const raw = await rawCall(server.url, undefined, '{}', {
+      headers: {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amz-target': 'GraniteServiceVersion20100801.DeleteAlarms',
+      },
+    });
+    expect(raw.status).toBe(400);
+    expect(raw.headers.get('content-type')).toBe('application/x-amz-json-1.0');
+    expect(raw.json().message).toBe('The simulator does not know the CloudWatch operation DeleteAlarms.');
+    expect(server.requestLog.list().map((e) => [e.service, e.operation])).toEqual([['monitoring', 'DeleteAlarms']]);
+    expect(server.requestLog.count({ service: 'ecs' })).toBe(0);
+  });
+
   it('answers malformed requests with JSON errors, never HTML or a dropped connection', async () => {
     const { server } = await start();
     const cases = [
