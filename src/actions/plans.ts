@@ -352,6 +352,52 @@ export function planForceDeployment(service: Service, context: PlanContext): Pla
   };
 }
 
+/**
+ * UpdateService taskDefinition: back to `previous` (the revision before the PRIMARY deployment's, found by the
+ * caller), as a new deployment that replaces every task within the deployment configuration.
+ */
+export function planRollback(service: Service, previous: string, context: PlanContext): PlanOutcome {
+  const cluster = serviceCluster(service);
+  if ('error' in cluster) return cluster;
+  const name = serviceLabel(service);
+  const controller = service.deploymentController?.type ?? 'ECS';
+  if (controller !== 'ECS') {
+    return {
+      error: `${name} uses the ${safe(controller)} deployment controller: ECS cannot change its task definition; its task sets are changed by that controller.`,
+    };
+  }
+  if (service.status !== undefined && service.status !== 'ACTIVE') {
+    return { error: `${name} is ${safe(service.status)}: only an ACTIVE service can be rolled back.` };
+  }
+  const primary = service.deployments?.find((d) => d.status === 'PRIMARY')?.taskDefinition ?? service.taskDefinition;
+  const to = safe(taskDefinitionLabel(previous));
+  if (primary !== undefined && taskDefinitionLabel(primary) === taskDefinitionLabel(previous)) {
+    return { error: `${name} already deploys ${to}: nothing to roll back to.` };
+  }
+  const from = primary ? safe(taskDefinitionLabel(primary)) : 'its current task definition';
+  return {
+    plan: buildPlan(context, {
+      kind: 'rollback',
+      operation: 'UpdateService',
+      clusterArn: cluster.clusterArn,
+      targets: [{ arn: service.serviceArn, label: name }],
+      notes: [`A new deployment of ${to} replaces the tasks of ${from} within the deployment configuration.`],
+      dangerous: true,
+      failureGroup: `service:${service.serviceName ?? shortName(service.serviceArn)}`,
+      confirmText: `UpdateService ${name} in cluster ${clusterLabel(cluster.clusterArn)}: taskDefinition ${from} -> ${to} (rollback, ${plural(
+        service.desiredCount ?? 0,
+        'task',
+      )} replaced)`,
+      request: {
+        operation: 'UpdateService',
+        cluster: cluster.clusterArn,
+        service: service.serviceArn,
+        change: { taskDefinition: previous },
+      },
+    }),
+  };
+}
+
 // ---------------------------------------------------------------- rerun
 
 export interface RerunOptions {

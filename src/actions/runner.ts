@@ -4,7 +4,7 @@
  * once from what ECS answered, `failures` and errors per target in the result and in the Failures feed, and a
  * refresh of the pollers afterwards. It also hands out plans bound to its user and state (plan*, prepareRerun).
  */
-import { shortName } from '../domain/arn.ts';
+import { shortName, taskDefinitionLabel } from '../domain/arn.ts';
 import { actionFailureOccurrence } from '../domain/failures.ts';
 import { isTaskStopping, isTerminalStatus } from '../domain/lifecycle.ts';
 import type { Failure, Service, Task } from '../domain/model.ts';
@@ -28,6 +28,7 @@ import {
   planDrain,
   planForceDeployment,
   planRerun,
+  planRollback,
   planScale,
   planStop,
   type RerunOffer,
@@ -183,6 +184,11 @@ export class ActionRunner {
 
   planForceDeployment(service: Service): PlanOutcome {
     return this.readOnly ? { error: READ_ONLY_MESSAGE } : planForceDeployment(service, this.#context);
+  }
+
+  /** UpdateService back to `previous`, the revision before the PRIMARY deployment's. */
+  planRollback(service: Service, previous: string): PlanOutcome {
+    return this.readOnly ? { error: READ_ONLY_MESSAGE } : planRollback(service, previous, this.#context);
   }
 
   /** StopTask on the standalone tasks holding the drain of these instances. */
@@ -517,10 +523,13 @@ export class ActionRunner {
       const updated = await this.#gateway.updateService(cluster, service, change);
       if (updated) setServices(this.#store, cluster, [updated], { complete: false });
       const deployment = updated?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
+      const of = change.taskDefinition
+        ? ` of ${sanitizeText(taskDefinitionLabel(change.taskDefinition), { maxLength: 120 })}`
+        : '';
       const message =
         change.desiredCount !== undefined
           ? `${target.label}: desiredCount is now ${updated?.desiredCount ?? change.desiredCount}.`
-          : `${target.label}: new deployment${deployment ? ` ${sanitizeText(deployment, { maxLength: 40 })}` : ''} started.`;
+          : `${target.label}: new deployment${deployment ? ` ${sanitizeText(deployment, { maxLength: 40 })}` : ''}${of} started.`;
       out.targets.push({ ...target, ok: true, message });
     } catch (error) {
       const failure = errorFailure(target.arn, error);

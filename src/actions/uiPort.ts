@@ -16,6 +16,8 @@ export interface UiActionPort {
   planActivate(instances: readonly ScopedInstance[]): PlanOutcome;
   planScale(service: Service, desiredCount: string | number): PlanOutcome;
   planForceDeployment(service: Service): PlanOutcome;
+  /** UpdateService back to `previous` (the revision before the PRIMARY deployment's). */
+  planRollback(service: Service, previous: string): PlanOutcome;
   planStopBlocking(instanceArns: readonly string[]): PlanOutcome;
   /** Reads the task again (DescribeTasks with tags) and says what a rerun would call; calls nothing mutating. */
   prepareRerun(task: Pick<Task, 'taskArn' | 'clusterArn'>, options?: RerunOptions): Promise<RerunOffer>;
@@ -33,6 +35,7 @@ export function createUiActions(runner: ActionRunner): UiActionPort {
     planActivate: (instances) => runner.planActivate(instances),
     planScale: (service, desiredCount) => runner.planScale(service, desiredCount),
     planForceDeployment: (service) => runner.planForceDeployment(service),
+    planRollback: (service, previous) => runner.planRollback(service, previous),
     planStopBlocking: (instanceArns) => runner.planStopBlocking(instanceArns),
     prepareRerun: (task, options) => runner.prepareRerun(task, options),
     execute: (plan) => runner.execute(plan),

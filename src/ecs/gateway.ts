@@ -69,6 +69,8 @@ export interface ListTaskDefinitionsFilter {
   status?: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
   /** Default ASC (oldest revision first), as in ECS. */
   sort?: 'ASC' | 'DESC';
+  /** At most this many (1-100), from one page: the latest revision is one call however long the family. */
+  limit?: number;
 }
 
 /** What an UpdateService from ecsdeck may change: the count, a forced deployment, or the task definition (rollback). */

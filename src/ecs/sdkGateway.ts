@@ -412,17 +412,26 @@ class SdkGateway implements EcsGateway {
     filter: ListTaskDefinitionsFilter = {},
     options?: CallOptions,
   ): Promise<string[]> {
+    const request = { familyPrefix, status: filter.status ?? 'ACTIVE', sort: filter.sort ?? 'ASC' } as const;
+    if (filter.limit !== undefined) {
+      const limit = Math.max(1, Math.min(100, Math.floor(filter.limit)));
+      return this.#call(
+        'ListTaskDefinitions',
+        async (abortSignal) => {
+          const out = await this.#client.send(
+            new this.#sdk.ListTaskDefinitionsCommand({ ...request, maxResults: limit }),
+            { abortSignal },
+          );
+          return (out.taskDefinitionArns ?? []).filter((arn): arn is string => typeof arn === 'string').slice(0, limit);
+        },
+        options,
+      );
+    }
     return this.#listAll(
       'ListTaskDefinitions',
       async (nextToken, abortSignal) => {
         const out = await this.#client.send(
-          new this.#sdk.ListTaskDefinitionsCommand({
-            familyPrefix,
-            status: filter.status ?? 'ACTIVE',
-            sort: filter.sort ?? 'ASC',
-            nextToken,
-            maxResults: 100,
-          }),
+          new this.#sdk.ListTaskDefinitionsCommand({ ...request, nextToken, maxResults: 100 }),
           { abortSignal },
         );
         return { arns: out.taskDefinitionArns, nextToken: out.nextToken };

@@ -13,15 +13,17 @@ export type PaneId = (typeof PANES)[number];
 
 /**
  * Where a command works. `global` applies under every pane and detail view; a pane scope only while that pane (or a
- * detail view opened from it, for `detail`) is in front; the modal scopes (`dialog`, `prompt`, `filter`, `command`, `help`)
- * replace everything else while they are open; `logs` replaces the panes' and global keys while a log view is in
- * front (the moving keys are declared in both); `anywhere` is live always, modals included (ctrl-c).
+ * detail view opened from it, for `detail`; `diff` while a task definition diff is in front) is in front; the modal
+ * scopes (`dialog`, `prompt`, `filter`, `command`, `help`) replace everything else while they are open; `logs` replaces
+ * the panes' and global keys while a log view is in front (the moving keys are declared in both); `anywhere` is live
+ * always, modals included (ctrl-c).
  */
 export type Scope =
   | 'global'
   | PaneId
   | 'detail'
   | 'logs'
+  | 'diff'
   | 'dialog'
   | 'prompt'
   | 'filter'
@@ -175,6 +177,39 @@ export const COMMANDS = {
     hint: 'redeploy',
     dangerous: true,
   },
+  showDefinitionDiff: {
+    keys: ['D'],
+    scopes: ['services'],
+    description:
+      "Task definition diff: the PRIMARY deployment's revision against the one before it (the rollout's ACTIVE one, else the family's previous revision; also :diff)",
+    hint: 'diff',
+  },
+  rollbackService: {
+    keys: ['B'],
+    scopes: ['services'],
+    description:
+      "Roll the selected service back to the revision before its PRIMARY deployment's, the diff in the confirmation (UpdateService taskDefinition; also :rollback)",
+    hint: 'rollback',
+    dangerous: true,
+  },
+  diffToggleSecrets: {
+    keys: ['m'],
+    scopes: ['diff'],
+    description: 'Show or mask the values of environment variables whose names look secret (PASSWORD, TOKEN, KEY…)',
+    hint: 'unmask',
+  },
+  diffToggleUnchanged: {
+    keys: ['u'],
+    scopes: ['diff'],
+    description: 'Unfold or fold the fields both revisions share',
+    hint: 'unfold',
+  },
+  diffChooseRevisions: {
+    keys: ['c'],
+    scopes: ['diff'],
+    description: "Compare any two of the family's ACTIVE revisions (ListTaskDefinitions)",
+    hint: 'choose',
+  },
 
   logFollow: {
     keys: ['f'],
@@ -307,6 +342,7 @@ export function liveScopeSets(): Scope[][] {
   return [
     ...PANES.flatMap((pane) => [activeScopes({ pane, detail: false }), activeScopes({ pane, detail: true })]),
     activeScopes({ pane: 'tasks', detail: true, logs: true }),
+    activeScopes({ pane: 'services', detail: true, diff: true }),
     ...MODAL_SCOPES.map((modal) => activeScopes({ modal, pane: 'tasks', detail: false })),
   ];
 }
@@ -408,12 +444,19 @@ export function commandForKey(key: string, scopes: readonly Scope[]): Command | 
 }
 
 /**
- * The scopes that are live for what is in front: a modal alone, a log view alone, or the pane's scope (and `detail`)
- * over global; then `anywhere` under each.
+ * The scopes that are live for what is in front: a modal alone, a log view alone, or the pane's scope (and `detail`,
+ * and `diff` over it) over global; then `anywhere` under each.
  */
-export function activeScopes(front: { modal?: Scope; pane: PaneId; detail: boolean; logs?: boolean }): Scope[] {
+export function activeScopes(front: {
+  modal?: Scope;
+  pane: PaneId;
+  detail: boolean;
+  logs?: boolean;
+  diff?: boolean;
+}): Scope[] {
   if (front.modal) return [front.modal, 'anywhere'];
   if (front.logs) return ['logs', 'anywhere'];
+  if (front.diff) return ['diff', 'detail', front.pane, 'global', 'anywhere'];
   return front.detail ? ['detail', front.pane, 'global', 'anywhere'] : [front.pane, 'global', 'anywhere'];
 }
 

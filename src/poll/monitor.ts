@@ -7,7 +7,7 @@
  */
 import { type FailureOccurrence, serviceEventFailure, taskFailureOccurrence } from '../domain/failures.ts';
 import type { Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
-import type { EcsGateway } from '../ecs/gateway.ts';
+import type { CallOptions, EcsGateway } from '../ecs/gateway.ts';
 import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
 import { feedKey } from '../store/feeds.ts';
 import {
@@ -199,6 +199,19 @@ export class Monitor {
       this.#taskDefinitions.set(arn, pending);
     }
     return pending;
+  }
+
+  /**
+   * The ACTIVE revisions of a family, newest first (ListTaskDefinitions, every page, or one page of `limit`). Not
+   * cached: a new revision can be registered at any time.
+   */
+  taskDefinitionRevisions(family: string, options: CallOptions & { limit?: number } = {}): Promise<string[]> {
+    const { limit, ...call } = options;
+    return this.#gateway.listTaskDefinitions(
+      family,
+      { status: 'ACTIVE', sort: 'DESC', ...(limit !== undefined ? { limit } : {}) },
+      call,
+    );
   }
 
   #backgroundPollers(): Poller[] {

@@ -1,6 +1,6 @@
 /** Plan building on its own (no simulator): the edge cases the scenario does not reach. */
 import { describe, expect, it } from 'vitest';
-import { planForceDeployment, planRerun, planStop, taskSubnet } from '../../src/actions/plans.ts';
+import { planForceDeployment, planRerun, planRollback, planStop, taskSubnet } from '../../src/actions/plans.ts';
 import type { Service, Task } from '../../src/domain/model.ts';
 
 const CLUSTER = 'arn:aws:ecs:us-east-1:123456789012:cluster/batch';
@@ -152,6 +152,50 @@ describe('plans', () => {
     };
     expect(planForceDeployment(service, context)).toEqual({
       error: 'old is DRAINING: only an ACTIVE service can be redeployed.',
+    });
+  });
+});
+
+describe('planRollback', () => {
+  const TD = 'arn:aws:ecs:us-east-1:1:task-definition';
+  const api = (overrides: Partial<Service> = {}): Service => ({
+    serviceArn: 'arn:aws:ecs:us-east-1:1:service/prod/api',
+    serviceName: 'api',
+    clusterArn: CLUSTER,
+    status: 'ACTIVE',
+    desiredCount: 6,
+    taskDefinition: `${TD}/api:2`,
+    deployments: [{ status: 'PRIMARY', taskDefinition: `${TD}/api:2` }],
+    ...overrides,
+  });
+
+  it('is one UpdateService naming the revision, worded from the PRIMARY revision to the previous one', () => {
+    const outcome = planRollback(api(), `${TD}/api:1`, context);
+    if ('error' in outcome) throw new Error(outcome.error);
+    expect(outcome.plan.kind).toBe('rollback');
+    expect(outcome.plan.request).toEqual({
+      operation: 'UpdateService',
+      cluster: CLUSTER,
+      service: 'arn:aws:ecs:us-east-1:1:service/prod/api',
+      change: { taskDefinition: `${TD}/api:1` },
+    });
+    expect(outcome.plan.confirmText).toBe(
+      'UpdateService api in cluster batch: taskDefinition api:2 -> api:1 (rollback, 6 tasks replaced)',
+    );
+    expect(outcome.plan.parameters.taskDefinition).toBe(`${TD}/api:1`);
+    expect(outcome.plan.dangerous).toBe(true);
+  });
+
+  it('refuses a service already on that revision, a non-ECS controller and a service that is not ACTIVE', () => {
+    expect(planRollback(api(), `${TD}/api:2`, context)).toEqual({
+      error: 'api already deploys api:2: nothing to roll back to.',
+    });
+    expect(planRollback(api({ deploymentController: { type: 'CODE_DEPLOY' } }), `${TD}/api:1`, context)).toEqual({
+      error:
+        'api uses the CODE_DEPLOY deployment controller: ECS cannot change its task definition; its task sets are changed by that controller.',
+    });
+    expect(planRollback(api({ status: 'DRAINING' }), `${TD}/api:1`, context)).toEqual({
+      error: 'api is DRAINING: only an ACTIVE service can be rolled back.',
     });
   });
 });

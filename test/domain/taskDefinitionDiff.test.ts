@@ -276,6 +276,14 @@ describe('which revision came before', () => {
       primary: `${TD}/api:3`,
     });
     expect(revisionPair({})).toEqual({});
+    // A forced redeployment rolls the same revision: nothing in flight replaces another revision.
+    const forced = revisionPair({
+      deployments: [
+        { status: 'PRIMARY', taskDefinition: `${TD}/api:2`, createdAt: 300 },
+        { status: 'ACTIVE', taskDefinition: `${TD}/api:2`, createdAt: 100 },
+      ],
+    });
+    expect(forced).toEqual({ primary: `${TD}/api:2` });
   });
 
   it('previousInFamily: the highest lower revision of the same family, whatever the order and junk', () => {

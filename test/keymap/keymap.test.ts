@@ -77,6 +77,7 @@ describe('the keymap table', () => {
       'drainInstances',
       'redeployService',
       'rerunTask',
+      'rollbackService',
       'scaleService',
       'stopBlockingTasks',
       'stopTasks',
@@ -84,6 +85,20 @@ describe('the keymap table', () => {
     const scopes = activeScopes({ pane: 'tasks', detail: false });
     expect(footerHints(scopes).some((hint) => hint.label === 'stop')).toBe(true);
     expect(footerHints(scopes, { readOnly: true }).some((hint) => hint.label === 'stop')).toBe(false);
+    // The diff is a read: its key stays in the read-only footer, the rollback's goes.
+    const services = activeScopes({ pane: 'services', detail: false });
+    const readOnly = footerHints(services, { readOnly: true }).map((hint) => hint.label);
+    expect(readOnly).toContain('diff');
+    expect(readOnly).not.toContain('rollback');
+  });
+
+  it('the diff view has its own scope over the services detail: unmask, unfold and choose only there', () => {
+    const diff = activeScopes({ pane: 'services', detail: true, diff: true });
+    expect(diff).toEqual(['diff', 'detail', 'services', 'global', 'anywhere']);
+    expect(commandForKey('m', diff)?.id).toBe('diffToggleSecrets');
+    expect(commandForKey('u', diff)?.id).toBe('diffToggleUnchanged');
+    expect(commandForKey('c', diff)?.id).toBe('diffChooseRevisions');
+    expect(commandForKey('m', activeScopes({ pane: 'services', detail: true }))).toBeUndefined();
   });
 
   it('resolves keys by scope: a modal scope hides the pane and global commands', () => {

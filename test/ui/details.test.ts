@@ -71,6 +71,41 @@ describe('service detail', () => {
   });
 });
 
+describe('service detail: each deployment names its revision', () => {
+  it('family:revision of every deployment, sanitised, and a dash for one that names none', () => {
+    const rolling: Service = {
+      serviceArn: SERVICE_ARN,
+      serviceName: 'api',
+      clusterArn: CLUSTER,
+      deployments: [
+        {
+          id: 'ecs-svc/3',
+          status: 'PRIMARY',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api\u001b[2J\u202e:3',
+        },
+        {
+          id: 'ecs-svc/2',
+          status: 'ACTIVE',
+          taskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/api:2',
+        },
+        { id: 'ecs-svc/1', status: 'ACTIVE' },
+      ],
+    };
+    const all = text(
+      serviceDetailLines(
+        stateWith((store) => setServices(store, CLUSTER, [rolling])),
+        SERVICE_ARN,
+        NOW,
+      ),
+    );
+    expect(all).toMatch(/PRIMARY\s+ecs-svc\/3\s+api:3\s/);
+    expect(all).toMatch(/ACTIVE\s+ecs-svc\/2\s+api:2\s/);
+    expect(all).toMatch(/ACTIVE\s+ecs-svc\/1\s+-\s/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting no control survives
+    expect(all).not.toMatch(/[\u001b\u202e]/);
+  });
+});
+
 describe('task detail', () => {
   const task: Task = makeTask('abc', {
     lastStatus: 'STOPPED',

@@ -5,6 +5,7 @@ import {
   planDrain,
   planForceDeployment,
   planRerun,
+  planRollback,
   planScale,
   planStop,
 } from '../../src/actions/plans.ts';
@@ -150,6 +151,7 @@ export function recordingActions(options: { readOnly?: boolean; tasks?: Task[] }
     planActivate: (instances) => planActivate(instances, context),
     planScale: (service, count) => planScale(service, count, context),
     planForceDeployment: (service) => planForceDeployment(service, context),
+    planRollback: (service, previous) => planRollback(service, previous, context),
     planStopBlocking: () => ({ error: 'No standalone task holds the drain: nothing to stop.' }),
     prepareRerun: async (task) => {
       const full = (options.tasks ?? []).find((t) => t.taskArn === task.taskArn);

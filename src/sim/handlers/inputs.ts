@@ -216,8 +216,15 @@ export function readContainerDefinition(params: Params): ContainerDefinition {
   if (memoryReservation !== undefined) def.memoryReservation = memoryReservation;
   const command = params.stringList('command');
   if (command !== undefined) def.command = command;
+  const entryPoint = params.stringList('entryPoint');
+  if (entryPoint !== undefined) def.entryPoint = entryPoint;
   const env = readKeyValuePairs(params, 'environment');
   if (env !== undefined) def.environment = env;
+  const secrets = params.objectList('secrets')?.map((secret) => ({
+    name: secret.requireString('name', { minLength: 1 }),
+    valueFrom: secret.requireString('valueFrom', { minLength: 1 }),
+  }));
+  if (secrets !== undefined) def.secrets = secrets;
   const healthCheck = params.object('healthCheck');
   if (healthCheck) {
     const check: NonNullable<ContainerDefinition['healthCheck']> = {

@@ -202,7 +202,11 @@ function containerDefinition(def: ContainerDefinition): Wire {
     })),
     essential: def.essential,
     command: def.command ? [...def.command] : undefined,
+    entryPoint: def.entryPoint ? [...def.entryPoint] : undefined,
     environment: environment(def.environment ?? []),
+    secrets: def.secrets
+      ? def.secrets.map((secret) => ({ name: secret.name, valueFrom: secret.valueFrom }))
+      : undefined,
     mountPoints: [],
     volumesFrom: [],
     stopTimeout: def.stopTimeout,
@@ -236,7 +240,7 @@ export function wireTaskDefinition(def: SimTaskDefinition): Wire {
     revision: def.revision,
     volumes: [],
     status: def.status,
-    placementConstraints: [],
+    placementConstraints: (def.placementConstraints ?? []).map((c) => ({ type: c.type, expression: c.expression })),
     compatibilities: [...def.compatibilities],
     requiresCompatibilities: def.requiresCompatibilities.length > 0 ? [...def.requiresCompatibilities] : undefined,
     cpu: def.cpu,

@@ -1,7 +1,7 @@
 import { SimError } from '../errors.ts';
 import type { SimTaskDefinition } from '../model/types.ts';
 import type { OperationHandler } from './context.ts';
-import { readContainerDefinition, readTags } from './inputs.ts';
+import { readContainerDefinition, readPlacementConstraints, readTags } from './inputs.ts';
 import { compareStrings, paginate, readPageRequest } from './paging.ts';
 import { wireTaskDefinition } from './serialize.ts';
 
@@ -90,9 +90,9 @@ export const registerTaskDefinition: OperationHandler = ({ model }, params) => {
       );
     }
   }
+  const placementConstraints = readPlacementConstraints(params, 10);
   // Accepted for compatibility; not simulated.
   params.objectList('volumes');
-  params.objectList('placementConstraints');
   params.object('runtimePlatform');
   params.object('ephemeralStorage');
   params.string('pidMode');
@@ -106,6 +106,7 @@ export const registerTaskDefinition: OperationHandler = ({ model }, params) => {
     taskRoleArn: params.string('taskRoleArn'),
     executionRoleArn: params.string('executionRoleArn'),
     containerDefinitions,
+    ...(placementConstraints ? { placementConstraints } : {}),
     tags: readTags(params),
   });
   return {

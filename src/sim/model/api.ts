@@ -36,6 +36,7 @@ export interface RegisterTaskDefinitionInput {
   taskRoleArn?: string;
   executionRoleArn?: string;
   containerDefinitions: ContainerDefinition[];
+  placementConstraints?: PlacementConstraint[];
   tags?: Tag[];
   /** Simulator only; when absent it is read from the `ecsdeck.sim.*` docker labels of the first essential container. */
   behaviour?: TaskBehaviour;

@@ -448,6 +448,9 @@ export class SimModel {
     if (input.memory) definition.memory = input.memory;
     if (input.taskRoleArn) definition.taskRoleArn = input.taskRoleArn;
     if (input.executionRoleArn) definition.executionRoleArn = input.executionRoleArn;
+    if (input.placementConstraints && input.placementConstraints.length > 0) {
+      definition.placementConstraints = input.placementConstraints.map((constraint) => ({ ...constraint }));
+    }
     revisions.push(definition);
     core.familyRevisions.set(input.family, revisions);
     this.state.taskDefinitions.set(definition.arn, definition);

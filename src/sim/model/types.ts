@@ -122,7 +122,10 @@ export interface ContainerDefinition {
   memoryReservation?: number;
   portMappings: PortMapping[];
   command?: string[];
+  entryPoint?: string[];
   environment?: KeyValue[];
+  /** References to Secrets Manager or Parameter Store, echoed as registered (the simulator resolves nothing). */
+  secrets?: { name: string; valueFrom: string }[];
   healthCheck?: { command: string[]; interval?: number; timeout?: number; retries?: number; startPeriod?: number };
   stopTimeout?: number;
   dockerLabels?: Record<string, string>;
@@ -149,6 +152,8 @@ export interface SimTaskDefinition {
   taskRoleArn?: string;
   executionRoleArn?: string;
   containerDefinitions: ContainerDefinition[];
+  /** Echoed as registered; not used for placement. */
+  placementConstraints?: PlacementConstraint[];
   registeredAt: number;
   registeredBy?: string;
   tags: Tag[];

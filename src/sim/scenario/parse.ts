@@ -116,7 +116,25 @@ function parseContainerDefinition(o: ObjectReader): ContainerDefinition {
   assign(container, 'memory', o.optionalInteger('memory', { min: 4 }));
   assign(container, 'memoryReservation', o.optionalInteger('memoryReservation', { min: 4 }));
   assign(container, 'command', o.optionalStringList('command'));
+  assign(container, 'entryPoint', o.optionalStringList('entryPoint'));
+  if (o.has('secrets')) {
+    container.secrets = o.objects('secrets').map((secret) => {
+      const out = { name: secret.string('name'), valueFrom: secret.string('valueFrom') };
+      secret.end();
+      return out;
+    });
+  }
   assign(container, 'stopTimeout', o.optionalInteger('stopTimeout', { min: 0, max: 120 }));
+  if (o.has('environment')) {
+    container.environment = o.objects('environment').map((variable) => {
+      // An empty value is a value (ECS accepts it): read it as tags read theirs.
+      const value = variable.has('value') ? variable.required('value') : '';
+      if (typeof value !== 'string') throw new FieldError(variable.at('value'), 'must be a string');
+      const out = { key: variable.string('name'), value };
+      variable.end();
+      return out;
+    });
+  }
   const health = o.optionalObject('healthCheck');
   if (health) {
     const check: NonNullable<ContainerDefinition['healthCheck']> = {

@@ -133,6 +133,7 @@ function Body({
       pane: state.pane,
       detail: state.stack.length > 0,
       logs: view?.kind === 'logs',
+      diff: view?.kind === 'definitionDiff',
     });
     return <HelpOverlay scopes={beneath} scroll={state.helpScroll} width={width} height={height} readOnly={readOnly} />;
   }

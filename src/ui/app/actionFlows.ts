@@ -7,22 +7,30 @@ import { followDrain } from '../../actions/drain.ts';
 import type { RerunOffer } from '../../actions/plans.ts';
 import type { ActionEvent, ActionPlan, ActionResult, PlanOutcome } from '../../actions/types.ts';
 import type { UiActionPort } from '../../actions/uiPort.ts';
-import { shortName } from '../../domain/arn.ts';
-import type { Service } from '../../domain/model.ts';
+import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
+import { canonicalStatus } from '../../domain/lifecycle.ts';
+import type { Service, TaskDefinition } from '../../domain/model.ts';
 import type { Keymap } from '../../keymap/keymap.ts';
 import { planLines, planTitle, STATUS_TONES } from '../panes/actionLines.ts';
 import { safe } from '../panes/cells.ts';
+import { definitionDiff, diffLines } from '../panes/definitionDiff.ts';
+import type { Line } from '../panes/details.ts';
 import type { ControllerOptions } from './controller.ts';
+import type { DefinitionFlows } from './definitionFlows.ts';
 import type { Navigation, Targets } from './navigation.ts';
 import { type DialogState, flash, pushView, topView, updateList } from './uiStore.ts';
 
 export interface ActionFlowOptions extends Pick<ControllerOptions, 'ecs' | 'ui' | 'readOnly' | 'actions'> {
   keymap: Keymap;
   navigation: Navigation;
+  /** Reads task definitions for the rollback's diff (through the monitor's cache). */
+  definitions?: DefinitionFlows;
 }
 
 interface OfferOptions {
   lead?: string[];
+  /** Lines after the plan's own (the rollback's diff). */
+  trailer?: Line[];
   after?: (result: ActionResult) => void;
   /** Takes the marks the plan was made from off their list, when the call goes out. */
   clearMarks?: () => void;
@@ -39,6 +47,9 @@ export class ActionFlows {
   /** The task a rerun started, selected in the Tasks pane until the user moves. */
   #followTask: string | undefined;
   #stopFollowingDrain: (() => void) | undefined;
+  #stopFollowingRollback: (() => void) | undefined;
+  /** A rollback being prepared (ListTaskDefinitions, DescribeTaskDefinition in flight): a second `B` is the same intent. */
+  #rollbackPending = false;
   /** The instances the latest drain confirmed here set DRAINING: what `x` frees when nothing is marked. */
   #drained: string[] = [];
 
@@ -73,7 +84,7 @@ export class ActionFlows {
   #dialogOf(plan: ActionPlan, options: OfferOptions = {}): DialogState {
     return {
       title: planTitle(plan),
-      lines: planLines(plan, options.lead),
+      lines: [...planLines(plan, options.lead), ...(options.trailer ?? [])],
       onConfirm: () => {
         // The marked set has been acted on: the marks go (as in k9s); a cancelled dialog leaves them.
         options.clearMarks?.();
@@ -256,6 +267,140 @@ export class ActionFlows {
     if (service) this.#offer(port.planForceDeployment(service));
   }
 
+  /**
+   * `B`: UpdateService back to the revision before the PRIMARY deployment's, the diff (PRIMARY -> that revision) in
+   * the confirmation. Reads first (the revisions, each definition at most once), calls nothing until confirmed.
+   */
+  rollback(): void {
+    const port = this.#port('Rollback');
+    if (!port) return;
+    const service = this.#service();
+    if (!service) return;
+    const definitions = this.#o.definitions;
+    if (!definitions?.available) {
+      flash(this.#o.ui, 'Rollback: task definitions cannot be read in this session.', 'warn');
+      return;
+    }
+    if (this.#rollbackPending) return;
+    this.#rollbackPending = true;
+    const ui = this.#o.ui;
+    const name = safe(service.serviceName ?? shortName(service.serviceArn));
+    flash(ui, `Rollback: finding the revision before ${name}'s PRIMARY deployment…`, 'muted');
+    const prepare = async (): Promise<void> => {
+      const found = await definitions.previousRevision(service);
+      if ('error' in found) {
+        flash(ui, found.error, 'warn');
+        return;
+      }
+      const trailer: Line[] = [
+        [],
+        [
+          {
+            text: `What changes back (${safe(taskDefinitionLabel(found.primary))} → ${safe(taskDefinitionLabel(found.previous))}):`,
+            tone: 'title',
+          },
+        ],
+      ];
+      try {
+        const [primary, previous] = await definitions.load([found.primary, found.previous]);
+        trailer.push(...diffLines(definitionDiff(primary as TaskDefinition, previous as TaskDefinition)));
+      } catch (error) {
+        trailer.push([
+          { text: `The diff cannot be shown: ${safe(error instanceof Error ? error.message : error)}`, tone: 'warn' },
+        ]);
+      }
+      if (ui.getState().dialog || ui.getState().modal !== undefined) {
+        flash(
+          ui,
+          `Rollback: put aside (another dialog was open); press ${this.#o.keymap.keyOf('rollbackService')} again.`,
+          'muted',
+        );
+        return;
+      }
+      // The "finding the revision" line has been answered by the confirmation (or its refusal).
+      ui.setState({ flash: undefined });
+      // Planned from the record as it is now: a poll may have moved the deployments meanwhile.
+      const live = this.#o.ecs.getState().services.get(service.serviceArn) ?? service;
+      this.#offer(port.planRollback(live, found.previous), {
+        trailer,
+        after: (result) => {
+          if (result.status === 'ok') this.#followRollback(service.serviceArn, found.previous);
+        },
+      });
+    };
+    prepare()
+      .catch((error: unknown) =>
+        flash(ui, `Rollback: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
+      )
+      .finally(() => {
+        this.#rollbackPending = false;
+      });
+  }
+
+  /**
+   * The rollback followed live on the flash line from the store the pollers keep fresh: the deployment of the old
+   * revision, its running count and rollout state, until it completes, fails or is replaced.
+   */
+  #followRollback(serviceArn: string, taskDefinition: string): void {
+    this.#stopFollowingRollback?.();
+    const ecs = this.#o.ecs;
+    const ui = this.#o.ui;
+    const revision = safe(taskDefinitionLabel(taskDefinition));
+    let last: Service | undefined;
+    /** Our deployment once seen: a record without it is either older (a poll sent before the call) or newer. */
+    let ours: { id?: string; createdAt?: number } | undefined;
+    let unsubscribe: () => void = () => {};
+    const stop = () => {
+      unsubscribe();
+      if (this.#stopFollowingRollback === stop) this.#stopFollowingRollback = undefined;
+    };
+    const report = (service: Service | undefined): boolean => {
+      if (!service || service === last) return false;
+      last = service;
+      const name = safe(service.serviceName ?? shortName(serviceArn));
+      const deployments = service.deployments ?? [];
+      const deployment = ours?.id
+        ? deployments.find((d) => d.id === ours?.id)
+        : deployments.find((d) => d.taskDefinition === taskDefinition && d.status === 'PRIMARY');
+      if (deployment?.status !== 'PRIMARY') {
+        const primary = deployments.find((d) => d.status === 'PRIMARY');
+        const newer = ours !== undefined && (primary?.createdAt ?? 0) > (ours.createdAt ?? 0);
+        if (deployment || newer) {
+          flash(ui, `Rollback of ${name}: another deployment replaced ${revision} as the PRIMARY one.`, 'warn');
+          return true;
+        }
+        // A record read before the call went out: the next poll brings ours.
+        return false;
+      }
+      ours ??= {
+        ...(deployment.id ? { id: deployment.id } : {}),
+        ...(deployment.createdAt !== undefined ? { createdAt: deployment.createdAt } : {}),
+      };
+      const state = canonicalStatus(deployment.rolloutState);
+      const counts = `${deployment.runningCount ?? '?'} of ${deployment.desiredCount ?? '?'} running`;
+      if (state === 'COMPLETED') {
+        flash(ui, `Rollback of ${name} to ${revision} completed: ${counts}.`, 'ok');
+        return true;
+      }
+      if (state === 'FAILED') {
+        const reason = deployment.rolloutStateReason ? `: ${safe(deployment.rolloutStateReason)}` : '.';
+        flash(ui, `Rollback of ${name} to ${revision} FAILED${reason}`, 'error');
+        return true;
+      }
+      flash(
+        ui,
+        `Rollback of ${name} to ${revision}: ${counts}, ${safe(deployment.rolloutState ?? 'IN_PROGRESS')}.`,
+        'muted',
+      );
+      return false;
+    };
+    if (report(ecs.getState().services.get(serviceArn))) return;
+    unsubscribe = ecs.subscribe((state) => {
+      if (report(state.services.get(serviceArn))) stop();
+    });
+    this.#stopFollowingRollback = stop;
+  }
+
   rerunTask(): void {
     const port = this.#port('Rerun');
     if (!port) return;
@@ -270,22 +415,25 @@ export class ActionFlows {
     flash(this.#o.ui, `Rerun: reading task ${id} again (DescribeTasks)…`, 'muted');
     port
       .prepareRerun({ taskArn: task.taskArn, ...(task.clusterArn ? { clusterArn: task.clusterArn } : {}) })
-      .then(
-        (offer) => this.#rerunOffer(offer),
-        (error: unknown) =>
-          flash(this.#o.ui, `Rerun: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
+      .then((offer) => this.#rerunOffer(offer))
+      .catch((error: unknown) =>
+        flash(this.#o.ui, `Rerun: ${safe(error instanceof Error ? error.message : error)}`, 'error'),
       )
       .finally(() => {
         this.#rerunPending = false;
       });
   }
 
-  #rerunOffer(offer: RerunOffer): void {
+  async #rerunOffer(offer: RerunOffer): Promise<void> {
     const ui = this.#o.ui;
     if (offer.kind === 'unavailable') {
       flash(ui, safe(offer.error), 'warn');
       return;
     }
+    // A standalone rerun keeps its revision: the confirmation says what the family's latest one would change.
+    const definitions = this.#o.definitions;
+    const used = offer.kind === 'standalone' ? offer.task.taskDefinitionArn : undefined;
+    const trailer = used && definitions?.available ? await definitions.rerunComparison(used) : [];
     // Something else took the front while the task was read: do not open a dialog over it.
     if (ui.getState().dialog || ui.getState().modal !== undefined) {
       flash(
@@ -307,19 +455,19 @@ export class ActionFlows {
     const run = offer.run;
     const start = offer.start;
     if (!start || 'error' in start) {
-      this.#offer(run, { after: follow });
+      this.#offer(run, { after: follow, trailer });
       return;
     }
     if ('error' in run) {
-      this.#offer(start, { lead: [`RunTask cannot be offered: ${run.error}`], after: follow });
+      this.#offer(start, { lead: [`RunTask cannot be offered: ${run.error}`], after: follow, trailer });
       return;
     }
     const runDialog = (): DialogState => ({
-      ...this.#dialogOf(run.plan, { after: follow }),
+      ...this.#dialogOf(run.plan, { after: follow, trailer }),
       alternative: { label: 'StartTask on the same instance instead', dialog: startDialog },
     });
     const startDialog = (): DialogState => ({
-      ...this.#dialogOf(start.plan, { after: follow }),
+      ...this.#dialogOf(start.plan, { after: follow, trailer }),
       alternative: { label: 'RunTask (ECS places it) instead', dialog: runDialog },
     });
     ui.setState({ dialog: runDialog() });

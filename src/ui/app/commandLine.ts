@@ -59,6 +59,8 @@ const LINE_COMMANDS: ReadonlyMap<string, LineCommand> = new Map<string, LineComm
   ['profile', switchTo('profile')],
   ['scale', ({ flows }, argument) => (argument === '' ? flows.scale() : flows.scale(argument))],
   ['redeploy', ({ flows }) => flows.redeploy()],
+  ['rollback', ({ flows }) => flows.rollback()],
+  ['diff', ({ definitions }) => definitions.showDiff()],
   ['q', quit],
   ['quit', quit],
 ]);
@@ -74,7 +76,7 @@ export function runCommandLine(app: CommandContext, line: string): void {
   }
   flash(
     app.ui,
-    `Unknown command :${safe(word)} (try :clusters, :cluster NAME, :region NAME, :profile NAME, :scale N, :redeploy).`,
+    `Unknown command :${safe(word)} (try :clusters, :cluster NAME, :region NAME, :profile NAME, :scale N, :redeploy, :rollback, :diff).`,
     'error',
   );
 }

@@ -11,6 +11,7 @@ import type { LogViews } from '../logs/logViews.ts';
 import type { ActionFlows } from './actionFlows.ts';
 import { runCommandLine } from './commandLine.ts';
 import type { AppExit, MonitorLike } from './controller.ts';
+import type { DefinitionFlows } from './definitionFlows.ts';
 import type { Navigation } from './navigation.ts';
 import { flash, pushView, type UiState, type UiStore } from './uiStore.ts';
 
@@ -24,6 +25,7 @@ export interface CommandContext {
   readonly flows: ActionFlows;
   /** The log views (`l`) and what their keys do. */
   readonly logViews: LogViews;
+  readonly definitions: DefinitionFlows;
   exit(result: AppExit): void;
   /** Lines of the body, as last laid out. */
   bodyHeight(): number;
@@ -114,6 +116,11 @@ export const COMMAND_HANDLERS: CommandHandlers = {
   stopBlockingTasks: ({ flows }) => flows.stopBlockingTasks(),
   scaleService: ({ flows }) => flows.scale(),
   redeployService: ({ flows }) => flows.redeploy(),
+  rollbackService: ({ flows }) => flows.rollback(),
+  showDefinitionDiff: ({ definitions }) => definitions.showDiff(),
+  diffToggleSecrets: ({ definitions }) => definitions.toggleSecrets(),
+  diffToggleUnchanged: ({ definitions }) => definitions.toggleUnchanged(),
+  diffChooseRevisions: ({ definitions }) => definitions.chooseRevisions(),
   lastResult: ({ ui, navigation }) => {
     // A feed failing now comes first: its sentence in full, then the last result under it.
     if (navigation.showProblems()) return;

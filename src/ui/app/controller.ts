@@ -26,15 +26,18 @@ import { safe } from '../panes/cells.ts';
 import type { AnyTable, PaneTables } from '../panes/registry.ts';
 import { ActionFlows } from './actionFlows.ts';
 import { COMMAND_HANDLERS, type CommandContext, typeText } from './commands.ts';
+import { DefinitionFlows } from './definitionFlows.ts';
 import { Navigation } from './navigation.ts';
-import { flash, type UiState, type UiStore } from './uiStore.ts';
+import { flash, topView, type UiState, type UiStore } from './uiStore.ts';
 
 /** What the app needs of the pollers (poll/Monitor fits). */
 export interface MonitorLike {
   focusCluster(cluster: string | undefined): void;
   refreshNow(): void;
-  /** A task definition revision, described at most once (the log view reads where each container logs). */
+  /** A task definition revision, described at most once (the diff, rollback and log view read them). */
   taskDefinition?(arn: string): Promise<TaskDefinition | undefined>;
+  /** A family's ACTIVE revisions, newest first (ListTaskDefinitions; `limit`: one page of at most that many). */
+  taskDefinitionRevisions?(family: string, options?: { limit?: number }): Promise<string[]>;
 }
 
 export type { UiActionPort } from '../../actions/uiPort.ts';
@@ -105,7 +108,8 @@ export class Controller {
       ...(options.logCapacity !== undefined ? { capacity: options.logCapacity } : {}),
     });
     this.#navigation = new Navigation({ ...options, logViews: this.logViews });
-    const flows = new ActionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation });
+    const definitions = new DefinitionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation });
+    const flows = new ActionFlows({ ...options, keymap: this.keymap, navigation: this.#navigation, definitions });
     this.#app = {
       ecs: options.ecs,
       ui: options.ui,
@@ -114,6 +118,7 @@ export class Controller {
       navigation: this.#navigation,
       flows,
       logViews: this.logViews,
+      definitions,
       exit: (result) => {
         // A quit closes every live tail session first: they are billed by the minute.
         this.logViews.closeAll();
@@ -135,8 +140,13 @@ export class Controller {
     return activeScopes(this.#front(state));
   }
 
-  #front(state: UiState): { pane: UiState['pane']; detail: boolean; logs: boolean } {
-    return { pane: state.pane, detail: state.stack.length > 0, logs: state.stack.at(-1)?.kind === 'logs' };
+  #front(state: UiState): { pane: UiState['pane']; detail: boolean; logs: boolean; diff: boolean } {
+    return {
+      pane: state.pane,
+      detail: state.stack.length > 0,
+      logs: state.stack.at(-1)?.kind === 'logs',
+      diff: topView(state)?.kind === 'definitionDiff',
+    };
   }
 
   /** One input event from Ink: possibly several keys. */

@@ -205,7 +205,13 @@ export class Navigation {
   /** What `v` and `y` act on: the entity view in front, else the selected row. */
   #subject(): { kind: EntityKind | 'failureGroup'; id: string } | undefined {
     const view = topView(this.#o.ui.getState());
-    if (view?.kind === 'result' || view?.kind === 'problems' || view?.kind === 'logs') return undefined;
+    if (
+      view?.kind === 'result' ||
+      view?.kind === 'problems' ||
+      view?.kind === 'logs' ||
+      view?.kind === 'definitionDiff'
+    )
+      return undefined;
     if (view && view.kind !== 'failureGroup' && view.kind !== 'describe') return { kind: view.kind, id: view.arn };
     if (view?.kind === 'describe') return { kind: view.of, id: view.id };
     const selection = this.selected();
@@ -264,6 +270,10 @@ export class Navigation {
     const view = topView(state);
     if (view && view.kind === kind) {
       const one = lookup(ecs, view.arn);
+      return { items: one ? [one] : [], source: 'view' };
+    }
+    if (view?.kind === 'definitionDiff' && kind === 'service' && view.service) {
+      const one = lookup(ecs, view.service);
       return { items: one ? [one] : [], source: 'view' };
     }
     const table = this.frontTable();

@@ -20,10 +20,30 @@ export type View =
   | { kind: 'describe'; of: EntityKind | 'failureGroup'; id: string; scroll: number }
   /** An action's outcome, target by target. */
   | { kind: 'result'; result: ActionResult; scroll: number }
+  /** Two task definition revisions compared (`D`); the definitions come from the store's cache once described. */
+  | DefinitionDiffView
   /** The failing feeds' errors in full (of the panes of `cluster`), then the last action's result if there is one. */
   | { kind: 'problems'; cluster?: string; result?: ActionResult; scroll: number }
   /** A log view (ui/logs): its lines and state live in the session, by id; `label` is for the breadcrumbs. */
   | { kind: 'logs'; session: number; label: string };
+
+export interface DefinitionDiffView {
+  kind: 'definitionDiff';
+  /** Task definition ARNs: the older side and the newer one. */
+  from: string;
+  to: string;
+  /** The service whose revisions these are (what `B` and `D` act on from here). */
+  service?: string;
+  /** Why these two (e.g. "the rollout in flight replaces api:1"): already terminal-safe. */
+  context?: string;
+  scroll: number;
+  /** Secret-looking environment values shown instead of masked. */
+  unmasked: boolean;
+  /** The fields both share listed instead of counted. */
+  unfolded: boolean;
+  /** Why a definition could not be read: one sentence, already terminal-safe. */
+  error?: string;
+}
 
 export interface ListState {
   /** The selected row's key: the selection follows the entity when rows move. */

@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { shortName } from '../../domain/arn.ts';
+import { shortName, taskDefinitionLabel } from '../../domain/arn.ts';
 import { displayWidth, truncateToWidth } from '../../domain/format.ts';
 import { ELLIPSIS } from '../../domain/sanitize.ts';
 import { PANES, type PaneId } from '../../keymap/keymap.ts';
@@ -73,6 +73,8 @@ function viewLabel(view: View, ecs: EcsState): string {
       return `result ${view.result.operation}`;
     case 'problems':
       return 'errors';
+    case 'definitionDiff':
+      return `diff ${safe(taskDefinitionLabel(view.from))} → ${safe(taskDefinitionLabel(view.to))}`;
     case 'service':
       return `service ${safe(ecs.services.get(view.arn)?.serviceName ?? shortName(view.arn))}`;
     case 'cluster':

@@ -7,6 +7,7 @@ import type { LastLinesState } from '../../logs/lastLines.ts';
 import type { EcsState } from '../../store/store.ts';
 import type { EntityKind, UiState, View } from '../app/uiStore.ts';
 import { resultLines } from './actionLines.ts';
+import { definitionDiffViewLines } from './definitionDiff.ts';
 import {
   clusterDetailLines,
   describeLines,
@@ -39,6 +40,7 @@ export function viewLines(
 ) {
   if (view.kind === 'describe') return describeLines(recordOf(ecs, view.of, view.id), width);
   if (view.kind === 'result') return resultLines(view.result);
+  if (view.kind === 'definitionDiff') return definitionDiffViewLines(ecs, view);
   if (view.kind === 'problems') {
     const problems = problemsViewLines(ecs, view.cluster, width);
     const lines = problems.length > 0 ? problems : [[{ text: 'No feed is failing now.', tone: 'ok' as const }]];

@@ -5,6 +5,8 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { normalizeTaskDefinition, type TaskDefinition } from '../../../src/domain/model.ts';
+import { diffTaskDefinitions } from '../../../src/domain/taskDefinitionDiff.ts';
 import {
   CONTRACT_START,
   type ContractWorld,
@@ -160,5 +162,46 @@ describe('ListTaskDefinitions', () => {
     );
     const inactive = await world.client.send(new ListTaskDefinitionsCommand({ status: 'INACTIVE' }));
     expect(inactive.taskDefinitionArns).toEqual([]);
+  });
+});
+
+describe('what the task definition diff reads', () => {
+  it('echoes entryPoint, environment, secrets and placement constraints as registered, so two revisions diff', async () => {
+    const register = (tag: string, secret: string, constraint: string) =>
+      world.client.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'api',
+          placementConstraints: [{ type: 'memberOf', expression: constraint }],
+          containerDefinitions: [
+            {
+              name: 'api',
+              image: `example/api:${tag}`,
+              memory: 512,
+              entryPoint: ['/bin/sh', '-c'],
+              environment: [{ name: 'DB_PASSWORD', value: `pw-${tag}` }],
+              secrets: [{ name: 'DB_URL', valueFrom: secret }],
+            },
+          ],
+        }),
+      );
+    await register('1', 'arn:aws:ssm:us-east-1:123456789012:parameter/db-1', 'attribute:ecs.instance-type =~ m5.*');
+    await register('2', 'arn:aws:ssm:us-east-1:123456789012:parameter/db-2', 'attribute:ecs.instance-type =~ c6.*');
+    const describe = async (ref: string) =>
+      normalizeTaskDefinition(
+        (await world.client.send(new DescribeTaskDefinitionCommand({ taskDefinition: ref }))).taskDefinition,
+      ) as TaskDefinition;
+    const [one, two] = [await describe('api:1'), await describe('api:2')];
+    expect(two.containerDefinitions?.[0]?.entryPoint).toEqual(['/bin/sh', '-c']);
+    expect(two.containerDefinitions?.[0]?.secrets).toEqual([
+      { name: 'DB_URL', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db-2' },
+    ]);
+    const changed = diffTaskDefinitions(one, two).changed.map((e) => `${e.scope}.${e.field}`);
+    expect(changed).toEqual([
+      'task.placement constraints',
+      'api.image tag',
+      'api.env DB_PASSWORD',
+      'api.secret DB_URL',
+    ]);
+    expect(diffTaskDefinitions(one, two).changed.find((e) => e.field === 'env DB_PASSWORD')?.secret).toBe(true);
   });
 });

@@ -171,6 +171,26 @@ describe('a bad scenario is one error naming the file and the field', () => {
     );
   });
 
+  it("reads a container definition's environment, secrets and entryPoint; the demo api revisions differ in tag and environment", () => {
+    const document = demoDocument();
+    const container = document.taskDefinitions[0].containerDefinitions[0];
+    container.entryPoint = ['/bin/sh', '-c'];
+    container.secrets = [{ name: 'DB_URL', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }];
+    const scenario = scenarioFromDocument(document, 'env.json', 'env');
+    const read = scenario.taskDefinitions[0]?.containerDefinitions[0];
+    expect(read?.entryPoint).toEqual(['/bin/sh', '-c']);
+    expect(read?.secrets).toEqual([{ name: 'DB_URL', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }]);
+    const api = scenario.taskDefinitions.filter((definition) => definition.family === 'api');
+    const [one, two] = api.map((definition) => definition.containerDefinitions[0]);
+    expect([one?.image, two?.image].map((image) => image?.split(':').pop())).toEqual(['1.41.0', '1.42.0']);
+    expect(one?.environment).toContainEqual({ key: 'LOG_LEVEL', value: 'info' });
+    expect(two?.environment).toContainEqual({ key: 'LOG_LEVEL', value: 'debug' });
+    container.environment = [{ name: 'A', value: 1 }];
+    expect(errorOf('env-value.json', document).message).toContain(
+      'taskDefinitions[0].containerDefinitions[0].environment[0].value must be a string',
+    );
+  });
+
   it('quotes a key that is not a plain name in the path', () => {
     const document = demoDocument();
     document.taskDefinitions[0].containerDefinitions[0].dockerLabels = { 'com.example.team': 7 };
