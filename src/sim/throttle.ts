@@ -22,6 +22,7 @@
  * | serviceWrite                 | CreateService, CreateTaskSet, UpdateTaskSet,          |    20 |        1 |
  * |                              | UpdateServicePrimaryTaskSet                          |       |          |
  * | taskDefinitionWrite          | RegisterTaskDefinition                               |    20 |        1 |
+ * | metricDataRead               | GetMetricData (CloudWatch: 50 TPS per account)       |    50 |       50 |
  *
  * Every bucket can be replaced in the config, and `multiplier` scales every burst and refill at once
  * (0.1 = a tenth of the quota, for tests that want throttling quickly). A request costs one token.
@@ -43,7 +44,8 @@ export type ThrottleCategory =
   | 'containerInstanceWrite'
   | 'clusterWrite'
   | 'serviceWrite'
-  | 'taskDefinitionWrite';
+  | 'taskDefinitionWrite'
+  | 'metricDataRead';
 
 export interface BucketSpec {
   /** Tokens the bucket holds when full: how many calls may arrive at once. */
@@ -75,6 +77,7 @@ export const DEFAULT_BUCKETS: Readonly<Record<ThrottleCategory, BucketSpec>> = {
   clusterWrite: { burst: 20, refillPerSecond: 1 },
   serviceWrite: { burst: 20, refillPerSecond: 1 },
   taskDefinitionWrite: { burst: 20, refillPerSecond: 1 },
+  metricDataRead: { burst: 50, refillPerSecond: 50 },
 };
 
 const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
@@ -101,6 +104,7 @@ const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
   UpdateTaskSet: 'serviceWrite',
   UpdateServicePrimaryTaskSet: 'serviceWrite',
   RegisterTaskDefinition: 'taskDefinitionWrite',
+  GetMetricData: 'metricDataRead',
 };
 
 export const THROTTLE_CATEGORIES = Object.keys(DEFAULT_BUCKETS) as ThrottleCategory[];

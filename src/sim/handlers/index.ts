@@ -9,6 +9,7 @@ import {
   updateContainerInstancesState,
 } from './containerInstances.ts';
 import type { OperationHandler } from './context.ts';
+import { getMetricData } from './metrics.ts';
 import { createService, describeServices, listServices, updateService } from './services.ts';
 import { describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './taskDefinitions.ts';
 import { createTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './taskSets.ts';
@@ -46,7 +47,9 @@ export const OPERATIONS: Readonly<Record<string, OperationHandler>> = {
 export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
 
 /** CloudWatch (GraniteServiceVersion20100801). */
-export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
+export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+  GetMetricData: getMetricData,
+};
 
 const OPERATIONS_OF_SERVICE: Readonly<Record<SimService, Readonly<Record<string, OperationHandler>>>> = {
   ecs: OPERATIONS,
