@@ -21,6 +21,8 @@ export interface AwsFlags {
   endpointUrl?: string;
   /** `--budget`: ECS calls per second, all operations together (default: the config's, else DEFAULT_BUDGET). */
   budget?: number;
+  /** `--metrics-budget`: CloudWatch GetMetricData calls per second (default: the config's, else 1). */
+  metricsBudget?: number;
 }
 
 export interface UiFlags {
@@ -37,7 +39,7 @@ export type CliCommand =
   /** `ecsdeck sim ...`: the simulator alone. */
   | ({ kind: 'sim' } & SimulatorFlags)
   /** `ecsdeck --demo [SCENARIO]`: the product on the simulator. */
-  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number })
+  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number; metricsBudget?: number })
   /** `ecsdeck` against AWS (or --endpoint-url): the terminal UI. */
   | ({ kind: 'ui' } & AwsFlags & UiFlags)
   /** `ecsdeck snapshot [--json]`: one pass, printed; with --demo, of an in-process demo simulator. */
@@ -45,6 +47,8 @@ export type CliCommand =
 
 /** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
 export const DEFAULT_BUDGET = 10;
+/** CloudWatch calls per second when --metrics-budget is not given: utilisation needs about one call a minute. */
+export const DEFAULT_METRICS_BUDGET = 1;
 
 /**
  * `ecsdeck snapshot` gives up after this long in all, however the endpoint behaves. Generous: a large account read
@@ -67,7 +71,7 @@ export const HELP_TEXT = `ecsdeck: a terminal UI for Amazon ECS, with a built-in
 
 Usage:
   ecsdeck [--profile P] [--region R] [--endpoint-url URL] [--cluster NAME] [--read-only]
-          [--refresh SECONDS] [--budget REQ_PER_SEC] [--no-color]
+          [--refresh SECONDS] [--budget REQ_PER_SEC] [--metrics-budget REQ_PER_SEC] [--no-color]
       Monitor ECS with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, SSO, ~/.aws/config).
   ecsdeck snapshot [--json] [--profile P] [--region R] [--endpoint-url URL] [--budget N] [--demo [SCENARIO]]
       One pass over the account, printed as text (80 columns) or JSON; no terminal needed. A call with no
@@ -82,11 +86,13 @@ Usage:
 Options:
   --profile P       AWS profile (default: AWS_PROFILE or the default profile)
   --region R        AWS region (default: AWS_REGION or the profile's region)
-  --endpoint-url U  ECS endpoint (also AWS_ENDPOINT_URL_ECS), e.g. a simulator from \`ecsdeck sim\`
+  --endpoint-url U  endpoint of every AWS service (also AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_CLOUDWATCH), e.g. a
+                    simulator from \`ecsdeck sim\`
   --cluster NAME    open on this cluster
   --read-only       no action at all: every mutating key is disabled
   --refresh S       seconds between refreshes of the focused cluster (default 5)
   --budget N        at most N ECS API calls per second, all together (default ${DEFAULT_BUDGET})
+  --metrics-budget N  at most N CloudWatch GetMetricData calls per second (default ${DEFAULT_METRICS_BUDGET})
   --no-color        no colours (NO_COLOR is honoured too)
   --json            (snapshot) print JSON instead of text
 
@@ -98,8 +104,8 @@ Simulator options:
 
 Configuration:
   $XDG_CONFIG_HOME/ecsdeck/config.json (else ~/.config/ecsdeck/config.json; ECSDECK_CONFIG names another file):
-  defaults for profile, region, refresh, budget, theme and keys, and per profile readOnly, banner, region and
-  budget. Flags win over the file, a profile's settings over its defaults.
+  defaults for profile, region, refresh, budget, metricsBudget, theme and keys, and per profile readOnly, banner,
+  region, budget and metricsBudget. Flags win over the file, a profile's settings over its defaults.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };
@@ -149,11 +155,11 @@ function parseRefresh(text: string): number {
   return value;
 }
 
-function parseBudget(text: string): number {
+function parseBudget(text: string, flag = '--budget'): number {
   const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= BUDGET_RANGE.min) || value > BUDGET_RANGE.max)
     throw new CliUsageError(
-      `--budget needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
+      `${flag} needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
     );
   return value;
 }
@@ -192,6 +198,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--read-only',
     '--refresh',
     '--budget',
+    '--metrics-budget',
     '--no-color',
   ]),
   ui: new Set([
@@ -202,6 +209,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--read-only',
     '--refresh',
     '--budget',
+    '--metrics-budget',
     '--no-color',
   ]),
   snapshot: new Set([
@@ -302,6 +310,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case '--budget':
         aws.budget = parseBudget(takeValue());
         break;
+      case '--metrics-budget':
+        aws.metricsBudget = parseBudget(takeValue(), '--metrics-budget');
+        break;
       case '--cluster':
         ui.cluster = takeValue();
         break;
@@ -323,7 +334,13 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     case 'sim':
       return { kind: 'sim', ...simulator };
     case 'demo':
-      return { kind: 'demo', ...simulator, ...ui, ...(aws.budget !== undefined ? { budget: aws.budget } : {}) };
+      return {
+        kind: 'demo',
+        ...simulator,
+        ...ui,
+        ...(aws.budget !== undefined ? { budget: aws.budget } : {}),
+        ...(aws.metricsBudget !== undefined ? { metricsBudget: aws.metricsBudget } : {}),
+      };
     case 'ui':
       return { kind: 'ui', ...aws, ...ui };
     case 'snapshot': {

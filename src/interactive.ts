@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ActionRunner, recorderJournal } from './actions/index.ts';
 import { type ActionJournal, MemoryJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
-import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
+import { type CliCommand, DEFAULT_BUDGET, DEFAULT_METRICS_BUDGET } from './cliArgs.ts';
 import { sanitizeText } from './domain/sanitize.ts';
 import { DeferredGateway } from './ecs/deferredGateway.ts';
 import type { GatewayTarget } from './ecs/gateway.ts';
@@ -18,6 +18,9 @@ import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
 import { keyOverrideProblem } from './keymap/keymap.ts';
 import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
 import { realScheduler } from './lib/scheduler.ts';
+import { followScreen } from './metrics/follow.ts';
+import { MetricsPoller } from './metrics/poller.ts';
+import type { MetricsGateway } from './metrics/types.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
 import {
@@ -93,6 +96,7 @@ export async function runInteractive(
           region: chosenRegion,
           refresh: command.refresh,
           budget: command.budget,
+          metricsBudget: command.metricsBudget,
           readOnly: command.readOnly,
           noColor: command.noColor,
         },
@@ -142,8 +146,18 @@ export async function runInteractive(
         readOnly: settings.readOnly,
         refresher: monitor,
       });
+      // CloudWatch utilisation: its own SDK, budget and poller, made after the first frame like the ECS gateway.
+      let provideMetricsGateway: (gateway: Promise<MetricsGateway>) => void = () => {};
+      const metrics = new MetricsPoller({
+        gateway: new Promise<MetricsGateway>((resolve) => {
+          provideMetricsGateway = resolve;
+        }),
+        store,
+        scheduler: realScheduler,
+      });
       let running = true;
       const ui = createUiStore({ now: realScheduler.now() });
+      const unfollowScreen = followScreen(ui, metrics);
       const appExit = runApp({
         ui,
         store,
@@ -210,6 +224,21 @@ export async function runInteractive(
         }
         // Without a gateway the pollers still run: each feed then shows why it cannot read ECS.
         if (running) monitor.start();
+        provideMetricsGateway(
+          (async () => {
+            const { createMetricsGateway } = await import('./metrics/gateway.ts');
+            const endpoint = demo ? (await simulator()).url : endpointFlag;
+            return createMetricsGateway({
+              ...(endpoint ? { endpoint } : {}),
+              ...(settings.region ? { region: settings.region } : {}),
+              ...(settings.profile ? { profile: settings.profile } : {}),
+              simulator: demo || ((await endpointIsSimulator) ?? false),
+              budgetPerSecond: settings.metricsBudget ?? DEFAULT_METRICS_BUDGET,
+              scheduler: realScheduler,
+            });
+          })(),
+        );
+        if (running) metrics.start();
       })();
       let exit: AppExit;
       try {
@@ -217,6 +246,8 @@ export async function runInteractive(
       } finally {
         running = false;
         monitor.stop();
+        metrics.stop();
+        unfollowScreen();
         runner.close();
         await connecting.catch(() => undefined);
         monitor.stop();

@@ -24,6 +24,8 @@ export interface ProfileSettings {
   banner?: string;
   region?: string;
   budget?: number;
+  /** CloudWatch GetMetricData calls per second. */
+  metricsBudget?: number;
 }
 
 export interface EcsdeckConfig {
@@ -31,6 +33,8 @@ export interface EcsdeckConfig {
   region?: string;
   refresh?: number;
   budget?: number;
+  /** CloudWatch GetMetricData calls per second (`--metrics-budget`). */
+  metricsBudget?: number;
   theme?: ThemeSetting;
   /** Key overrides: command id -> the keys that run it (replacing its default keys). */
   keys?: Record<string, string[]>;
@@ -190,6 +194,8 @@ function readProfile(o: ObjectReader): ProfileSettings {
   }
   if (o.has('region')) settings.region = readRegion(o, 'region');
   if (o.has('budget')) settings.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('metricsBudget'))
+    settings.metricsBudget = o.number('metricsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   o.end();
   return settings;
 }
@@ -226,6 +232,8 @@ function readConfig(o: ObjectReader, commandIds: readonly string[] | undefined):
   if (o.has('region')) config.region = readRegion(o, 'region');
   if (o.has('refresh')) config.refresh = o.number('refresh', { ...REFRESH_RANGE, unit: 'seconds' });
   if (o.has('budget')) config.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('metricsBudget'))
+    config.metricsBudget = o.number('metricsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   if (o.has('theme')) config.theme = o.oneOf('theme', THEMES);
   if (o.has('keys')) config.keys = readKeys(o, commandIds);
   if (o.has('profiles')) {
@@ -273,6 +281,7 @@ export interface FlagSettings {
   region?: string;
   refresh?: number;
   budget?: number;
+  metricsBudget?: number;
   readOnly?: boolean;
   noColor?: boolean;
 }
@@ -286,6 +295,8 @@ export interface EffectiveSettings {
   region?: string;
   refresh?: number;
   budget: number;
+  /** CloudWatch calls per second; absent: the caller's default. */
+  metricsBudget?: number;
   readOnly: boolean;
   noColor: boolean;
   banner?: string;
@@ -308,12 +319,14 @@ export function effectiveSettings(
   const region = flags.region ?? perProfile.region ?? config.region;
   const refresh = flags.refresh ?? config.refresh;
   const banner = perProfile.banner;
+  const metricsBudget = flags.metricsBudget ?? perProfile.metricsBudget ?? config.metricsBudget;
   return {
     ...(profile !== undefined ? { profile } : {}),
     settingsProfile,
     ...(region !== undefined ? { region } : {}),
     ...(refresh !== undefined ? { refresh } : {}),
     budget: flags.budget ?? perProfile.budget ?? config.budget ?? options.defaultBudget,
+    ...(metricsBudget !== undefined ? { metricsBudget } : {}),
     // There is no flag to turn read-only off: --read-only or the profile's readOnly, either one.
     readOnly: flags.readOnly === true || perProfile.readOnly === true,
     noColor: flags.noColor === true || config.theme === 'no-color',

@@ -52,6 +52,10 @@ describe('the bundle', () => {
     // The SDK is in the bundle all the same, behind a dynamic import.
     const everything = Object.values(outputs).flatMap((output) => Object.keys(output.inputs));
     expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-ecs/'))).toBe(true);
+    // So is CloudWatch's (utilisation), and the metrics gateway that imports it comes after the first frame too.
+    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch/'))).toBe(true);
+    expect(inputs.filter((input) => input === 'src/metrics/gateway.ts')).toEqual([]);
+    expect(inputs).toContain('src/metrics/poller.ts');
     // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
     expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
     // Ink measures with our string-width (a wider fast path), and nothing builds a Segmenter as it loads (ICU's
