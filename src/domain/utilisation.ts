@@ -62,17 +62,17 @@ export function blockOf(value: number, ascii = false): string {
 }
 
 /**
- * One cell per minute for the `width` minutes ending with the series' newest point, oldest left; a minute without a
- * datapoint is a space (no tasks ran, or CloudWatch has nothing), so gaps show as gaps.
+ * One cell per minute (or per `stepMs`) for the `width` minutes ending with the series' newest point, oldest left; a
+ * minute without a datapoint is a space (no tasks ran, or CloudWatch has nothing), so gaps show as gaps.
  */
-export function sparkline(series: MetricSeries, width: number, ascii = false): string {
+export function sparkline(series: MetricSeries, width: number, ascii = false, stepMs = MINUTE_MS): string {
   const newest = series.at(-1);
   if (newest === undefined || width <= 0) return '';
-  const first = newest.at - (width - 1) * MINUTE_MS;
+  const first = newest.at - (width - 1) * stepMs;
   const cells = Array.from({ length: width }, () => ' ');
   for (const point of series) {
     if (point.at < first) continue;
-    const index = Math.round((point.at - first) / MINUTE_MS);
+    const index = Math.round((point.at - first) / stepMs);
     if (index >= 0 && index < width) cells[index] = blockOf(point.value, ascii);
   }
   // Leading minutes before the series began are not gaps: leave them out so the line starts where data does.
@@ -128,4 +128,33 @@ export function mergeSeries(current: MetricSeries, incoming: MetricSeries, keepF
     return current;
   }
   return merged;
+}
+
+/** One point per `minutes` minutes (the bucket's start): the mean of its points, or the largest with `max`. */
+export function downsample(series: MetricSeries, minutes: number, mode: 'mean' | 'max'): MetricSeries {
+  if (minutes <= 1) return series;
+  const size = minutes * MINUTE_MS;
+  const buckets = new Map<number, { sum: number; count: number; max: number }>();
+  for (const point of series) {
+    const at = Math.floor(point.at / size) * size;
+    const bucket = buckets.get(at) ?? { sum: 0, count: 0, max: Number.NEGATIVE_INFINITY };
+    bucket.sum += point.value;
+    bucket.count++;
+    bucket.max = Math.max(bucket.max, point.value);
+    buckets.set(at, bucket);
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([at, bucket]) => ({ at, value: mode === 'max' ? bucket.max : bucket.sum / bucket.count }));
+}
+
+/** `used` as a percentage of `reserved`, minute by minute (Container Insights' units and MiB). */
+export function percentOf(used: MetricSeries, reserved: MetricSeries): MetricSeries {
+  const limits = new Map(reserved.map((point) => [point.at, point.value]));
+  const out: MetricPoint[] = [];
+  for (const point of used) {
+    const limit = limits.get(point.at);
+    if (limit !== undefined && limit > 0) out.push({ at: point.at, value: (point.value / limit) * 100 });
+  }
+  return out;
 }

@@ -80,16 +80,21 @@ export function taskProfile(task: SimTask, definition: SimTaskDefinition | undef
 export function cpuPercent(profile: TaskProfile, minuteStart: number): number {
   const minute = Math.floor(minuteStart / MINUTE_MS);
   const noise = unitHash(`${profile.task.id}/cpu/${minute}`) - 0.5;
-  const swell = Math.sin((2 * Math.PI * minute) / 97 + unitHash(profile.task.id) * 6);
+  // Traffic: swells of about twenty minutes and an hour and a half, shared by the family's tasks, and each task's
+  // own jitter; their size shrinks near 0 and 100 % (a CPU-bound task stays pinned near its level).
+  const phase = unitHash(profile.family) * 6;
+  const swell =
+    0.6 * Math.sin((2 * Math.PI * minute) / 23 + phase) + 0.4 * Math.sin((2 * Math.PI * minute) / 97 + phase);
   const level = profile.cpuLevel;
-  const value = level + noise * Math.max(2, level * 0.25) + swell * level * 0.1;
+  const room = Math.min(level, 100 - level);
+  const value = level + noise * Math.max(3, room * 0.5) + swell * room * 0.6;
   return clampPercent(value);
 }
 
 /** Memory in percent of the limit at `at` (the end of the task's part of a minute). */
 export function memoryPercent(profile: TaskProfile, at: number): number {
   const minute = Math.floor(at / MINUTE_MS);
-  const steady = profile.memoryLevel + (unitHash(`${profile.task.id}/memory/${minute}`) - 0.5) * 3;
+  const steady = profile.memoryLevel + (unitHash(`${profile.task.id}/memory/${minute}`) - 0.5) * 6;
   const { oomAt } = profile;
   const startedAt = profile.task.startedAt;
   if (oomAt === undefined || startedAt === undefined) return clampPercent(steady);

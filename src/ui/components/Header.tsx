@@ -101,7 +101,7 @@ export function freshnessLine(
   cluster: string | undefined,
   now: number,
   width: number,
-  options: { coarse?: boolean } = {},
+  options: { coarse?: boolean; metrics?: Pick<ApiMeta, 'ratePerSecond' | 'budgetCeiling' | 'throttled'> } = {},
 ): Span[] {
   const ageSpan = options.coarse ? coarseFeedAgeSpan : feedAgeSpan;
   const ages = (short: boolean): Span[] => {
@@ -137,12 +137,27 @@ export function freshnessLine(
     { text: String(api.throttled), tone: throttledTone },
     ...errors(' err '),
   ];
+  // CloudWatch's own budget beside ECS's, once its client is up.
+  const metrics = options.metrics;
+  const metricsTone = metrics && metrics.throttled > 0 ? 'warn' : 'text';
+  const cloudWatch: Span[] = metrics
+    ? [
+        { text: ' · cw ', tone: 'muted' },
+        { text: `${metrics.ratePerSecond.toFixed(1)}/s of ${metrics.budgetCeiling}/s`, tone: metricsTone },
+      ]
+    : [];
+  const cloudWatchCompact: Span[] = metrics
+    ? [
+        { text: ' cw ', tone: 'muted' },
+        { text: `${metrics.ratePerSecond.toFixed(1)} of ${metrics.budgetCeiling}/s`, tone: metricsTone },
+      ]
+    : [];
   return firstThatFits(
     [
-      [...ages(false), ...full],
-      [...ages(false), ...compact],
-      [...ages(true), ...full],
-      [...ages(true), ...compact],
+      [...ages(false), ...full, ...cloudWatch],
+      [...ages(false), ...compact, ...cloudWatchCompact],
+      [...ages(true), ...full, ...cloudWatch],
+      [...ages(true), ...compact, ...cloudWatchCompact],
     ],
     width,
   );
@@ -180,6 +195,7 @@ export function Header({ width }: { width: number }) {
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
   const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
+  const shownMetricsRate = useRef<{ rate: number; at: number } | undefined>(undefined);
   // The line as text, from the data and from the clock: the header re-renders when what the line says changes, not
   // when a refresh toggles "in flight", another cluster's feed lands or a tick passes.
   const lineAt = (state: EcsState, now: number): string =>
@@ -195,7 +211,23 @@ export function Header({ width }: { width: number }) {
         cluster,
         now,
         width,
-        { coarse: true },
+        {
+          coarse: true,
+          ...(state.metricsApi
+            ? {
+                metrics: {
+                  ratePerSecond: steadyRate(
+                    shownMetricsRate,
+                    state.metricsApi.ratePerSecond,
+                    state.metricsApi.budgetCeiling,
+                    now,
+                  ),
+                  budgetCeiling: state.metricsApi.budgetCeiling,
+                  throttled: state.metricsApi.throttled,
+                },
+              }
+            : {}),
+        },
       ),
     );
   const agesText = useEcs((state) => lineAt(state, clock.now()));
