@@ -191,9 +191,14 @@ export class MetricsPoller {
     }, TRIGGER_DELAY_MS);
   }
 
-  /** A tick a minute: every series read a minute ago or more is read again, all in the same calls. */
+  /**
+   * A tick a minute: every series read a minute ago or more is read again, all in the same calls. A refresh that read
+   * every series on screen (a cluster newly in focus) starts the minute over, so their reads stay together.
+   */
   #scheduleTick(): void {
+    if (this.#tick) this.#scheduler.clearTimeout(this.#tick);
     this.#tick = this.#scheduler.setTimeout(() => {
+      this.#tick = undefined;
       if (!this.#started) return;
       void this.refreshNow();
       this.#scheduleTick();
@@ -326,6 +331,7 @@ export class MetricsPoller {
         );
       }
       await Promise.all(calls);
+      if (this.#started && reads.length === wanted.length && wanted.length > 0) this.#scheduleTick();
     }
     this.#publish(wanted);
     this.#publishApi();

@@ -28,6 +28,17 @@ export function unitHash(key: string): number {
   return (hash >>> 0) / 0x1_0000_0000;
 }
 
+/** A float in [0, 1) from a seed and two integers, with no string built (it runs per task per minute). */
+export function unitNoise(seed: number, minute: number, salt: number): number {
+  let hash = (seed ^ Math.imul(minute, 0x9e3779b1) ^ Math.imul(salt, 0x85ebca77)) >>> 0;
+  hash ^= hash >>> 16;
+  hash = Math.imul(hash, 0x85ebca6b);
+  hash ^= hash >>> 13;
+  hash = Math.imul(hash, 0xc2b2ae35);
+  hash ^= hash >>> 16;
+  return (hash >>> 0) / 0x1_0000_0000;
+}
+
 /** When the task's containers ran: RUNNING from `startedAt` until they stopped (or still running: Infinity). */
 export function runningInterval(task: SimTask): { from: number; to: number } | undefined {
   if (task.startedAt === undefined) return undefined;
@@ -43,6 +54,9 @@ export interface TaskProfile {
   memoryMiB: number;
   cpuLevel: number;
   memoryLevel: number;
+  /** The task's own noise seed (from its id), and its family's (the swell its tasks share). */
+  seed: number;
+  familyPhase: number;
   /** For a task that is OOM-killed: the time its memory reaches the limit. */
   oomAt?: number;
 }
@@ -65,6 +79,8 @@ export function taskProfile(task: SimTask, definition: SimTaskDefinition | undef
     memoryMiB,
     cpuLevel: load?.cpuPercent ?? 6 + unitHash(`${family}/cpu`) * 34,
     memoryLevel: load?.memoryPercent ?? 22 + unitHash(`${family}/memory`) * 38,
+    seed: Math.floor(unitHash(task.id) * 0x1_0000_0000),
+    familyPhase: unitHash(family) * 6,
   };
   if (task.sim.outcome.kind === 'oom' && task.startedAt !== undefined) {
     // Killed: the limit is reached at the kill. Still running: when its outcome says, on average.
@@ -79,10 +95,10 @@ export function taskProfile(task: SimTask, definition: SimTaskDefinition | undef
 /** CPU in percent of the reservation during the minute starting at `minuteStart`. */
 export function cpuPercent(profile: TaskProfile, minuteStart: number): number {
   const minute = Math.floor(minuteStart / MINUTE_MS);
-  const noise = unitHash(`${profile.task.id}/cpu/${minute}`) - 0.5;
+  const noise = unitNoise(profile.seed, minute, 1) - 0.5;
   // Traffic: swells of about twenty minutes and an hour and a half, shared by the family's tasks, and each task's
   // own jitter; their size shrinks near 0 and 100 % (a CPU-bound task stays pinned near its level).
-  const phase = unitHash(profile.family) * 6;
+  const phase = profile.familyPhase;
   const swell =
     0.6 * Math.sin((2 * Math.PI * minute) / 23 + phase) + 0.4 * Math.sin((2 * Math.PI * minute) / 97 + phase);
   const level = profile.cpuLevel;
@@ -94,7 +110,7 @@ export function cpuPercent(profile: TaskProfile, minuteStart: number): number {
 /** Memory in percent of the limit at `at` (the end of the task's part of a minute). */
 export function memoryPercent(profile: TaskProfile, at: number): number {
   const minute = Math.floor(at / MINUTE_MS);
-  const steady = profile.memoryLevel + (unitHash(`${profile.task.id}/memory/${minute}`) - 0.5) * 6;
+  const steady = profile.memoryLevel + (unitNoise(profile.seed, minute, 2) - 0.5) * 6;
   const { oomAt } = profile;
   const startedAt = profile.task.startedAt;
   if (oomAt === undefined || startedAt === undefined) return clampPercent(steady);
