@@ -106,11 +106,17 @@ export async function createMetricsGateway(options: MetricsGatewayOptions): Prom
         for (const result of Array.isArray(out.MetricDataResults) ? out.MetricDataResults : []) {
           const list = typeof result?.Id === 'string' ? points.get(result.Id) : undefined;
           if (!list) continue;
-          const stamps = Array.isArray(result.Timestamps) ? result.Timestamps : [];
-          const values = Array.isArray(result.Values) ? result.Values : [];
+          const stamps: unknown[] = Array.isArray(result.Timestamps) ? result.Timestamps : [];
+          const values: unknown[] = Array.isArray(result.Values) ? result.Values : [];
           for (let index = 0; index < Math.min(stamps.length, values.length); index++) {
             const stamp = stamps[index];
-            const at = stamp instanceof Date ? stamp.getTime() : Number.NaN;
+            // A Date from the SDK; epoch seconds when the SDK refused the answer and it was read leniently.
+            const at =
+              stamp instanceof Date
+                ? stamp.getTime()
+                : typeof stamp === 'number'
+                  ? Math.round(stamp * 1000)
+                  : Number.NaN;
             const value = values[index];
             if (Number.isFinite(at) && typeof value === 'number' && Number.isFinite(value)) list.push({ at, value });
           }

@@ -124,4 +124,20 @@ describe('utilisation in the detail views', () => {
       '✗ CloudWatch refused GetMetricData: your IAM policy does not allow cloudwatch:GetMetricData.',
     );
   });
+
+  it('says a service has no datapoints yet where no task of it has run', async () => {
+    app = await startUi({ metrics: true, columns: 120, rows: 40 });
+    app.data.sim.model.createService({
+      cluster: 'staging',
+      serviceName: 'idle',
+      taskDefinition: 'orders:1',
+      desiredCount: 0,
+    });
+    await app.waitForFrame((f) => f.includes('staging'));
+    await app.press(':cluster staging\r3');
+    await app.waitForFrame((f) => (rowOf(f, 'idle') ?? '').includes('no data'), { what: 'idle: no data' });
+    await app.press('/idle\r\r');
+    const frame = await app.waitForFrame((f) => f.includes('Utilisation (CloudWatch'), { what: 'the idle detail' });
+    expect(frame).toContain('no datapoints yet: CloudWatch has none for this service');
+  });
 });
