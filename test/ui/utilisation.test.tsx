@@ -36,6 +36,8 @@ describe('utilisation in the Services pane', () => {
       expect(rowOf(frame, service), `${service} row`).toMatch(BLOCKS);
       expect(rowOf(frame, service)).toMatch(/\d+%/);
     }
+    // The title: what prod's running tasks reserve of its instances (CPUReservation, MemoryReservation).
+    expect(frame).toMatch(/cluster prod · 4\/4 · reserved CPU \d+% MEM \d+%/);
     // The header: CloudWatch's rate against its own budget, beside ECS's.
     expect(frame).toMatch(/cw \d+\.\d(\/s)? of 1\/s/);
     // A few minutes in, payments' release is OOM-killed: its busiest task's memory reaches the limit (a full block).

@@ -3,6 +3,7 @@
  * cell every six minutes), and the task's Container Insights figures, or plainly why there are none.
  */
 import { shortName } from '../../domain/arn.ts';
+import type { ClusterReservation } from '../../domain/utilisation.ts';
 import {
   downsample,
   type MetricSeries,
@@ -130,4 +131,13 @@ export function taskInsightsLines(state: EcsState, arn: string): Line[] {
     ),
   );
   return lines;
+}
+
+/** The Services pane title's "reserved CPU 45% MEM 38%": what the cluster's running tasks reserve of its instances. */
+export function reservationText(reservation: ClusterReservation | undefined): string | undefined {
+  if (!reservation) return undefined;
+  const cpu = percentText(reservation.cpu);
+  const memory = percentText(reservation.memory);
+  if (cpu === undefined && memory === undefined) return undefined;
+  return `reserved CPU ${cpu ?? '-'} MEM ${memory ?? '-'}`;
 }
