@@ -123,6 +123,23 @@ describe('the metrics poller on the demo', () => {
     expect(h.store.getState().services.size).toBeGreaterThan(0);
   });
 
+  it('keeps the last good readings when a later read fails, with the sentence, and recovers at the next minute', async () => {
+    harness = await startMetricsHarness();
+    const h = harness;
+    await focusAndRead(h, 'staging');
+    const orders = serviceArn(h, 'staging', 'orders');
+    const good = h.store.getState().serviceUtilisation.get(orders)?.cpu ?? [];
+    expect(good.length).toBeGreaterThan(50);
+    h.sim.server.setFaults({ errors: [{ operation: 'GetMetricData', type: 'AccessDeniedException' }] });
+    await h.runUntil(() => h.store.getState().serviceUtilisation.get(orders)?.problem !== undefined, { stepMs: 1000 });
+    const failed = h.store.getState().serviceUtilisation.get(orders);
+    expect(failed?.cpu).toEqual(good);
+    expect(failed?.problem).toContain('CloudWatch refused GetMetricData');
+    h.sim.server.setFaults({});
+    await h.runUntil(() => h.store.getState().serviceUtilisation.get(orders)?.problem === undefined, { stepMs: 1000 });
+    expect(h.store.getState().serviceUtilisation.get(orders)?.cpu.length).toBeGreaterThanOrEqual(good.length);
+  });
+
   it('tells a service CloudWatch has no datapoints for (no task ever ran) from one it has not read', async () => {
     harness = await startMetricsHarness();
     const h = harness;

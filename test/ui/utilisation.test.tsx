@@ -66,6 +66,20 @@ describe('utilisation in the Services pane', () => {
     expect(spansOf(cell)[0]).toEqual({ text: '     ▃▃▃▅▇█', tone: 'warn' });
     const withoutOom = utilisationCell({ cpu: [], memory: climbing, fetched: true }, 'memory', 16, { ascii: false });
     expect(spansOf(withoutOom).map((span) => span.tone)).toEqual(['error', undefined, 'error']);
+    // A failed read after good ones: the last good line dimmed, a cross for the value.
+    const stale = utilisationCell(
+      { cpu: [], memory: climbing, problem: 'CloudWatch is throttling GetMetricData.' },
+      'memory',
+      16,
+      {
+        ascii: false,
+      },
+    );
+    expect(spansOf(stale)).toEqual([
+      { text: '     ▃▃▃▅▇█', tone: 'muted' },
+      { text: ' ' },
+      { text: '   ✗', tone: 'error' },
+    ]);
     expect(utilisationCell({ cpu: [], memory: [], fetched: true }, 'cpu', 16, { ascii: false })).toEqual({
       text: 'no data',
       tone: 'muted',

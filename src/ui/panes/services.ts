@@ -204,7 +204,8 @@ const VALUE_WIDTH = 5;
 /**
  * A utilisation cell: the sparkline of the last minutes (as many as the column holds) and the current value; memory
  * at 90 % or more in the error tone, a memory climb with a recent OOM kill in the warning tone. What is not there is
- * said in a word: "no data" (CloudWatch has no datapoints), "✗ denied"/"✗ failed" (the detail says the sentence).
+ * said in a word: "no data" (CloudWatch has no datapoints), "✗ denied"/"✗ failed" (the detail says the sentence); a
+ * failed read after good ones dims the last good sparkline and puts ✗ where the value was.
  */
 export function utilisationCell(
   utilisation: ServiceUtilisation | undefined,
@@ -222,6 +223,16 @@ export function utilisationCell(
   }
   const cells = Math.max(1, width - VALUE_WIDTH);
   const line = sparkline(lastMinutes(series, cells), cells, options.ascii);
+  if (utilisation.problem !== undefined) {
+    // The last good readings, dimmed, and a cross where the current value would be: the detail says why.
+    return {
+      spans: [
+        { text: line.padStart(cells), tone: 'muted' },
+        { text: ' ' },
+        { text: '✗'.padStart(VALUE_WIDTH - 1), tone: 'error' },
+      ],
+    };
+  }
   const value = (percentText(series) ?? '').padStart(VALUE_WIDTH - 1);
   const high = kind === 'memory' && memoryHigh(series);
   const climb = kind === 'memory' && options.oomRecently === true && memoryClimbed(series, cells);

@@ -194,10 +194,43 @@ describe('GetMetricData on the demo', () => {
     expect(batch?.Values).toEqual([]);
   });
 
-  it('has no datapoints for a service before its first task ran', async () => {
-    // The payments bad release's tasks: none ran before the release, so its family has no points before it.
+  it('has datapoints only for minutes in which a task of the service ran, published a minute after they end', async () => {
+    const model = sim.model;
+    model.createService({ cluster: 'staging', serviceName: 'late', taskDefinition: 'orders:1', desiredCount: 0 });
+    const minutesPass = (minutes: number) => {
+      for (let second = 0; second < minutes * 60; second++) {
+        clock.advance(1000);
+        model.advance();
+      }
+    };
+    minutesPass(3);
+    const late = () => {
+      const found = model.findService(model.requireCluster('staging'), 'late');
+      if (!found) throw new Error('no service late');
+      return found;
+    };
+    expect(late().runningCount).toBe(0);
+    model.updateService({ cluster: 'staging', service: 'late', desiredCount: 2 });
+    minutesPass(8);
+    const [task] = [...model.tasksOfService(late())];
+    const startedAt = task?.startedAt;
+    if (startedAt === undefined) throw new Error('the task should be running');
+    model.updateService({ cluster: 'staging', service: 'late', desiredCount: 0 });
+    minutesPass(5);
+    const out = await fetchData([serviceQuery('late', 'staging', 'late', 'CPUUtilization')], 20);
+    const stamps = (out.MetricDataResults?.[0]?.Timestamps ?? []).map((date) => date.getTime());
+    // Nothing before the minute its first task started, nothing after its tasks stopped (the last 4 minutes).
+    expect(stamps[0]).toBe(Math.floor(startedAt / 60_000) * 60_000);
+    const stoppedBy = sim.model.now() - 4 * 60_000;
+    expect(stamps.every((at) => at < stoppedBy)).toBe(true);
+    expect(stamps.length).toBeGreaterThanOrEqual(6);
+    expect(stamps.length).toBeLessThanOrEqual(10);
+  });
+
+  it('has no datapoints for a service CloudWatch does not know', async () => {
     const out = await fetchData([serviceQuery('nosuch', 'prod', 'no-such-service', 'CPUUtilization')], 30);
     expect(out.MetricDataResults?.[0]?.Values).toEqual([]);
+    expect(out.MetricDataResults?.[0]?.StatusCode).toBe('Complete');
   });
 
   it('pages by MaxDatapoints with NextToken, PartialData until the last page, newest first by default', async () => {
