@@ -5,7 +5,8 @@
  * refusal said in one sentence.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { utilisationCell } from '../../src/ui/panes/services.ts';
+import { createPaneTables } from '../../src/ui/panes/registry.ts';
+import { type ServiceRow, utilisationCell } from '../../src/ui/panes/services.ts';
 import { createTheme } from '../../src/ui/theme/theme.ts';
 import { startUi, type UiHarness } from './appHarness.tsx';
 
@@ -51,6 +52,21 @@ describe('utilisation in the Services pane', () => {
     const [, webMemory = ''] = web.split('%');
     expect(paymentsMemory).toContain('█');
     expect(webMemory).not.toContain('█');
+    // And it is the story the warning tone tells: payments had tasks OOM-killed and its memory climbed to the limit.
+    const { store } = app.data;
+    const ui = app.ui;
+    const tables = createPaneTables(createTheme({ colour: true }));
+    const paymentsMemoryTone = () => {
+      const table = tables.paneTable('services', store.getState(), ui.getState());
+      const row = (table.items as ServiceRow[]).find((item) => item.name === 'payments');
+      const options = { ascii: false, oomRecently: row?.oomRecently === true };
+      const cell = utilisationCell(row?.utilisation, 'memory', 16, options);
+      return typeof cell === 'object' && 'spans' in cell ? cell.spans[0]?.tone : undefined;
+    };
+    await app.runUntil(() => paymentsMemoryTone() === 'warn', {
+      what: 'the payments MEM sparkline in the warning tone',
+      deadlineMs: 20_000,
+    });
   });
 
   it('draws a memory climb with a recent OOM kill in the warning tone, memory at 90 % or more in the error tone', () => {
