@@ -7,7 +7,7 @@
  */
 import { GatewayError } from '../ecs/errors.ts';
 import { responseBodyGuard } from '../ecs/responseBody.ts';
-import { createServiceTransport, DEFAULT_REGION, ServiceCaller } from '../ecs/serviceCaller.ts';
+import { createServiceTransport, ServiceCaller } from '../ecs/serviceCaller.ts';
 import type { Scheduler } from '../lib/scheduler.ts';
 import { CLOUDWATCH_NAMING, MAX_QUERIES_PER_CALL, type MetricsGateway } from './types.ts';
 
@@ -48,11 +48,16 @@ export async function createMetricsGateway(options: MetricsGatewayOptions): Prom
   });
   const client = new sdk.CloudWatchClient(config);
   client.middlewareStack.use(responseBodyGuard());
-  let region = options.region ?? DEFAULT_REGION;
+  let region: string;
   try {
     region = await client.config.region();
   } catch {
-    // The ECS gateway says it first and in full; here the caller's sentence names the region as given.
+    // Never a silent default: CloudWatch of another region would chart other services, or none.
+    throw new GatewayError(
+      'invalid-request',
+      'No AWS region is set for CloudWatch: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
+      { operation: 'configuration' },
+    );
   }
   const caller = new ServiceCaller({
     service: CLOUDWATCH_NAMING,

@@ -12,12 +12,16 @@ import { type RunningSimulator, startSimulator } from '../../src/sim/index.ts';
 
 const OPEN = Date.UTC(2026, 0, 10, 8, 0, 0);
 let sim: RunningSimulator | undefined;
-const savedEnv = process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
+const ENV_NAMES = ['AWS_ENDPOINT_URL_CLOUDWATCH', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_CONFIG_FILE', 'AWS_PROFILE'];
+const savedEnv = Object.fromEntries(ENV_NAMES.map((name) => [name, process.env[name]]));
 afterEach(async () => {
   await sim?.close();
   sim = undefined;
-  if (savedEnv === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
-  else process.env.AWS_ENDPOINT_URL_CLOUDWATCH = savedEnv;
+  for (const name of ENV_NAMES) {
+    const saved = savedEnv[name];
+    if (saved === undefined) delete process.env[name];
+    else process.env[name] = saved;
+  }
 });
 
 const cpu = (service: string): MetricQuery => ({
@@ -82,5 +86,22 @@ describe('the CloudWatch gateway', () => {
       expect(point.at % 60_000).toBe(0);
     }
     expect(points.get('cpu_api')).toEqual([]);
+  });
+
+  it('refuses to guess a region: one sentence, no call', async () => {
+    const scheduler = await start();
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    delete process.env.AWS_PROFILE;
+    process.env.AWS_CONFIG_FILE = '/nonexistent/ecsdeck-test-aws-config';
+    const refusal = await createMetricsGateway({ endpoint: sim?.url, budgetPerSecond: 1, scheduler }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(refusal).toMatchObject({
+      kind: 'invalid-request',
+      sentence: 'No AWS region is set for CloudWatch: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
+    });
+    expect(sim?.server.requestLog.list({ service: 'monitoring' })).toHaveLength(0);
   });
 });
