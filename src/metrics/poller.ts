@@ -254,6 +254,31 @@ export class MetricsPoller {
         ecsSeries(clusterKey(this.#cluster, 'memory'), 'MemoryReservation', 'Average', dimensions, PANE_WINDOW_MINUTES),
       );
     }
+    // A service detail opened from another cluster (the Failures pane spans them all) gets its charts too.
+    const detailService = detail === undefined ? undefined : state.services.get(detail);
+    if (detailService && detailService.clusterArn !== this.#cluster && typeof detailService.serviceName === 'string') {
+      const clusterArn = detailService.clusterArn ?? '';
+      const dimensions = {
+        ClusterName: state.clusters.get(clusterArn)?.clusterName ?? shortName(clusterArn),
+        ServiceName: detailService.serviceName,
+      };
+      wanted.push(
+        ecsSeries(
+          serviceKey(detailService.serviceArn, 'cpu'),
+          'CPUUtilization',
+          'Average',
+          dimensions,
+          DETAIL_WINDOW_MINUTES,
+        ),
+        ecsSeries(
+          serviceKey(detailService.serviceArn, 'memory'),
+          'MemoryUtilization',
+          'Maximum',
+          dimensions,
+          DETAIL_WINDOW_MINUTES,
+        ),
+      );
+    }
     const task = this.#task === undefined ? undefined : state.tasks.get(this.#task);
     const taskCluster = task?.clusterArn === undefined ? undefined : state.clusters.get(task.clusterArn);
     if (task && taskCluster && containerInsightsEnabled(taskCluster)) {
@@ -389,7 +414,12 @@ export class MetricsPoller {
     for (const entry of services.values()) if (entry.problem === undefined) entry.fetched = true;
     const focus = this.#cluster;
     const serviceCluster = new Map(this.#servicesOfFocus().map((service) => [service.serviceArn, service.clusterArn]));
-    setServiceUtilisation(this.#store, services, (arn) => focus !== undefined && serviceCluster.get(arn) === focus);
+    const detail = this.#service;
+    setServiceUtilisation(
+      this.#store,
+      services,
+      (arn) => arn === detail || (focus !== undefined && serviceCluster.get(arn) === focus),
+    );
     setClusterReservation(this.#store, clusters);
     const task = this.#task;
     if (task !== undefined) {

@@ -140,6 +140,26 @@ describe('the metrics poller on the demo', () => {
     expect(h.store.getState().serviceUtilisation.get(orders)?.cpu.length).toBeGreaterThanOrEqual(good.length);
   });
 
+  it('charts an open service detail of another cluster than the focused one, over 6 h', async () => {
+    harness = await startMetricsHarness();
+    const h = harness;
+    // staging first (its services listed), then prod in focus: staging's readings are dropped.
+    await focusAndRead(h, 'staging');
+    const search = serviceArn(h, 'staging', 'search');
+    h.monitor.focusCluster(clusterArn(h, 'prod'));
+    h.metrics.focusCluster(clusterArn(h, 'prod'));
+    const web = serviceArn(h, 'prod', 'web');
+    await h.runUntil(() => h.store.getState().serviceUtilisation.has(web), { stepMs: 500 });
+    expect(h.store.getState().serviceUtilisation.has(search)).toBe(false);
+    expect(h.store.getState().services.has(search)).toBe(true);
+    h.metrics.watchService(search);
+    await h.runUntil(() => (h.store.getState().serviceUtilisation.get(search)?.cpu.length ?? 0) > 0, { stepMs: 500 });
+    const cpu = h.store.getState().serviceUtilisation.get(search)?.cpu ?? [];
+    // search is CPU-bound (its behaviour's load) and has run for days: six hours of points near its reservation.
+    expect(cpu.length).toBeGreaterThan(300);
+    expect(cpu.every((point) => point.value > 85)).toBe(true);
+  });
+
   it('tells a service CloudWatch has no datapoints for (no task ever ran) from one it has not read', async () => {
     harness = await startMetricsHarness();
     const h = harness;
