@@ -21,6 +21,8 @@ export interface AwsFlags {
   endpointUrl?: string;
   /** `--budget`: ECS calls per second, all operations together (default: the config's, else DEFAULT_BUDGET). */
   budget?: number;
+  /** `--metrics-budget`: CloudWatch GetMetricData calls per second (default: the config's, else 1). */
+  metricsBudget?: number;
   /** `--logs-budget`: CloudWatch Logs calls per second (default: the config's, else 2). */
   logsBudget?: number;
 }
@@ -52,7 +54,7 @@ export type CliCommand =
   /** `ecsdeck sim ...`: the simulator alone. */
   | ({ kind: 'sim' } & SimulatorFlags)
   /** `ecsdeck --demo [SCENARIO]`: the product on the simulator. */
-  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number; logsBudget?: number })
+  | ({ kind: 'demo' } & SimulatorFlags & UiFlags & { budget?: number; logsBudget?: number; metricsBudget?: number })
   /** `ecsdeck` against AWS (or --endpoint-url): the terminal UI. */
   | ({ kind: 'ui' } & AwsFlags & UiFlags)
   /** `ecsdeck snapshot [--json]`: one pass, printed; with --demo, of an in-process demo simulator. */
@@ -69,6 +71,8 @@ export const LOGS_POLL_SECONDS = 2;
 
 /** Calls per second when --budget is not given: well under ECS's sustained rate of about 20 per category. */
 export const DEFAULT_BUDGET = 10;
+/** CloudWatch calls per second when --metrics-budget is not given: utilisation needs about one call a minute. */
+export const DEFAULT_METRICS_BUDGET = 1;
 
 /**
  * `ecsdeck snapshot` gives up after this long in all, however the endpoint behaves. Generous: a large account read
@@ -91,7 +95,7 @@ export const HELP_TEXT = `ecsdeck: a terminal UI for Amazon ECS, with a built-in
 
 Usage:
   ecsdeck [--profile P] [--region R] [--endpoint-url URL] [--cluster NAME] [--read-only]
-          [--refresh SECONDS] [--budget REQ_PER_SEC] [--no-color]
+          [--refresh SECONDS] [--budget REQ_PER_SEC] [--metrics-budget REQ_PER_SEC] [--no-color]
       Monitor ECS with the standard AWS credential chain (AWS_PROFILE, AWS_REGION, SSO, ~/.aws/config).
   ecsdeck snapshot [--json] [--profile P] [--region R] [--endpoint-url URL] [--budget N] [--demo [SCENARIO]]
       One pass over the account, printed as text (80 columns) or JSON; no terminal needed. A call with no
@@ -113,13 +117,14 @@ Usage:
 Options:
   --profile P       AWS profile (default: AWS_PROFILE or the default profile)
   --region R        AWS region (default: AWS_REGION or the profile's region)
-  --endpoint-url U  ECS and CloudWatch Logs endpoint (also AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS),
-                    e.g. a simulator from \`ecsdeck sim\`
+  --endpoint-url U  endpoint of every AWS service (also AWS_ENDPOINT_URL_ECS, AWS_ENDPOINT_URL_CLOUDWATCH_LOGS,
+                    AWS_ENDPOINT_URL_CLOUDWATCH), e.g. a simulator from \`ecsdeck sim\`
   --cluster NAME    open on this cluster
   --read-only       no action at all: every mutating key is disabled
   --refresh S       seconds between refreshes of the focused cluster (default 5)
   --budget N        at most N ECS API calls per second, all together (default ${DEFAULT_BUDGET})
   --logs-budget N   at most N CloudWatch Logs API calls per second, all together (default ${DEFAULT_LOGS_BUDGET_PER_SECOND})
+  --metrics-budget N  at most N CloudWatch GetMetricData calls per second (default ${DEFAULT_METRICS_BUDGET})
   --no-color        no colours (NO_COLOR is honoured too)
   --json            (snapshot, logs) print JSON instead of text
   --container C     (logs) only this container
@@ -134,8 +139,9 @@ Simulator options:
 
 Configuration:
   $XDG_CONFIG_HOME/ecsdeck/config.json (else ~/.config/ecsdeck/config.json; ECSDECK_CONFIG names another file):
-  defaults for profile, region, refresh, budget, logsBudget, theme and keys, and per profile readOnly, banner,
-  region, budget and logsBudget. Flags win over the file, a profile's settings over its defaults.
+  defaults for profile, region, refresh, budget, logsBudget, metricsBudget, theme and keys, and per profile
+  readOnly, banner, region, budget, logsBudget and metricsBudget. Flags win over the file, a profile's settings over
+  its defaults.
 `;
 
 const SIMULATOR_DEFAULTS: SimulatorFlags = { scenario: 'demo', seed: 1, speed: 1, port: 0 };
@@ -185,11 +191,11 @@ function parseRefresh(text: string): number {
   return value;
 }
 
-function parseBudget(text: string): number {
+function parseBudget(text: string, flag = '--budget'): number {
   const value = /^[0-9]*\.?[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!(value >= BUDGET_RANGE.min) || value > BUDGET_RANGE.max)
     throw new CliUsageError(
-      `--budget needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
+      `${flag} needs a number of calls per second from ${BUDGET_RANGE.min} to ${BUDGET_RANGE.max} (got "${text}").`,
     );
   return value;
 }
@@ -251,6 +257,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--refresh',
     '--budget',
     '--logs-budget',
+    '--metrics-budget',
     '--no-color',
   ]),
   ui: new Set([
@@ -262,6 +269,7 @@ const ACCEPTS: Record<Mode, ReadonlySet<string>> = {
     '--refresh',
     '--budget',
     '--logs-budget',
+    '--metrics-budget',
     '--no-color',
   ]),
   snapshot: new Set([
@@ -390,6 +398,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
       case '--budget':
         aws.budget = parseBudget(takeValue());
         break;
+      case '--metrics-budget':
+        aws.metricsBudget = parseBudget(takeValue(), '--metrics-budget');
+        break;
       case '--logs-budget':
         aws.logsBudget = parseLogsBudget(takeValue());
         break;
@@ -429,6 +440,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         ...ui,
         ...(aws.budget !== undefined ? { budget: aws.budget } : {}),
         ...(aws.logsBudget !== undefined ? { logsBudget: aws.logsBudget } : {}),
+        ...(aws.metricsBudget !== undefined ? { metricsBudget: aws.metricsBudget } : {}),
       };
     case 'ui':
       return { kind: 'ui', ...aws, ...ui };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ActionRunner, recorderJournal } from './actions/index.ts';
 import { type ActionJournal, MemoryJournal } from './actions/journal.ts';
 import { createUiActions } from './actions/uiPort.ts';
-import { type CliCommand, DEFAULT_BUDGET } from './cliArgs.ts';
+import { type CliCommand, DEFAULT_BUDGET, DEFAULT_METRICS_BUDGET } from './cliArgs.ts';
 import { sanitizeText } from './domain/sanitize.ts';
 import { DeferredGateway } from './ecs/deferredGateway.ts';
 import type { GatewayTarget } from './ecs/gateway.ts';
@@ -20,6 +20,9 @@ import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettin
 import { realScheduler } from './lib/scheduler.ts';
 import { lazyLogsAccess } from './logs/access.ts';
 import { LastLinesCache } from './logs/lastLines.ts';
+import { followScreen } from './metrics/follow.ts';
+import { MetricsPoller } from './metrics/poller.ts';
+import type { MetricsGateway } from './metrics/types.ts';
 import { Monitor, type MonitorObserver, scaledCadence } from './poll/monitor.ts';
 import { recordingObserver, restoreFromRecords } from './poll/recording.ts';
 import {
@@ -96,6 +99,7 @@ export async function runInteractive(
           refresh: command.refresh,
           budget: command.budget,
           logsBudget: command.logsBudget,
+          metricsBudget: command.metricsBudget,
           readOnly: command.readOnly,
           noColor: command.noColor,
         },
@@ -159,8 +163,18 @@ export async function runInteractive(
           scheduler: realScheduler,
         });
       });
+      // CloudWatch utilisation: its own SDK, budget and poller, made after the first frame like the ECS gateway.
+      let provideMetricsGateway: (gateway: Promise<MetricsGateway>) => void = () => {};
+      const metrics = new MetricsPoller({
+        gateway: new Promise<MetricsGateway>((resolve) => {
+          provideMetricsGateway = resolve;
+        }),
+        store,
+        scheduler: realScheduler,
+      });
       let running = true;
       const ui = createUiStore({ now: realScheduler.now() });
+      const unfollowScreen = followScreen(ui, metrics);
       const appExit = runApp({
         ui,
         store,
@@ -234,6 +248,21 @@ export async function runInteractive(
         }
         // Without a gateway the pollers still run: each feed then shows why it cannot read ECS.
         if (running) monitor.start();
+        provideMetricsGateway(
+          (async () => {
+            const { createMetricsGateway } = await import('./metrics/gateway.ts');
+            const endpoint = demo ? (await simulator()).url : endpointFlag;
+            return createMetricsGateway({
+              ...(endpoint ? { endpoint } : {}),
+              ...(settings.region ? { region: settings.region } : {}),
+              ...(settings.profile ? { profile: settings.profile } : {}),
+              simulator: demo || ((await endpointIsSimulator) ?? false),
+              budgetPerSecond: settings.metricsBudget ?? DEFAULT_METRICS_BUDGET,
+              scheduler: realScheduler,
+            });
+          })(),
+        );
+        if (running) metrics.start();
       })();
       let exit: AppExit;
       try {
@@ -241,6 +270,8 @@ export async function runInteractive(
       } finally {
         running = false;
         monitor.stop();
+        metrics.stop();
+        unfollowScreen();
         runner.close();
         logs.close();
         await connecting.catch(() => undefined);

@@ -28,6 +28,8 @@ export interface ProfileSettings {
   budget?: number;
   /** CloudWatch Logs calls per second, as with --logs-budget. */
   logsBudget?: number;
+  /** CloudWatch GetMetricData calls per second. */
+  metricsBudget?: number;
 }
 
 export interface EcsdeckConfig {
@@ -37,6 +39,8 @@ export interface EcsdeckConfig {
   budget?: number;
   /** CloudWatch Logs calls per second, as with --logs-budget. */
   logsBudget?: number;
+  /** CloudWatch GetMetricData calls per second (`--metrics-budget`). */
+  metricsBudget?: number;
   theme?: ThemeSetting;
   /** Key overrides: command id -> the keys that run it (replacing its default keys). */
   keys?: Record<string, string[]>;
@@ -197,6 +201,8 @@ function readProfile(o: ObjectReader): ProfileSettings {
   if (o.has('region')) settings.region = readRegion(o, 'region');
   if (o.has('budget')) settings.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
   if (o.has('logsBudget')) settings.logsBudget = o.number('logsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('metricsBudget'))
+    settings.metricsBudget = o.number('metricsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   o.end();
   return settings;
 }
@@ -234,6 +240,8 @@ function readConfig(o: ObjectReader, commandIds: readonly string[] | undefined):
   if (o.has('refresh')) config.refresh = o.number('refresh', { ...REFRESH_RANGE, unit: 'seconds' });
   if (o.has('budget')) config.budget = o.number('budget', { ...BUDGET_RANGE, unit: 'calls per second' });
   if (o.has('logsBudget')) config.logsBudget = o.number('logsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
+  if (o.has('metricsBudget'))
+    config.metricsBudget = o.number('metricsBudget', { ...BUDGET_RANGE, unit: 'calls per second' });
   if (o.has('theme')) config.theme = o.oneOf('theme', THEMES);
   if (o.has('keys')) config.keys = readKeys(o, commandIds);
   if (o.has('profiles')) {
@@ -282,6 +290,7 @@ export interface FlagSettings {
   refresh?: number;
   budget?: number;
   logsBudget?: number;
+  metricsBudget?: number;
   readOnly?: boolean;
   noColor?: boolean;
 }
@@ -297,6 +306,8 @@ export interface EffectiveSettings {
   budget: number;
   /** CloudWatch Logs calls per second. */
   logsBudget: number;
+  /** CloudWatch calls per second; absent: the caller's default. */
+  metricsBudget?: number;
   readOnly: boolean;
   noColor: boolean;
   banner?: string;
@@ -319,6 +330,7 @@ export function effectiveSettings(
   const region = flags.region ?? perProfile.region ?? config.region;
   const refresh = flags.refresh ?? config.refresh;
   const banner = perProfile.banner;
+  const metricsBudget = flags.metricsBudget ?? perProfile.metricsBudget ?? config.metricsBudget;
   return {
     ...(profile !== undefined ? { profile } : {}),
     settingsProfile,
@@ -331,6 +343,7 @@ export function effectiveSettings(
       config.logsBudget ??
       options.defaultLogsBudget ??
       DEFAULT_LOGS_BUDGET_PER_SECOND,
+    ...(metricsBudget !== undefined ? { metricsBudget } : {}),
     // There is no flag to turn read-only off: --read-only or the profile's readOnly, either one.
     readOnly: flags.readOnly === true || perProfile.readOnly === true,
     noColor: flags.noColor === true || config.theme === 'no-color',

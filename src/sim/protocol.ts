@@ -178,6 +178,19 @@ export function errorResponse(
   };
 }
 
+/**
+ * The `x-amzn-query-error` header a query-compatible service (CloudWatch) adds to its JSON errors: the error's
+ * code in the old query protocol and who is at fault, `AccessDenied;Sender`. The SDK names its exceptions by it.
+ */
+export function queryErrorHeader(error: SimError): string {
+  const code =
+    error.type === 'ServerException' || error.type === 'InternalServiceFault'
+      ? 'InternalServiceError'
+      : error.type.replace(/Exception$/, '');
+  const special: Record<string, string> = { LimitExceeded: 'LimitExceededException' };
+  return `${special[code] ?? code};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+}
+
 /** What a broken proxy in front of an endpoint sends: a 500 whose body is not JSON. */
 export function htmlErrorResponse(requestId: string): SimResponse {
   return {

@@ -28,6 +28,7 @@ import {
   Params,
   parseJsonObject,
   parseTarget,
+  queryErrorHeader,
   SIM_SERVICES,
   type SimRequest,
   type SimResponse,
@@ -157,12 +158,12 @@ export function createSimHandler(options: SimHandlerOptions): SimHandler {
       requestLog.add(entry);
       return response;
     };
-    const recordError = (error: SimError, outcome: RequestOutcome = 'error', fault?: FaultKind) =>
-      record(
-        errorResponse(error, requestId, SIM_SERVICES[service].contentType),
-        outcome,
-        fault ? { errorType: error.type, fault } : { errorType: error.type },
-      );
+    const recordError = (error: SimError, outcome: RequestOutcome = 'error', fault?: FaultKind) => {
+      const response = errorResponse(error, requestId, SIM_SERVICES[service].contentType);
+      // CloudWatch's JSON is query-compatible: its errors carry their query-protocol code too.
+      if (service === 'monitoring') response.headers['x-amzn-query-error'] = queryErrorHeader(error);
+      return record(response, outcome, fault ? { errorType: error.type, fault } : { errorType: error.type });
+    };
 
     // Protocol checks: nothing here touches the model, the throttle or the fault source.
     let body: Record<string, unknown>;

@@ -22,6 +22,7 @@
  * | serviceWrite                 | CreateService, CreateTaskSet, UpdateTaskSet,          |    20 |        1 |
  * |                              | UpdateServicePrimaryTaskSet                          |       |          |
  * | taskDefinitionWrite          | RegisterTaskDefinition                               |    20 |        1 |
+ * | metricDataRead               | GetMetricData (CloudWatch: 50 TPS per account)       |    50 |       50 |
  *
  * CloudWatch Logs has its own quotas, per account and region (its buckets are separate from ECS's):
  *
@@ -60,7 +61,8 @@ export type ThrottleCategory =
   | 'logsDescribeLogStreams'
   | 'logsDescribeLogGroups'
   | 'logsWrite'
-  | 'logsStartLiveTail';
+  | 'logsStartLiveTail'
+  | 'metricDataRead';
 
 export interface BucketSpec {
   /** Tokens the bucket holds when full: how many calls may arrive at once. */
@@ -98,6 +100,7 @@ export const DEFAULT_BUCKETS: Readonly<Record<ThrottleCategory, BucketSpec>> = {
   logsDescribeLogGroups: { burst: 5, refillPerSecond: 5 },
   logsWrite: { burst: 100, refillPerSecond: 50 },
   logsStartLiveTail: { burst: 5, refillPerSecond: 1 },
+  metricDataRead: { burst: 50, refillPerSecond: 50 },
 };
 
 const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
@@ -134,6 +137,7 @@ const CATEGORY_OF_OPERATION: Readonly<Record<string, ThrottleCategory>> = {
   PutRetentionPolicy: 'logsWrite',
   DeleteRetentionPolicy: 'logsWrite',
   StartLiveTail: 'logsStartLiveTail',
+  GetMetricData: 'metricDataRead',
 };
 
 export const THROTTLE_CATEGORIES = Object.keys(DEFAULT_BUCKETS) as ThrottleCategory[];

@@ -8,6 +8,7 @@ import { type FailureGroup, type FailureOccurrence, mergeFailureGroups } from '.
 import type { Cluster, ContainerInstance, Service, ServiceEvent, Task, TaskDefinition } from '../domain/model.ts';
 import { serviceEventKey } from '../domain/model.ts';
 import type { ObservedTransition } from '../domain/timeline.ts';
+import type { ClusterReservation, MetricsApiMeta, ServiceUtilisation, TaskInsights } from '../domain/utilisation.ts';
 import { sameValue } from './equality.ts';
 
 /** A container instance with the cluster we listed it in (ECS does not put it on the record). */
@@ -55,6 +56,14 @@ export interface EcsState {
    */
   meta: ReadonlyMap<string, ResourceMeta>;
   api: ApiMeta;
+  /** CloudWatch utilisation by service ARN (metrics/poller.ts); empty while metrics are off. */
+  serviceUtilisation: ReadonlyMap<string, ServiceUtilisation>;
+  /** CloudWatch reservation by cluster ARN. */
+  clusterReservation: ReadonlyMap<string, ClusterReservation>;
+  /** Container Insights figures by task ARN, for the task detail that is open. */
+  taskInsights: ReadonlyMap<string, TaskInsights>;
+  /** CloudWatch's call rate and budget for the header; absent while metrics are off. */
+  metricsApi?: MetricsApiMeta;
 }
 
 export type EcsStore = StoreApi<EcsState>;
@@ -85,6 +94,9 @@ export function createEcsStore(): EcsStore {
       budgetEffective: 0,
       byOperation: {},
     },
+    serviceUtilisation: new Map(),
+    clusterReservation: new Map(),
+    taskInsights: new Map(),
   }));
 }
 

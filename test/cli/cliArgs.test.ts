@@ -114,6 +114,15 @@ describe('parseCliArgs', () => {
       noColor: true,
     });
     expect(usageError(['--budget', '0'])).toMatch(/^--budget needs a number of calls per second/);
+    expect(parseCliArgs(['--metrics-budget', '0.5'])).toEqual({
+      kind: 'ui',
+      metricsBudget: 0.5,
+      readOnly: false,
+      noColor: false,
+    });
+    expect(parseCliArgs(['--demo', '--metrics-budget', '3'])).toMatchObject({ kind: 'demo', metricsBudget: 3 });
+    expect(usageError(['--metrics-budget', 'lots'])).toMatch(/^--metrics-budget needs a number of calls per second/);
+    expect(usageError(['snapshot', '--metrics-budget', '1'])).toMatch(/^unknown option --metrics-budget/);
     expect(usageError(['--refresh', 'soon'])).toMatch(/^--refresh needs a number of seconds/);
     expect(usageError(['--endpoint-url', 'localhost:4566'])).toMatch(/^--endpoint-url needs an http/);
   });

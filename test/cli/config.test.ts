@@ -72,7 +72,7 @@ describe('the config file, applied by the CLI', () => {
     }
     const typo = configFile('{"refersh": 5}');
     expect((await run(['snapshot', '--demo'], typo)).stderr).toBe(
-      `ecsdeck: ${typo}: refersh is not a known field (known here: profile, region, refresh, budget, logsBudget, theme, keys, profiles).\n`,
+      `ecsdeck: ${typo}: refersh is not a known field (known here: profile, region, refresh, budget, logsBudget, metricsBudget, theme, keys, profiles).\n`,
     );
     expect((await run(['snapshot', '--demo'], configFile('{"budget": 5,'))).stderr).toMatch(
       /^ecsdeck: \S+config-\d+\.json: is not valid JSON \(.+\)\.\n$/,

@@ -91,10 +91,10 @@ describe('parseConfig', () => {
 
   it('rejects unknown keys, at the top and inside a profile', () => {
     expect(problem({ regoin: 'us-east-1' })).toBe(
-      `${FILE}: regoin is not a known field (known here: profile, region, refresh, budget, logsBudget, theme, keys, profiles).`,
+      `${FILE}: regoin is not a known field (known here: profile, region, refresh, budget, logsBudget, metricsBudget, theme, keys, profiles).`,
     );
     expect(problem({ profiles: { prod: { readonly: true } } })).toBe(
-      `${FILE}: profiles.prod.readonly is not a known field (known here: readOnly, banner, region, budget, logsBudget).`,
+      `${FILE}: profiles.prod.readonly is not a known field (known here: readOnly, banner, region, budget, logsBudget, metricsBudget).`,
     );
   });
 
@@ -230,6 +230,18 @@ describe('effectiveSettings', () => {
       noColor: false,
       keys: { quit: ['x'] },
     });
+  });
+
+  it('reads metricsBudget from the defaults, the profile and the flag, in that order of precedence', () => {
+    const withMetrics: EcsdeckConfig = { metricsBudget: 2, profiles: { prod: { metricsBudget: 0.5 } } };
+    expect(effectiveSettings(withMetrics, {}, options).metricsBudget).toBe(2);
+    expect(effectiveSettings(withMetrics, { profile: 'prod' }, options).metricsBudget).toBe(0.5);
+    expect(effectiveSettings(withMetrics, { profile: 'prod', metricsBudget: 4 }, options).metricsBudget).toBe(4);
+    expect(effectiveSettings({}, {}, options).metricsBudget).toBeUndefined();
+    expect(parseConfig(JSON.stringify({ metricsBudget: 3 }), { file: 'c.json' })).toEqual({ metricsBudget: 3 });
+    expect(() => parseConfig(JSON.stringify({ metricsBudget: 0 }), { file: 'c.json' })).toThrow(
+      'c.json: metricsBudget must be a number of calls per second from 0.2 to 1000 (got 0).',
+    );
   });
 
   it('flags win over the profile and the defaults', () => {

@@ -55,6 +55,10 @@ describe('the bundle', () => {
     // CloudWatch Logs too: its SDK and gateway load when a log is first opened, never before the first frame.
     expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch-logs/'))).toBe(true);
     expect(inputs.filter((input) => input === 'src/logs/sdkLogsGateway.ts')).toEqual([]);
+    // So is CloudWatch's (utilisation), and the metrics gateway that imports it comes after the first frame too.
+    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch/'))).toBe(true);
+    expect(inputs.filter((input) => input === 'src/metrics/gateway.ts')).toEqual([]);
+    expect(inputs).toContain('src/metrics/poller.ts');
     // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
     expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
     // Ink measures with our string-width (a wider fast path), and nothing builds a Segmenter as it loads (ICU's

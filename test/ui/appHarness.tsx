@@ -9,9 +9,13 @@ import type { ReactElement } from 'react';
 import { type ActionJournal, MemoryJournal } from '../../src/actions/journal.ts';
 import { ActionRunner } from '../../src/actions/runner.ts';
 import { createUiActions } from '../../src/actions/uiPort.ts';
+import { SeededRandom } from '../../src/lib/random.ts';
 import { lazyLogsAccess } from '../../src/logs/access.ts';
 import { LastLinesCache } from '../../src/logs/lastLines.ts';
 import { createSdkLogsGateway } from '../../src/logs/sdkLogsGateway.ts';
+import { followScreen } from '../../src/metrics/follow.ts';
+import { createMetricsGateway } from '../../src/metrics/gateway.ts';
+import { MetricsPoller } from '../../src/metrics/poller.ts';
 import type { FaultConfig } from '../../src/sim/server.ts';
 import { App, CHROME_LINES } from '../../src/ui/app/App.tsx';
 import { type AppExit, Controller, type UiActionPort } from '../../src/ui/app/controller.ts';
@@ -128,6 +132,8 @@ function mount(tree: ReactElement, columns: number, rows: number, sized: boolean
 
 export interface UiHarness {
   data: Harness;
+  /** The CloudWatch poller (`metrics`), as the app wires it. */
+  metrics?: MetricsPoller;
   /** The actions layer behind the UI (`withActions`), acting as "alice". */
   runner?: ActionRunner;
   journal: MemoryJournal;
@@ -172,6 +178,11 @@ export async function startUi(
     logSaveDirectory?: string;
     /** Lines a log view keeps (default 50,000). */
     logCapacity?: number;
+    /**
+     * CloudWatch utilisation as the app reads it (its own gateway, budget and poller). Off by default: the request
+     * counts the other UI tests assert are ECS's alone.
+     */
+    metrics?: boolean;
   } = {},
 ): Promise<UiHarness> {
   const columns = options.columns ?? 100;
@@ -260,12 +271,31 @@ export async function startUi(
     options.resizable === true,
   );
   data.monitor.start();
+  let metrics: MetricsPoller | undefined;
+  let unfollow = () => {};
+  if (options.metrics) {
+    const backoff = new SeededRandom(5);
+    metrics = new MetricsPoller({
+      gateway: createMetricsGateway({
+        endpoint: data.sim.url,
+        simulator: true,
+        budgetPerSecond: 1,
+        scheduler: data.scheduler,
+        random: () => backoff.next(),
+      }),
+      store: data.store,
+      scheduler: data.scheduler,
+    });
+    unfollow = followScreen(ui, metrics);
+    metrics.start();
+  }
   const frame = () => plain(mounted.lastFrame() ?? '');
   const settle = async () => {
     for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
   };
   return {
     data,
+    ...(metrics ? { metrics } : {}),
     ...(runner ? { runner } : {}),
     journal,
     ui,
@@ -313,6 +343,8 @@ export async function startUi(
     },
     close: async () => {
       mounted.unmount();
+      unfollow();
+      metrics?.stop();
       runner?.close();
       logs?.close();
       await data.close();

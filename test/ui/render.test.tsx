@@ -4,7 +4,9 @@
  * (renderCounter.ts) on the app over a store filled by hand, on a virtual clock.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Service } from '../../src/domain/model.ts';
 import { setApiMeta, updateMeta, upsertTasks } from '../../src/store/store.ts';
+import { setMetricsApi, setServiceUtilisation } from '../../src/store/utilisation.ts';
 import { flash } from '../../src/ui/app/uiStore.ts';
 import { steadyRate } from '../../src/ui/components/Header.tsx';
 import { installRenderCounter, type RenderCounter } from './renderCounter.ts';
@@ -200,5 +202,59 @@ describe('render only what changed', () => {
     }
     expect(counter.counts()).toEqual({});
     expect(app.rendered.frames.length).toBe(frames);
+  });
+
+  it('a CloudWatch refresh that changes one service re-renders its row alone; the same readings render nothing', async () => {
+    const service = (name: string): Service => ({
+      serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/${CLUSTER.split('/').pop()}/${name}`,
+      serviceName: name,
+      clusterArn: CLUSTER,
+      status: 'ACTIVE',
+      desiredCount: 2,
+      runningCount: 2,
+      pendingCount: 0,
+    });
+    const services = ['alpha', 'beta', 'gamma'].map(service);
+    app = startSynthetic({ services }, { columns: 120, rows: 40 });
+    const readings = (value: number) => [
+      { at: NOW - 120_000, value },
+      { at: NOW - 60_000, value },
+    ];
+    setMetricsApi(app.store, { ratePerSecond: 0, budgetCeiling: 1, throttled: 0, errors: 0 });
+    setServiceUtilisation(
+      app.store,
+      new Map(services.map((s) => [s.serviceArn, { cpu: readings(20), memory: readings(40), fetched: true }])),
+    );
+    await app.settle();
+    await app.press('3');
+    await app.settle();
+    expect(app.frame()).toContain('MEM');
+    counter.reset();
+    const [, beta] = services;
+    if (!beta) throw new Error('no service');
+    setServiceUtilisation(
+      app.store,
+      new Map([[beta.serviceArn, { cpu: readings(70), memory: readings(40), fetched: true }]]),
+    );
+    await app.settle();
+    const counts = counter.counts();
+    expect(counts.Row).toBe(1);
+    for (const untouched of ['Header', 'Breadcrumbs', 'StatusLine', 'Footer', 'Screen', 'SafePane']) {
+      expect(counts[untouched], untouched).toBeUndefined();
+    }
+    expect(app.frame()).toMatch(/beta .* 70%/);
+    counter.reset();
+    // The next minute's refresh with the same readings (new objects, equal values) draws nothing.
+    setServiceUtilisation(
+      app.store,
+      new Map(
+        services.map((s) => [
+          s.serviceArn,
+          { cpu: readings(s === beta ? 70 : 20), memory: readings(40), fetched: true },
+        ]),
+      ),
+    );
+    await app.settle();
+    expect(counter.counts()).toEqual({});
   });
 });

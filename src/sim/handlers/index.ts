@@ -21,6 +21,7 @@ import {
   putRetentionPolicy,
   startLiveTail,
 } from './logs.ts';
+import { getMetricData } from './metrics.ts';
 import { createService, describeServices, listServices, updateService } from './services.ts';
 import { describeTaskDefinition, listTaskDefinitions, registerTaskDefinition } from './taskDefinitions.ts';
 import { createTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from './taskSets.ts';
@@ -69,7 +70,9 @@ export const LOGS_OPERATIONS: Readonly<Record<string, OperationHandler>> = {
 };
 
 /** CloudWatch (GraniteServiceVersion20100801). */
-export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {};
+export const MONITORING_OPERATIONS: Readonly<Record<string, OperationHandler>> = {
+  GetMetricData: getMetricData,
+};
 
 const OPERATIONS_OF_SERVICE: Readonly<Record<SimService, Readonly<Record<string, OperationHandler>>>> = {
   ecs: OPERATIONS,

@@ -66,6 +66,18 @@ function validateBehaviour(value: unknown): TaskBehaviour {
       throw fail(`${field} must be a non-negative number`);
     }
   }
+  if (candidate.load !== undefined) {
+    if (typeof candidate.load !== 'object' || candidate.load === null) throw fail('load must be an object');
+    for (const field of ['cpuPercent', 'memoryPercent'] as const) {
+      const number = candidate.load[field];
+      if (
+        number !== undefined &&
+        (typeof number !== 'number' || !Number.isFinite(number) || number < 0 || number > 100)
+      ) {
+        throw fail(`load.${field} must be a number from 0 to 100`);
+      }
+    }
+  }
   return candidate as TaskBehaviour;
 }
 

@@ -48,6 +48,16 @@ export interface TaskBehaviour {
   gracefulStopSeconds?: number;
   /** Exit code after a graceful stop (default 0). */
   gracefulExitCode?: number;
+  /**
+   * How hard the task works, in percent of its reservation (CloudWatch's CPUUtilization and MemoryUtilization);
+   * absent: a modest level drawn per family. `cpuPercent` near 100 makes a CPU-bound service.
+   */
+  load?: TaskLoad;
+}
+
+export interface TaskLoad {
+  cpuPercent?: number;
+  memoryPercent?: number;
 }
 
 // ---------------------------------------------------------------- resources

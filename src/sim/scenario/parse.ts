@@ -19,6 +19,7 @@ import type {
   PortMapping,
   Tag,
   TaskBehaviour,
+  TaskLoad,
   TaskOverrides,
 } from '../model/types.ts';
 import { OUTCOME_KINDS } from '../model/types.ts';
@@ -189,8 +190,17 @@ function parseBehaviour(o: ObjectReader): TaskBehaviour {
   assign(behaviour, 'pullSeconds', o.optionalNumber('pullSeconds', { min: 0, max: 3600 }));
   assign(behaviour, 'gracefulStopSeconds', o.optionalNumber('gracefulStopSeconds', { min: 0, max: 3600 }));
   assign(behaviour, 'gracefulExitCode', o.optionalInteger('gracefulExitCode', { min: 0, max: 255 }));
+  if (o.has('load')) behaviour.load = parseLoad(o.object('load'));
   o.end();
   return behaviour;
+}
+
+function parseLoad(o: ObjectReader): TaskLoad {
+  const load: TaskLoad = {};
+  assign(load, 'cpuPercent', o.optionalNumber('cpuPercent', { min: 0, max: 100 }));
+  assign(load, 'memoryPercent', o.optionalNumber('memoryPercent', { min: 0, max: 100 }));
+  o.end();
+  return load;
 }
 
 function parseOutcome(o: ObjectReader): Outcome {

@@ -108,7 +108,11 @@ export function freshnessLine(
   cluster: string | undefined,
   now: number,
   width: number,
-  options: { coarse?: boolean; logs?: LogsShown } = {},
+  options: {
+    coarse?: boolean;
+    logs?: LogsShown;
+    metrics?: Pick<ApiMeta, 'ratePerSecond' | 'budgetCeiling' | 'throttled'>;
+  } = {},
 ): Span[] {
   const ageSpan = options.coarse ? coarseFeedAgeSpan : feedAgeSpan;
   const ages = (short: boolean): Span[] => {
@@ -159,13 +163,28 @@ export function freshnessLine(
         { text: `${logs.ratePerSecond.toFixed(1)} of ${logs.ceiling}/s`, tone: logsTone },
       ]
     : [];
+  // CloudWatch's own budget beside ECS's, once its client is up.
+  const metrics = options.metrics;
+  const metricsTone = metrics && metrics.throttled > 0 ? 'warn' : 'text';
+  const cloudWatch: Span[] = metrics
+    ? [
+        { text: ' · cw ', tone: 'muted' },
+        { text: `${metrics.ratePerSecond.toFixed(1)}/s of ${metrics.budgetCeiling}/s`, tone: metricsTone },
+      ]
+    : [];
+  const cloudWatchCompact: Span[] = metrics
+    ? [
+        { text: ' cw ', tone: 'muted' },
+        { text: `${metrics.ratePerSecond.toFixed(1)} of ${metrics.budgetCeiling}/s`, tone: metricsTone },
+      ]
+    : [];
   return firstThatFits(
     [
-      [...ages(false), ...full, ...logsFull],
-      [...ages(false), ...compact, ...logsCompact],
-      [...ages(true), ...full, ...logsFull],
-      [...ages(true), ...compact, ...logsCompact],
-      ...(logs ? [[...ages(true), ...compact]] : []),
+      [...ages(false), ...full, ...logsFull, ...cloudWatch],
+      [...ages(false), ...compact, ...logsCompact, ...cloudWatchCompact],
+      [...ages(true), ...full, ...logsFull, ...cloudWatch],
+      [...ages(true), ...compact, ...logsCompact, ...cloudWatchCompact],
+      ...(logs || metrics ? [[...ages(true), ...compact]] : []),
     ],
     width,
   );
@@ -213,6 +232,7 @@ export function Header({ width }: { width: number }) {
       throttled: usage.throttled,
     };
   };
+  const shownMetricsRate = useRef<{ rate: number; at: number } | undefined>(undefined);
   // The line as text, from the data and from the clock: the header re-renders when what the line says changes, not
   // when a refresh toggles "in flight", another cluster's feed lands or a tick passes.
   const lineAt = (state: EcsState, now: number): string => {
@@ -229,7 +249,24 @@ export function Header({ width }: { width: number }) {
         cluster,
         now,
         width,
-        { coarse: true, ...(logsShown ? { logs: logsShown } : {}) },
+        {
+          coarse: true,
+          ...(logsShown ? { logs: logsShown } : {}),
+          ...(state.metricsApi
+            ? {
+                metrics: {
+                  ratePerSecond: steadyRate(
+                    shownMetricsRate,
+                    state.metricsApi.ratePerSecond,
+                    state.metricsApi.budgetCeiling,
+                    now,
+                  ),
+                  budgetCeiling: state.metricsApi.budgetCeiling,
+                  throttled: state.metricsApi.throttled,
+                },
+              }
+            : {}),
+        },
       ),
     );
   };

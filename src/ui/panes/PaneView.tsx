@@ -18,6 +18,7 @@ import { failureGroupLines, lastLinesSection } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, type PaneTableUi, selectedIndexIn } from './registry.ts';
+import { reservationText } from './utilisationLines.ts';
 import { failureGroupTaskRowsFor, viewLines } from './views.ts';
 
 /**
@@ -114,6 +115,9 @@ export function PaneView({
         // The feed's error as the pane words it: a refresh that only toggles "in flight" draws nothing.
         problem: feedProblem(ecs.meta.get(feedOfPane(pane, view.cluster))),
         clusterName: view.cluster ? ecs.clusters.get(view.cluster)?.clusterName : undefined,
+        // The cluster's CloudWatch reservation, as the title words it (a string: a new reading of the same draws nothing).
+        reservation:
+          pane === 'services' && view.cluster ? reservationText(ecs.clusterReservation.get(view.cluster)) : undefined,
       };
     }),
   );
@@ -125,6 +129,7 @@ export function PaneView({
   const parts = [`${table.items.length}/${table.total}`];
   if (pane !== 'clusters' && pane !== 'failures')
     parts.unshift(clusterName ? `cluster ${clusterName}` : 'no cluster selected');
+  if (shown.reservation) parts.push(shown.reservation);
   if (list.filter) parts.push(`filter "${safe(list.filter)}"`);
   if (list.marks.size > 0) parts.push(`${list.marks.size} marked`);
   if (pane === 'tasks') parts.push(`window ${view.taskWindow}`);

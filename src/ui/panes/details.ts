@@ -23,6 +23,7 @@ import { clusterHealthSoFar } from './clusters.ts';
 import { failureClusterName, failureInstanceLabel } from './failures.ts';
 import { drainSummary } from './instances.ts';
 import { lifetimeWindow, taskHealthNow, timelineSpans } from './tasks.ts';
+import { serviceUtilisationLines, taskInsightsLines } from './utilisationLines.ts';
 
 export type Line = Span[];
 
@@ -97,6 +98,7 @@ export function serviceDetailLines(state: EcsState, arn: string, now: number): L
   const breaker = service.deploymentConfiguration?.deploymentCircuitBreaker;
   if (breaker)
     lines.push(field('circuit breaker', `${breaker.enable ? 'on' : 'off'}${breaker.rollback ? ', rollback' : ''}`));
+  lines.push(...serviceUtilisationLines(state, arn));
 
   const deployments = service.deployments ?? [];
   lines.push([], heading(`Deployments (${deployments.length})`));
@@ -316,6 +318,7 @@ export function taskDetailLines(
     }
   }
 
+  lines.push(...taskInsightsLines(state, arn));
   if (observed && observed.length > 0) {
     lines.push([], heading('Observed by ecsdeck'));
     for (const transition of observed)

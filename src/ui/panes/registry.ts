@@ -14,7 +14,13 @@ import { type ClusterRow, clusterColumns, loadedFeedsKey, selectClusterRows } fr
 import { failureColumns, groupsInSeveralClusters, selectFailureRows } from './failures.ts';
 import { type InstanceRow, instanceColumns, selectInstanceRows } from './instances.ts';
 import { memoLast } from './memo.ts';
-import { type ServiceRow, selectServiceRows, serviceColumns } from './services.ts';
+import {
+  type ServiceRow,
+  selectRecentOomServices,
+  selectServiceRows,
+  serviceColumns,
+  serviceColumnsWithUtilisation,
+} from './services.ts';
 import { selectTaskRows, type TaskRow, taskColumns } from './tasks.ts';
 
 export type EntityOfRow = 'cluster' | 'instance' | 'service' | 'task' | 'failureGroup';
@@ -80,6 +86,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
   const clusters = clusterColumns(ascii);
   const instances = instanceColumns();
   const services = serviceColumns(ascii);
+  const servicesWithUtilisation = serviceColumnsWithUtilisation(ascii);
   const tasksByWindow = new Map<string, Column<TaskRow>[]>();
   const taskColumnsFor = (window: UiState['taskWindow']) => {
     let columns = tasksByWindow.get(window);
@@ -96,6 +103,7 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
   const clusterList = filteredSorted<ClusterRow>(clusters, theme);
   const instanceList = filteredSorted<InstanceRow>(instances, theme);
   const serviceList = filteredSorted<ServiceRow>(services, theme);
+  const serviceUtilisationList = filteredSorted<ServiceRow>(servicesWithUtilisation, theme);
   const taskLists = new Map<string, ReturnType<typeof filteredSorted<TaskRow>>>();
   const taskListFor = (window: UiState['taskWindow']) => {
     let list = taskLists.get(window);
@@ -135,6 +143,18 @@ export function createPaneTables(theme: Theme = createTheme({ colour: true })) {
         return table(rows, instanceList(rows, list.filter, list.sort), instances, 'instance');
       }
       case 'services': {
+        // CloudWatch's columns once its client is up (the header shows its budget then too).
+        if (ecs.metricsApi !== undefined) {
+          const rows = selectServiceRows(
+            ecs.services,
+            ecs.serviceEvents,
+            ui.cluster,
+            ecs.serviceUtilisation,
+            selectRecentOomServices(ecs.failureOccurrences, minuteOf(ui.now)),
+          );
+          const items = serviceUtilisationList(rows, list.filter, list.sort);
+          return table(rows, items, servicesWithUtilisation, 'service');
+        }
         const rows = selectServiceRows(ecs.services, ecs.serviceEvents, ui.cluster);
         return table(rows, serviceList(rows, list.filter, list.sort), services, 'service');
       }
