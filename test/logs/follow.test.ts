@@ -128,6 +128,35 @@ describe('LogFollower against the simulator', () => {
     expect(run.events.length).toBeGreaterThan(0);
   });
 
+  it('follows a 10-task service with one history read per stream and one live tail, then no call a minute', async () => {
+    const w = await world();
+    const refs: LogStreamRef[] = [];
+    for (const task of runningTasks(w.data).filter((t) => t.taskDefinitionArn?.includes('task-definition/payments:'))) {
+      const definition = await w.data.monitor.taskDefinition(task.taskDefinitionArn ?? '');
+      const source = logSourcesOf(task, definition).find((candidate) => candidate.kind === 'cloudwatch');
+      if (source?.kind === 'cloudwatch' && refs.length < 10) refs.push(source.ref);
+    }
+    expect(refs).toHaveLength(10);
+    const logsCalls = () => w.data.sim.server.requestLog.countByOperation({ service: 'logs' });
+    const run = follow(w, { refs });
+    await until(
+      w,
+      () => run.follower.status.phase === 'live',
+      () => `live: ${JSON.stringify(run.follower.status)}`,
+    );
+    await run.started;
+    // The least possible: each stream's newest lines once, one session for the one log group.
+    expect(logsCalls()).toEqual({ GetLogEvents: 10, StartLiveTail: 1 });
+    const until60s = w.data.scheduler.now() + 60_000;
+    await until(
+      w,
+      () => w.data.scheduler.now() >= until60s,
+      () => 'a minute',
+    );
+    expect(logsCalls()).toEqual({ GetLogEvents: 10, StartLiveTail: 1 });
+    expect(new Set(run.events.map((event) => event.stream)).size).toBeGreaterThan(1);
+  });
+
   it('polls once every 2 s per stream when the live tail is refused: 30 GetLogEvents a minute', async () => {
     const w = await world({
       errors: [{ operation: 'StartLiveTail', type: 'AccessDeniedException', message: 'no', status: 400 }],

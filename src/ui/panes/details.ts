@@ -279,7 +279,6 @@ export function taskDetailLines(
           verdict.failed ? 'error' : 'ok',
         ),
       );
-    lines.push(...lastLinesSection(lastLines));
   }
 
   const containers = task.containers ?? [];
@@ -295,6 +294,8 @@ export function taskDetailLines(
     lines.push(field('  image', safe(container.image ?? MISSING)));
     if (container.reason !== undefined) lines.push(...textBlock('  reason', container.reason, 'error'));
   }
+  // What the task wrote before it stopped, after its containers' exit codes (the first thing triage reads).
+  lines.push(...lastLinesSection(lastLines));
 
   lines.push([], heading('Overrides'));
   const overrides = task.overrides;
