@@ -14,6 +14,7 @@
  *   Node's fetch machinery and cost 50-150 ms of the first frame (measured: 64-184 ms against 13-23 ms).
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -111,6 +112,71 @@ const lazySegmenters: Plugin = {
   },
 };
 
+/**
+ * A static `import ... from 'node:util'` in an ES module builds the built-in's ES module facade, which reads every
+ * export once, lazy getters included: node:util's loads parseArgs, styleText and worker_threads, node:process's
+ * process.report and more (measured: 2.5 ms for node:util, 5 ms for node:process). Through `require` the built-in is
+ * the same object and its lazy parts stay lazy. Dynamic imports stay imports (a chunk that is only `require` would
+ * lose its named exports, see bundleCli).
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(pluginBuild) {
+    const builtins = new Set(builtinModules);
+    pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (args.kind !== 'import-statement') return undefined;
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-through-require' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * signal-exit 3 (under Ink) loads node:assert (3 ms before the first frame) for one check when a handler is added.
+ * It gets the same check, which loads node:assert only to throw node:assert's own error.
+ */
+const signalExitWithoutAssert: Plugin = {
+  name: 'signal-exit-without-assert',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]signal-exit[\\/]index\.js$/.test(args.importer) ? { path: 'assert', namespace: 'lazy-assert' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents:
+        "exports.equal = (actual, expected, message) => { if (actual != expected) require('node:assert').equal(actual, expected, message); };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * terminal-size (under Ink) imports node:child_process, which brings net's and dgram's modules before the first frame,
+ * for a fallback that runs `tput` when the terminal does not tell its size. It loads it when that fallback runs.
+ */
+const TERMINAL_SIZE_CHILD_PROCESS = "import {execFileSync} from 'node:child_process';";
+const terminalSizeLazyChildProcess: Plugin = {
+  name: 'terminal-size-lazy-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]terminal-size[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(TERMINAL_SIZE_CHILD_PROCESS))
+        throw new Error(`${args.path}: no longer imports node:child_process the way esbuild.config.ts expects`);
+      return {
+        contents: source.replace(
+          TERMINAL_SIZE_CHILD_PROCESS,
+          "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);",
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
 
 const yogaWasmAsBytes: Plugin = {
@@ -160,7 +226,16 @@ export async function bundleCli() {
     minifyWhitespace: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [rebaseOurUrls, noDevtools, yogaWasmAsBytes, fastStringWidth, lazySegmenters],
+    plugins: [
+      rebaseOurUrls,
+      noDevtools,
+      yogaWasmAsBytes,
+      fastStringWidth,
+      lazySegmenters,
+      signalExitWithoutAssert,
+      terminalSizeLazyChildProcess,
+      builtinsThroughRequire,
+    ],
     write: false,
     metafile: true,
   });

@@ -65,4 +65,34 @@ describe('the bundle', () => {
     expect(firstFrameCode).not.toMatch(/[^?]=\s*new RegExp\("\^\\\\p\{RGI_Emoji\}/);
     expect(firstFrameCode).toContain('\\u2500-\\u25fc');
   }, 60_000);
+
+  it('loads no heavy Node built-in before the first frame, and no built-in through an ES module facade', async () => {
+    const { metafile } = await bundleCli();
+    const outputs = metafile.outputs;
+    const start = ['src/cli.ts', 'src/interactive.ts'].map(
+      (entryPoint) => Object.keys(outputs).find((path) => outputs[path]?.entryPoint === entryPoint) as string,
+    );
+    const firstFrame = new Set(start);
+    const queue = [...start];
+    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+      for (const imported of outputs[path]?.imports ?? []) {
+        if (imported.kind !== 'import-statement' || imported.external || firstFrame.has(imported.path)) continue;
+        firstFrame.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+    // A static import of a built-in builds its facade, which reads every export (lazy getters included).
+    const facades = [...firstFrame].flatMap((output) =>
+      (outputs[output]?.imports ?? [])
+        .filter((imported) => imported.external && imported.kind === 'import-statement')
+        .map((imported) => `${output} imports ${imported.path}`),
+    );
+    expect(facades).toEqual([]);
+    const inputs = [...firstFrame].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+    expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
+    // Built-ins the first frame loads, through require: the terminal's, none of crypto, child_process or assert.
+    const builtins = inputs.filter((input) => input.startsWith('builtin-through-require:'));
+    expect(builtins).toContain('builtin-through-require:node:tty');
+    expect(builtins.filter((input) => /node:(crypto|child_process|assert)$/.test(input))).toEqual([]);
+  }, 60_000);
 });
