@@ -18,7 +18,7 @@ import { failureGroupLines } from './details.ts';
 import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, type PaneTableUi, selectedIndexIn } from './registry.ts';
-import { failureGroupTaskRowsFor, viewLines } from './views.ts';
+import { failureGroupTaskRowsFor, viewLines, viewReads } from './views.ts';
 
 /**
  * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted
@@ -170,9 +170,13 @@ const groupRowsMemo = memoLast(failureGroupTaskRowsFor);
 
 /** A view opened over the panes: an entity's detail, a raw describe, or a failure group with its tasks. */
 export function DetailView({ view, width, height }: { view: View; width: number; height: number }) {
-  const { tables } = useApp();
+  const { tables, ecs: ecsStore } = useApp();
   const clock = useUiClock();
-  const ecs = useEcs((s) => s);
+  // Subscribed to the parts of the state the view shows (an API call or another feed's poll changes none of them);
+  // drawn from the state they are part of.
+  const shown = useEcs(useShallow((s) => viewReads(view).map((part) => s[part])));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is what the view reads of this state
+  const ecs = useMemo(() => ecsStore.getState(), [ecsStore, shown]);
   const now = useUi((s) => s.now);
   const taskWindow = useUi((s) => s.taskWindow);
   const lines = useMemo(
