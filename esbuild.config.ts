@@ -177,6 +177,67 @@ const terminalSizeLazyChildProcess: Plugin = {
   },
 };
 
+/**
+ * Ink draws every frame from scratch: each text it writes is split into styled characters (tokenising its escape
+ * codes) in caches that live for one frame. On a screen that changes a row or an age at a time, nearly every text
+ * is the one of the frame before: the caches are kept from one frame to the next (what the last frame used, so they
+ * hold two frames' worth at most). The cached characters are only read, never changed, by Ink's output.
+ */
+const INK_FRAME_CACHES = 'caches = new OutputCaches();';
+const INK_FRAME_END = `        return {
+            output: generatedOutput,
+            height: output.length,
+        };`;
+const INK_CACHES_ACROSS_FRAMES = `
+/** ecsdeck (esbuild.config.ts): what one frame looked up, kept for the next. */
+class FrameToFrameMap {
+    current = new Map();
+    previous = new Map();
+    get(key) {
+        let value = this.current.get(key);
+        if (value === undefined) {
+            value = this.previous.get(key);
+            if (value !== undefined) this.current.set(key, value);
+        }
+        return value;
+    }
+    set(key, value) {
+        this.current.set(key, value);
+    }
+    nextFrame() {
+        this.previous = this.current;
+        this.current = new Map();
+    }
+}
+const sharedOutputCaches = new OutputCaches();
+sharedOutputCaches.widths = new FrameToFrameMap();
+sharedOutputCaches.blockWidths = new FrameToFrameMap();
+sharedOutputCaches.styledChars = new FrameToFrameMap();
+const nextOutputFrame = () => {
+    sharedOutputCaches.widths.nextFrame();
+    sharedOutputCaches.blockWidths.nextFrame();
+    sharedOutputCaches.styledChars.nextFrame();
+};
+export default class Output {`;
+const inkCachesAcrossFrames: Plugin = {
+  name: 'ink-caches-across-frames',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const classStart = 'export default class Output {';
+      if ([INK_FRAME_CACHES, INK_FRAME_END, classStart].some((part) => source.split(part).length !== 2))
+        throw new Error(`${args.path}: Ink's output no longer keeps its caches the way esbuild.config.ts expects`);
+      return {
+        contents: source
+          .replace(classStart, INK_CACHES_ACROSS_FRAMES.trimStart())
+          .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
+          .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
 
 const yogaWasmAsBytes: Plugin = {
@@ -234,6 +295,7 @@ export async function bundleCli() {
       lazySegmenters,
       signalExitWithoutAssert,
       terminalSizeLazyChildProcess,
+      inkCachesAcrossFrames,
       builtinsThroughRequire,
     ],
     write: false,

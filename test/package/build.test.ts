@@ -64,6 +64,8 @@ describe('the bundle', () => {
     expect(firstFrameCode).not.toMatch(/[^?]=\s*new Intl\.Segmenter\(/);
     expect(firstFrameCode).not.toMatch(/[^?]=\s*new RegExp\("\^\\\\p\{RGI_Emoji\}/);
     expect(firstFrameCode).toContain('\\u2500-\\u25fc');
+    // Ink keeps the styled characters of the last frame's texts for the next frame.
+    expect(firstFrameCode).toContain('caches=sharedOutputCaches');
   }, 60_000);
 
   it('loads no heavy Node built-in before the first frame, and no built-in through an ES module facade', async () => {
