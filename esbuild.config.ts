@@ -181,13 +181,30 @@ const terminalSizeLazyChildProcess: Plugin = {
  * Ink draws every frame from scratch: each text it writes is split into styled characters (tokenising its escape
  * codes) in caches that live for one frame. On a screen that changes a row or an age at a time, nearly every text
  * is the one of the frame before: the caches are kept from one frame to the next (what the last frame used, so they
- * hold two frames' worth at most). The cached characters are only read, never changed, by Ink's output.
+ * hold two frames' worth at most), with one more of each text's lines as strings. The screen's blank cells are one
+ * object. Ink's output only reads the cached characters, lines and cells, never changes them.
  */
 const INK_FRAME_CACHES = 'caches = new OutputCaches();';
 const INK_FRAME_END = `        return {
             output: generatedOutput,
             height: output.length,
         };`;
+const INK_TEXT_LINES = `        const characterLines = [[]];
+        for (const character of this.caches.getStyledChars(text)) {
+            if (character.value === '\\n') {
+                characterLines.push([]);
+            }
+            else {
+                characterLines.at(-1).push(character);
+            }
+        }
+        let lines = characterLines.map(line => styledCharsToString(line));`;
+const INK_BLANK_CELL = `                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`;
 const INK_CACHES_ACROSS_FRAMES = `
 /** ecsdeck (esbuild.config.ts): what one frame looked up, kept for the next. */
 class FrameToFrameMap {
@@ -213,11 +230,23 @@ const sharedOutputCaches = new OutputCaches();
 sharedOutputCaches.widths = new FrameToFrameMap();
 sharedOutputCaches.blockWidths = new FrameToFrameMap();
 sharedOutputCaches.styledChars = new FrameToFrameMap();
+sharedOutputCaches.lines = new FrameToFrameMap();
+/** A text's lines as strings, styles carried across its newlines. */
+sharedOutputCaches.getLines = function (text) {
+    let cached = this.lines.get(text);
+    if (cached === undefined) {
+${INK_TEXT_LINES.replace('let lines =', 'cached =').replace('this.caches.', 'this.')}
+        this.lines.set(text, cached);
+    }
+    return cached;
+};
 const nextOutputFrame = () => {
     sharedOutputCaches.widths.nextFrame();
     sharedOutputCaches.blockWidths.nextFrame();
     sharedOutputCaches.styledChars.nextFrame();
+    sharedOutputCaches.lines.nextFrame();
 };
+const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
 export default class Output {`;
 const inkCachesAcrossFrames: Plugin = {
   name: 'ink-caches-across-frames',
@@ -225,13 +254,16 @@ const inkCachesAcrossFrames: Plugin = {
     pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       const classStart = 'export default class Output {';
-      if ([INK_FRAME_CACHES, INK_FRAME_END, classStart].some((part) => source.split(part).length !== 2))
+      const parts = [INK_FRAME_CACHES, INK_FRAME_END, INK_TEXT_LINES, INK_BLANK_CELL, classStart];
+      if (parts.some((part) => source.split(part).length !== 2))
         throw new Error(`${args.path}: Ink's output no longer keeps its caches the way esbuild.config.ts expects`);
       return {
         contents: source
           .replace(classStart, INK_CACHES_ACROSS_FRAMES.trimStart())
           .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
-          .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`),
+          .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`)
+          .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
+          .replace(INK_BLANK_CELL, '                row.push(BLANK_CELL);'),
         loader: 'js',
       };
     });
