@@ -182,7 +182,8 @@ const terminalSizeLazyChildProcess: Plugin = {
  * codes) in caches that live for one frame. On a screen that changes a row or an age at a time, nearly every text
  * is the one of the frame before: the caches are kept from one frame to the next (what the last frame used, so they
  * hold two frames' worth at most), with one more of each text's lines as strings. The screen's blank cells are one
- * object. Ink's output only reads the cached characters, lines and cells, never changes them.
+ * object. Ink's output only reads the cached characters, lines and cells, never changes them. Characters that cannot
+ * be default-ignorable skip the regex that would drop them (NEVER_DEFAULT_IGNORABLE).
  */
 const INK_FRAME_CACHES = 'caches = new OutputCaches();';
 const INK_FRAME_END = `        return {
@@ -205,6 +206,14 @@ const INK_BLANK_CELL = `                row.push({
                     fullWidth: false,
                     styles: [],
                 });`;
+const INK_IGNORABLE_FILTER = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
+/**
+ * Code points with no default-ignorable one among them (Unicode's DerivedCoreProperties; checked against the regex
+ * in test/package/build.test.ts): ASCII, Latin, combining marks, punctuation, arrows, box drawing, shapes,
+ * dingbats. Characters made of these skip Ink's Unicode property regex, whose first use builds its set from ICU
+ * (3 ms of the first frame) and which can only say no to them.
+ */
+export const NEVER_DEFAULT_IGNORABLE = '[\\u0000-\\u00ac\\u00ae-\\u034e\\u2010-\\u2029\\u2030-\\u205f\\u2070-\\u2fff]';
 const INK_CACHES_ACROSS_FRAMES = `
 /** ecsdeck (esbuild.config.ts): what one frame looked up, kept for the next. */
 class FrameToFrameMap {
@@ -247,6 +256,10 @@ const nextOutputFrame = () => {
     sharedOutputCaches.lines.nextFrame();
 };
 const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+const NEVER_IGNORABLE = /^${NEVER_DEFAULT_IGNORABLE}+$/;
+let defaultIgnorable;
+const isDefaultIgnorable = (value) =>
+    !NEVER_IGNORABLE.test(value) && (defaultIgnorable ??= /^\\p{Default_Ignorable_Code_Point}+$/u).test(value);
 export default class Output {`;
 const inkCachesAcrossFrames: Plugin = {
   name: 'ink-caches-across-frames',
@@ -254,7 +267,7 @@ const inkCachesAcrossFrames: Plugin = {
     pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       const classStart = 'export default class Output {';
-      const parts = [INK_FRAME_CACHES, INK_FRAME_END, INK_TEXT_LINES, INK_BLANK_CELL, classStart];
+      const parts = [INK_FRAME_CACHES, INK_FRAME_END, INK_TEXT_LINES, INK_BLANK_CELL, INK_IGNORABLE_FILTER, classStart];
       if (parts.some((part) => source.split(part).length !== 2))
         throw new Error(`${args.path}: Ink's output no longer keeps its caches the way esbuild.config.ts expects`);
       return {
@@ -263,7 +276,8 @@ const inkCachesAcrossFrames: Plugin = {
           .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
           .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`)
           .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
-          .replace(INK_BLANK_CELL, '                row.push(BLANK_CELL);'),
+          .replace(INK_BLANK_CELL, '                row.push(BLANK_CELL);')
+          .replace(INK_IGNORABLE_FILTER, 'filter(character => !isDefaultIgnorable(character.value))'),
         loader: 'js',
       };
     });

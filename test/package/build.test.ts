@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleCli, rebaseImportMetaUrls } from '../../esbuild.config.ts';
+import { bundleCli, NEVER_DEFAULT_IGNORABLE, rebaseImportMetaUrls } from '../../esbuild.config.ts';
 
 describe('rebaseImportMetaUrls', () => {
   it('points URLs relative to a source file at the same targets from dist/', () => {
@@ -19,6 +19,22 @@ describe('rebaseImportMetaUrls', () => {
   it('leaves other URLs alone', () => {
     const source = "new URL('/_sim/health', url); new URL(path, import.meta.url);";
     expect(rebaseImportMetaUrls(source, '/pkg/src/a/b.ts', '/pkg/dist')).toBe(source);
+  });
+});
+
+describe("Ink's filter of default-ignorable characters in the bundle", () => {
+  it('passes over no default-ignorable code point: the ranges it skips the Unicode regex for hold none', () => {
+    const never = new RegExp(`^${NEVER_DEFAULT_IGNORABLE}+$`);
+    const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
+    const skipped: number[] = [];
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCodePoint(code);
+      if (never.test(character)) skipped.push(code);
+      if (never.test(character) && ignorable.test(character)) throw new Error(`U+${code.toString(16)} is ignorable`);
+    }
+    // Printable ASCII, the box drawing and the marks the screen draws are among those skipped.
+    for (const character of ' A~·›…─│✓✗↑↓') expect(skipped).toContain(character.codePointAt(0));
   });
 });
 
