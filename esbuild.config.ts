@@ -5,15 +5,20 @@
  * test/package/build.test.ts checks what the entry loads before the first frame. Run with `npm run build` (also
  * before `npm pack`).
  *
- * Three source rewrites keep the bundle equivalent to the sources:
+ * Source rewrites keep the bundle equivalent to the sources. Three make it work at all:
  * - `new URL('<relative>', import.meta.url)` in our files is re-based from the source file to dist/, so paths to
  *   package.json and assets/ still land on the same files once everything lives in dist/;
  * - Ink's React DevTools bridge (loaded only when DEV=true and react-devtools-core is installed) becomes an empty
  *   module: the optional package is not shipped, and a static import of it would break the bundle at load;
  * - Yoga (Ink's layout engine) gets its WebAssembly as bytes instead of fetching its own `data:` URL, which loads
  *   Node's fetch machinery and cost 50-150 ms of the first frame (measured: 64-184 ms against 13-23 ms).
+ * The others, each described at its plugin, make it start or draw sooner with the same results: Ink measuring with
+ * our string-width, text libraries building their Segmenter when first used, Node built-ins loaded through require,
+ * signal-exit without node:assert, terminal-size loading node:child_process when it needs it, Ink's output caches
+ * kept from one frame to the next.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -111,6 +116,178 @@ const lazySegmenters: Plugin = {
   },
 };
 
+/**
+ * A static `import ... from 'node:util'` in an ES module builds the built-in's ES module facade, which reads every
+ * export once, lazy getters included: node:util's loads parseArgs, styleText and worker_threads, node:process's
+ * process.report and more (measured: 2.5 ms for node:util, 5 ms for node:process). Through `require` the built-in is
+ * the same object and its lazy parts stay lazy. Dynamic imports stay imports (a chunk that is only `require` would
+ * lose its named exports, see bundleCli).
+ */
+const builtinsThroughRequire: Plugin = {
+  name: 'builtins-through-require',
+  setup(pluginBuild) {
+    const builtins = new Set(builtinModules);
+    pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
+      if (args.kind !== 'import-statement') return undefined;
+      const name = args.path.replace(/^node:/, '');
+      if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
+      return { path: `node:${name}`, namespace: 'builtin-through-require' };
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * signal-exit 3 (under Ink) loads node:assert (3 ms before the first frame) for one check when a handler is added.
+ * It gets the same check, which loads node:assert only to throw node:assert's own error.
+ */
+const signalExitWithoutAssert: Plugin = {
+  name: 'signal-exit-without-assert',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^assert$/ }, (args) =>
+      /[\\/]signal-exit[\\/]index\.js$/.test(args.importer) ? { path: 'assert', namespace: 'lazy-assert' } : undefined,
+    );
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents:
+        "exports.equal = (actual, expected, message) => { if (actual != expected) require('node:assert').equal(actual, expected, message); };",
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * terminal-size (under Ink) imports node:child_process, which brings net's and dgram's modules before the first frame,
+ * for a fallback that runs `tput` when the terminal does not tell its size. It loads it when that fallback runs.
+ */
+const TERMINAL_SIZE_CHILD_PROCESS = "import {execFileSync} from 'node:child_process';";
+const terminalSizeLazyChildProcess: Plugin = {
+  name: 'terminal-size-lazy-child-process',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]terminal-size[\\/]index\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes(TERMINAL_SIZE_CHILD_PROCESS))
+        throw new Error(`${args.path}: no longer imports node:child_process the way esbuild.config.ts expects`);
+      return {
+        contents: source.replace(
+          TERMINAL_SIZE_CHILD_PROCESS,
+          "const execFileSync = (...args) => require('node:child_process').execFileSync(...args);",
+        ),
+        loader: 'js',
+      };
+    });
+  },
+};
+
+/**
+ * Ink draws every frame from scratch: each text it writes is split into styled characters (tokenising its escape
+ * codes) in caches that live for one frame. On a screen that changes a row or an age at a time, nearly every text
+ * is the one of the frame before: the caches are kept from one frame to the next (what the last frame used, so they
+ * hold two frames' worth at most), with one more of each text's lines as strings. The screen's blank cells are one
+ * object. Ink's output only reads the cached characters, lines and cells, never changes them. Characters that cannot
+ * be default-ignorable skip the regex that would drop them (NEVER_DEFAULT_IGNORABLE).
+ */
+const INK_FRAME_CACHES = 'caches = new OutputCaches();';
+const INK_FRAME_END = `        return {
+            output: generatedOutput,
+            height: output.length,
+        };`;
+const INK_TEXT_LINES = `        const characterLines = [[]];
+        for (const character of this.caches.getStyledChars(text)) {
+            if (character.value === '\\n') {
+                characterLines.push([]);
+            }
+            else {
+                characterLines.at(-1).push(character);
+            }
+        }
+        let lines = characterLines.map(line => styledCharsToString(line));`;
+const INK_BLANK_CELL = `                row.push({
+                    type: 'char',
+                    value: ' ',
+                    fullWidth: false,
+                    styles: [],
+                });`;
+const INK_IGNORABLE_FILTER = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
+/**
+ * Code points with no default-ignorable one among them (Unicode's DerivedCoreProperties; checked against the regex
+ * in test/package/build.test.ts): ASCII, Latin, combining marks, punctuation, arrows, box drawing, shapes,
+ * dingbats. Characters made of these skip Ink's Unicode property regex, whose first use builds its set from ICU
+ * (3 ms of the first frame) and which can only say no to them.
+ */
+export const NEVER_DEFAULT_IGNORABLE = '[\\u0000-\\u00ac\\u00ae-\\u034e\\u2010-\\u2029\\u2030-\\u205f\\u2070-\\u2fff]';
+const INK_CACHES_ACROSS_FRAMES = `
+/** ecsdeck (esbuild.config.ts): what one frame looked up, kept for the next. */
+class FrameToFrameMap {
+    current = new Map();
+    previous = new Map();
+    get(key) {
+        let value = this.current.get(key);
+        if (value === undefined) {
+            value = this.previous.get(key);
+            if (value !== undefined) this.current.set(key, value);
+        }
+        return value;
+    }
+    set(key, value) {
+        this.current.set(key, value);
+    }
+    nextFrame() {
+        this.previous = this.current;
+        this.current = new Map();
+    }
+}
+const sharedOutputCaches = new OutputCaches();
+sharedOutputCaches.widths = new FrameToFrameMap();
+sharedOutputCaches.blockWidths = new FrameToFrameMap();
+sharedOutputCaches.styledChars = new FrameToFrameMap();
+sharedOutputCaches.lines = new FrameToFrameMap();
+/** A text's lines as strings, styles carried across its newlines. */
+sharedOutputCaches.getLines = function (text) {
+    let cached = this.lines.get(text);
+    if (cached === undefined) {
+${INK_TEXT_LINES.replace('let lines =', 'cached =').replace('this.caches.', 'this.')}
+        this.lines.set(text, cached);
+    }
+    return cached;
+};
+const nextOutputFrame = () => {
+    sharedOutputCaches.widths.nextFrame();
+    sharedOutputCaches.blockWidths.nextFrame();
+    sharedOutputCaches.styledChars.nextFrame();
+    sharedOutputCaches.lines.nextFrame();
+};
+const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
+const NEVER_IGNORABLE = /^${NEVER_DEFAULT_IGNORABLE}+$/;
+let defaultIgnorable;
+const isDefaultIgnorable = (value) =>
+    !NEVER_IGNORABLE.test(value) && (defaultIgnorable ??= /^\\p{Default_Ignorable_Code_Point}+$/u).test(value);
+export default class Output {`;
+const inkCachesAcrossFrames: Plugin = {
+  name: 'ink-caches-across-frames',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const classStart = 'export default class Output {';
+      const parts = [INK_FRAME_CACHES, INK_FRAME_END, INK_TEXT_LINES, INK_BLANK_CELL, INK_IGNORABLE_FILTER, classStart];
+      if (parts.some((part) => source.split(part).length !== 2))
+        throw new Error(`${args.path}: Ink's output no longer keeps its caches the way esbuild.config.ts expects`);
+      return {
+        contents: source
+          .replace(classStart, INK_CACHES_ACROSS_FRAMES.trimStart())
+          .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
+          .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`)
+          .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
+          .replace(INK_BLANK_CELL, '                row.push(BLANK_CELL);')
+          .replace(INK_IGNORABLE_FILTER, 'filter(character => !isDefaultIgnorable(character.value))'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
 
 const yogaWasmAsBytes: Plugin = {
@@ -160,7 +337,17 @@ export async function bundleCli() {
     minifyWhitespace: true,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [rebaseOurUrls, noDevtools, yogaWasmAsBytes, fastStringWidth, lazySegmenters],
+    plugins: [
+      rebaseOurUrls,
+      noDevtools,
+      yogaWasmAsBytes,
+      fastStringWidth,
+      lazySegmenters,
+      signalExitWithoutAssert,
+      terminalSizeLazyChildProcess,
+      inkCachesAcrossFrames,
+      builtinsThroughRequire,
+    ],
     write: false,
     metafile: true,
   });

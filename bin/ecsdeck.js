@@ -6,12 +6,23 @@
 const MINIMUM_NODE_MAJOR = 22;
 const version = process.versions.node;
 
+/**
+ * A Node built-in: through process.getBuiltinModule (Node 22.3+) where there is one, since import() builds the
+ * built-in's ES module facade, which reads every export once (node:fs's loads its streams: milliseconds before the
+ * first frame).
+ */
+function builtin(name) {
+  return typeof process.getBuiltinModule === 'function'
+    ? Promise.resolve(process.getBuiltinModule(name))
+    : import(name);
+}
+
 async function start() {
-  const fs = await import('node:fs');
+  const fs = await builtin('node:fs');
   const bundle = new URL('../dist/ecsdeck.js', import.meta.url);
   if (fs.existsSync(bundle)) {
     // V8's compiled code cached on disk (in the temp directory): later starts skip most of the compiling.
-    const nodeModule = await import('node:module');
+    const nodeModule = await builtin('node:module');
     if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
     await import(bundle.href);
     return;

@@ -34,8 +34,14 @@ function complain(message: string): void {
   process.stderr.write(`ecsdeck: ${sanitizeText(message, { maxLength: 1000 })}\n`);
 }
 
-/** The problem with a scenario (name or file), checked before anything starts: one sentence naming file and field. */
+/**
+ * The problem with a scenario (name or file), checked before anything starts: one sentence naming file and field.
+ * A scenario shipped in the package has none (the tests read each one): the simulator reads it when it starts, after
+ * the first frame, which the reader and its parse would otherwise delay.
+ */
 async function scenarioProblem(scenario: string): Promise<string | undefined> {
+  const { shippedScenarioFile } = await import('./sim/scenario/names.ts');
+  if (shippedScenarioFile(scenario) !== undefined) return undefined;
   const [{ readScenario }, { ScenarioError }] = await Promise.all([
     import('./sim/scenario/files.ts'),
     import('./sim/scenario/errors.ts'),

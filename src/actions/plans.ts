@@ -3,7 +3,6 @@
  * calls nothing (the rerun's DescribeTasks is a read, done by prepareRerun before planning); the runner executes a
  * plan only after the user confirmed it.
  */
-import { randomUUID } from 'node:crypto';
 import { shortName, taskDefinitionFamily, taskDefinitionLabel } from '../domain/arn.ts';
 import { serviceOfGroup } from '../domain/failures.ts';
 import { isServiceTask } from '../domain/instances.ts';
@@ -12,6 +11,7 @@ import type { NetworkConfiguration, Service, Tag, Task, TaskOverride } from '../
 import { attachmentDetail } from '../domain/model.ts';
 import { sanitizeText } from '../domain/sanitize.ts';
 import { DESCRIBE_LIMIT, type RunTaskRequest, type StartTaskRequest } from '../ecs/gateway.ts';
+import { nodeCrypto } from '../lib/lazyBuiltins.ts';
 import type { ScopedInstance } from '../store/store.ts';
 import type { ActionPlan, ActionRequest, ActionTarget, JsonValue, PlanOutcome, SkippedTarget } from './types.ts';
 import { stopReason } from './user.ts';
@@ -33,7 +33,7 @@ const START_STARTED_BY_MAX = 36;
 const STARTED_BY_PATTERN = /^[A-Za-z0-9_/-]+$/;
 
 export function newPlanId(): string {
-  return `act-${randomUUID()}`;
+  return `act-${nodeCrypto().randomUUID()}`;
 }
 
 function safe(text: string | undefined, maxLength = 120): string {

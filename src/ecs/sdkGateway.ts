@@ -115,6 +115,9 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   });
   const client = new sdk.ECSClient(config satisfies ECSClientConfig);
   client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
+  // The SDK's logger middleware copies every response, its sensitive fields filtered, into a log line: for no sink,
+  // a walk of each response (a few percent of an idle screen's CPU) for a line nobody reads.
+  if (options.log === undefined) client.middlewareStack.remove('loggerMiddleware');
   let region = options.region ?? DEFAULT_REGION;
   try {
     region = await client.config.region();

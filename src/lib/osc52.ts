@@ -4,7 +4,7 @@
  * ignores an application's OSC 52 and drops a DCS passthrough (`allow-passthrough off`). Inside GNU screen the
  * sequence is wrapped in screen's DCS passthrough so it reaches the outer terminal.
  */
-import { spawnSync } from 'node:child_process';
+import { nodeChildProcess } from './lazyBuiltins.ts';
 
 const ESC = '\u001b';
 const BEL = '\u0007';
@@ -41,7 +41,11 @@ export interface CopyOutcome {
 export type TmuxRunner = (args: readonly string[], input: string) => boolean;
 
 const runTmux: TmuxRunner = (args, input) => {
-  const result = spawnSync('tmux', args, { input, stdio: ['pipe', 'ignore', 'ignore'], timeout: 2_000 });
+  const result = nodeChildProcess().spawnSync('tmux', args, {
+    input,
+    stdio: ['pipe', 'ignore', 'ignore'],
+    timeout: 2_000,
+  });
   return result.status === 0;
 };
 

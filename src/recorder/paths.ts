@@ -6,9 +6,9 @@
  * records would tell another story about the same task ids.
  */
 
-import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { nodeCrypto } from '../lib/lazyBuiltins.ts';
 
 export interface StateDirectoryOptions {
   /** An explicit directory (a flag or a config value): used as is. */
@@ -65,7 +65,7 @@ export function recorderFileName(target: RecorderTarget): string {
   // The account is the identity when known: two profiles onto one account share one history.
   const who = target.account ?? `profile:${target.profile ?? ''}`;
   const identity = JSON.stringify([who, target.region ?? '', target.endpoint ?? '']);
-  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  const hash = nodeCrypto().createHash('sha256').update(identity).digest('hex').slice(0, 8);
   return `recorder-${readable}-${hash}.jsonl`;
 }
 
@@ -88,6 +88,6 @@ export function simulatorRecorderFileName(run: SimulatorRun): string {
   const seed = run.seed === undefined ? '' : `-seed${run.seed}`;
   const readable = `demo-${readablePart(run.scenario) || 'simulator'}${seed}-${started.toLowerCase()}`;
   const identity = JSON.stringify(['simulator', run.scenario, run.seed ?? null, run.startedAt, 'run']);
-  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 8);
+  const hash = nodeCrypto().createHash('sha256').update(identity).digest('hex').slice(0, 8);
   return `recorder-${readable.slice(0, MAX_READABLE_LENGTH).replace(/[-.]+$/, '')}-${hash}.jsonl`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleCli, rebaseImportMetaUrls } from '../../esbuild.config.ts';
+import { bundleCli, NEVER_DEFAULT_IGNORABLE, rebaseImportMetaUrls } from '../../esbuild.config.ts';
 
 describe('rebaseImportMetaUrls', () => {
   it('points URLs relative to a source file at the same targets from dist/', () => {
@@ -19,6 +19,22 @@ describe('rebaseImportMetaUrls', () => {
   it('leaves other URLs alone', () => {
     const source = "new URL('/_sim/health', url); new URL(path, import.meta.url);";
     expect(rebaseImportMetaUrls(source, '/pkg/src/a/b.ts', '/pkg/dist')).toBe(source);
+  });
+});
+
+describe("Ink's filter of default-ignorable characters in the bundle", () => {
+  it('passes over no default-ignorable code point: the ranges it skips the Unicode regex for hold none', () => {
+    const never = new RegExp(`^${NEVER_DEFAULT_IGNORABLE}+$`);
+    const ignorable = /^\p{Default_Ignorable_Code_Point}+$/u;
+    const skipped: number[] = [];
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const character = String.fromCodePoint(code);
+      if (never.test(character)) skipped.push(code);
+      if (never.test(character) && ignorable.test(character)) throw new Error(`U+${code.toString(16)} is ignorable`);
+    }
+    // Printable ASCII, the box drawing and the marks the screen draws are among those skipped.
+    for (const character of ' A~·›…─│✓✗↑↓') expect(skipped).toContain(character.codePointAt(0));
   });
 });
 
@@ -71,5 +87,37 @@ describe('the bundle', () => {
     expect(firstFrameCode).not.toMatch(/[^?]=\s*new Intl\.Segmenter\(/);
     expect(firstFrameCode).not.toMatch(/[^?]=\s*new RegExp\("\^\\\\p\{RGI_Emoji\}/);
     expect(firstFrameCode).toContain('\\u2500-\\u25fc');
+    // Ink keeps the styled characters of the last frame's texts for the next frame.
+    expect(firstFrameCode).toContain('caches=sharedOutputCaches');
+  }, 60_000);
+
+  it('loads no heavy Node built-in before the first frame, and no built-in through an ES module facade', async () => {
+    const { metafile } = await bundleCli();
+    const outputs = metafile.outputs;
+    const start = ['src/cli.ts', 'src/interactive.ts'].map(
+      (entryPoint) => Object.keys(outputs).find((path) => outputs[path]?.entryPoint === entryPoint) as string,
+    );
+    const firstFrame = new Set(start);
+    const queue = [...start];
+    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
+      for (const imported of outputs[path]?.imports ?? []) {
+        if (imported.kind !== 'import-statement' || imported.external || firstFrame.has(imported.path)) continue;
+        firstFrame.add(imported.path);
+        queue.push(imported.path);
+      }
+    }
+    // A static import of a built-in builds its facade, which reads every export (lazy getters included).
+    const facades = [...firstFrame].flatMap((output) =>
+      (outputs[output]?.imports ?? [])
+        .filter((imported) => imported.external && imported.kind === 'import-statement')
+        .map((imported) => `${output} imports ${imported.path}`),
+    );
+    expect(facades).toEqual([]);
+    const inputs = [...firstFrame].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
+    expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
+    // Built-ins the first frame loads, through require: the terminal's, none of crypto, child_process or assert.
+    const builtins = inputs.filter((input) => input.startsWith('builtin-through-require:'));
+    expect(builtins).toContain('builtin-through-require:node:tty');
+    expect(builtins.filter((input) => /node:(crypto|child_process|assert)$/.test(input))).toEqual([]);
   }, 60_000);
 });

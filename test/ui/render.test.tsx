@@ -188,6 +188,32 @@ describe('render only what changed', () => {
     expect(app.frame()).toContain('API 2.4/s of 10/s');
   });
 
+  it('a task detail re-renders when its task changes, not on an API call or a refresh of another feed', async () => {
+    const old = NOW - 3 * 86_400_000;
+    app = startSynthetic(
+      { tasks: [makeTask('a', { createdAt: old, startedAt: old }), makeTask('b', { createdAt: old, startedAt: old })] },
+      { columns: 120, rows: 40 },
+    );
+    refreshedAt(app.store, NOW);
+    await app.press('4\r');
+    expect(app.frame()).toContain('Lifecycle');
+    counter.reset();
+    const api = { total: 1, throttled: 0, errors: 0, ratePerSecond: 0.1, budgetCeiling: 10, budgetEffective: 10 };
+    setApiMeta(app.store, { ...api, byOperation: {} });
+    await app.settle();
+    updateMeta(app.store, `tasks:${CLUSTER}`, { lastSuccessAt: NOW + 1_000, inFlight: false });
+    await app.settle();
+    expect(counter.counts().DetailView).toBeUndefined();
+    upsertTasks(
+      app.store,
+      [makeTask('a', { createdAt: old, startedAt: old, lastStatus: 'DEACTIVATING', version: 9 })],
+      NOW,
+    );
+    await app.settle();
+    expect(counter.counts().DetailView).toBe(1);
+    expect(app.frame()).toContain('DEACTIVATING');
+  });
+
   it('a refresh that brings nothing new renders nothing: "in flight" and a fresh success say the same "ok"', async () => {
     app = startSynthetic({ tasks: [makeTask('a')] }, { columns: 120, rows: 40 });
     refreshedAt(app.store, NOW);

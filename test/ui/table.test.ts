@@ -7,6 +7,7 @@ import {
   nextSort,
   ROW_PREFIX_WIDTH,
   rowSpans,
+  rowSpansOverTime,
   sortItems,
 } from '../../src/ui/components/table.ts';
 import { windowStart } from '../../src/ui/components/VirtualTable.tsx';
@@ -52,6 +53,33 @@ describe('column layout', () => {
       .join('');
     expect(text).toContain('…');
     expect(headerText(layout, { column: 'count', descending: true })).toContain('COUNT↓');
+  });
+});
+
+describe('a row as the clock moves', () => {
+  it('draws what rowSpans draws at every time, fitting the cells that ignore the clock once', () => {
+    let nameCalls = 0;
+    const aged: Column<Item>[] = [
+      {
+        id: 'name',
+        title: 'NAME',
+        width: 12,
+        value: (i) => {
+          nameCalls++;
+          return i.name;
+        },
+      },
+      { id: 'age', title: 'AGE', width: 6, timeDependent: true, value: (_i, context) => `${context.now / 1000}s` },
+    ];
+    const layout = layoutColumns(aged, 40);
+    const theme = createTheme({ colour: false });
+    const item = { name: 'web-7f9c' };
+    const spansAt = rowSpansOverTime(item, layout, theme);
+    for (const now of [1_000, 2_000, 59_000]) {
+      expect(spansAt(now)).toEqual(rowSpans(item, layout, { now, theme }));
+    }
+    // Three calls of rowSpans (one each), one of rowSpansOverTime for all three times.
+    expect(nameCalls).toBe(3 + 1);
   });
 });
 

@@ -4,18 +4,16 @@
  * (`{"version": 1, "generator": "large", "parameters": {...}}`) expanded in code. Every problem is one
  * ScenarioError: `<file>: <field path> <problem>`.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FieldError, ObjectReader } from '../../lib/reader.ts';
 import { ScenarioError } from './errors.ts';
 import { generateLargeScenario, parseLargeParameters } from './large.ts';
+import { isScenarioName, listScenarioNames, PACKAGE_ROOT, SCENARIO_DIR } from './names.ts';
 import { parseScenario } from './parse.ts';
 import type { Scenario } from './types.ts';
 
-/** The package root (two levels above src/sim/scenario). */
-const packageRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const SCENARIO_DIR = resolve(packageRoot, 'assets', 'scenarios');
+export { isScenarioName, listScenarioNames, SCENARIO_DIR };
 
 const GENERATORS = ['large'] as const;
 
@@ -25,26 +23,13 @@ export interface ReadScenario {
   source: string;
 }
 
-/** Names of the scenarios shipped in assets/scenarios. */
-export function listScenarioNames(): string[] {
-  if (!existsSync(SCENARIO_DIR)) return [];
-  return readdirSync(SCENARIO_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => file.slice(0, -'.json'.length))
-    .sort();
-}
-
-export function isScenarioName(nameOrPath: string): boolean {
-  return /^[A-Za-z0-9_-]+$/.test(nameOrPath);
-}
-
 /** Reads, validates and (for generator documents) expands a scenario by name or path. */
 export function readScenario(nameOrPath: string, cwd: string = process.cwd()): ReadScenario {
   let file: string;
   let source: string;
   if (isScenarioName(nameOrPath)) {
     file = resolve(SCENARIO_DIR, `${nameOrPath}.json`);
-    source = relative(packageRoot, file);
+    source = relative(PACKAGE_ROOT, file);
     if (!existsSync(file)) {
       const known = listScenarioNames();
       throw new ScenarioError(

@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
-import { useRef } from 'react';
+import { useMemo, useRef, useSyncExternalStore } from 'react';
 import { displayWidth, formatAge } from '../../domain/format.ts';
 import { sanitizeText } from '../../domain/sanitize.ts';
 import type { PaneId } from '../../keymap/keymap.ts';
-import type { ApiMeta, EcsState, ResourceMeta } from '../../store/store.ts';
-import { useClockDerived, useUiClock } from '../app/clock.ts';
+import type { ApiMeta, EcsState, EcsStore, ResourceMeta } from '../../store/store.ts';
+import { type ClockSource, useClockDerived, useUiClock } from '../app/clock.ts';
 import { type TargetInfo, useApp, useEcs, useUi } from '../app/context.ts';
 import { feedOfPane } from '../app/feeds.ts';
 import { useTheme } from '../theme/context.ts';
@@ -214,6 +214,38 @@ export function steadyRate(
   return (shown.current as { rate: number }).rate;
 }
 
+/**
+ * The API rate as the header shows it (steadyRate), kept as the store's rate and the clock move. steadyRate
+ * remembers what it showed and since when: it runs here, once per change of either store, never inside a selector
+ * (React calls those as often as it likes); the header reads the result.
+ */
+function useSteadyRate(ecs: EcsStore, clock: ClockSource): number {
+  const source = useMemo(() => {
+    const shown: { current: { rate: number; at: number } | undefined } = { current: undefined };
+    const follow = () => {
+      const { api } = ecs.getState();
+      steadyRate(shown, api.ratePerSecond, api.budgetCeiling, clock.now());
+    };
+    follow();
+    return {
+      subscribe(listener: () => void): () => void {
+        const changed = () => {
+          follow();
+          listener();
+        };
+        const stops = [ecs.subscribe(changed), clock.subscribe(changed)];
+        // What changed between the first render and this subscription.
+        follow();
+        return () => {
+          for (const stop of stops) stop();
+        };
+      },
+      rate: () => (shown.current as { rate: number }).rate,
+    };
+  }, [ecs, clock]);
+  return useSyncExternalStore(source.subscribe, source.rate);
+}
+
 /** Two lines: where we are pointed (banner, cluster, read-only), then data freshness and the API budget. */
 export function Header({ width }: { width: number }) {
   const { target, readOnly, banner, ecs, logs } = useApp();
@@ -221,7 +253,7 @@ export function Header({ width }: { width: number }) {
   const clock = useUiClock();
   const cluster = useUi((s) => s.cluster);
   const clusterName = useEcs((s) => (cluster ? s.clusters.get(cluster)?.clusterName : undefined));
-  const shownRate = useRef<{ rate: number; at: number } | undefined>(undefined);
+  const ratePerSecond = useSteadyRate(ecs, clock);
   const shownLogsRate = useRef<{ rate: number; at: number } | undefined>(undefined);
   const logsAt = (now: number): LogsShown | undefined => {
     const usage = logs?.usage?.();
@@ -241,7 +273,7 @@ export function Header({ width }: { width: number }) {
       freshnessLine(
         state.meta,
         {
-          ratePerSecond: steadyRate(shownRate, state.api.ratePerSecond, state.api.budgetCeiling, now),
+          ratePerSecond,
           budgetCeiling: state.api.budgetCeiling,
           throttled: state.api.throttled,
           errors: state.api.errors,

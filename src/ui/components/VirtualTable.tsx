@@ -12,7 +12,7 @@ import {
   type ColumnLayout,
   headerText,
   layoutColumns,
-  rowSpans,
+  rowSpansOverTime,
   type SortState,
   type Span,
 } from './table.ts';
@@ -79,7 +79,8 @@ export function rowDrawTime(
 
 const Row = memo(function Row({ item, layout, selected, marked, clock, width }: RowProps) {
   const theme = useTheme();
-  const textAt = (at: number) => cellsText(rowSpans(item, layout, { now: at, theme }));
+  const spansAt = useMemo(() => rowSpansOverTime(item, layout, theme), [item, layout, theme]);
+  const textAt = (at: number) => cellsText(spansAt(at));
   const minuteCheck = useRef<{ minute: number; seconds: boolean } | undefined>(undefined);
   const minuteShowsSeconds = (minute: number) => {
     if (minuteCheck.current?.minute !== minute) {
@@ -101,7 +102,7 @@ const Row = memo(function Row({ item, layout, selected, marked, clock, width }: 
   });
   const pointer = selected ? (theme.ascii ? '>' : '›') : ' ';
   const spans: Span[] = [{ text: `${pointer}${marked ? '*' : ' '}`, tone: selected ? 'accent' : 'text' }];
-  spans.push(...rowSpans(item, layout, { now, theme }));
+  spans.push(...spansAt(now));
   return <SpanLine spans={spans} width={width} {...(selected ? { lineTone: 'selection' as const } : {})} />;
 });
 

@@ -137,6 +137,26 @@ export function rowSpans<T>(item: T, layout: ColumnLayout<T>, context: Omit<Cell
   return spans;
 }
 
+/**
+ * rowSpans of one item as the clock moves: the cells of the columns that do not read the clock (no `timeDependent`,
+ * which is what lets them ignore it) are fitted once, at the first call, the others at every call. A row's text is
+ * worked out at each tick to tell whether it changed, and most of its cells cannot have.
+ */
+export function rowSpansOverTime<T>(item: T, layout: ColumnLayout<T>, theme: Theme): (now: number) => Span[] {
+  let fixed: (Span[] | undefined)[] | undefined;
+  const cell = ({ column, width }: ColumnLayout<T>['columns'][number], now: number) =>
+    cellSpans(column.value(item, { now, theme, width }), width, column.align ?? 'left');
+  return (now) => {
+    fixed ??= layout.columns.map((laid) => (laid.column.timeDependent ? undefined : cell(laid, now)));
+    const spans: Span[] = [];
+    layout.columns.forEach((laid, index) => {
+      if (index > 0) spans.push({ text: ' '.repeat(GAP) });
+      spans.push(...(fixed?.[index] ?? cell(laid, now)));
+    });
+    return spans;
+  };
+}
+
 /** The arrow after the title of the column the rows are sorted by. */
 export function sortArrow(sort: SortState | undefined, columnId: string): string {
   return sort?.column === columnId ? (sort.descending ? '↓' : '↑') : '';

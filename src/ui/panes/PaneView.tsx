@@ -19,7 +19,7 @@ import { memoLast } from './memo.ts';
 import { feedProblem, problemLines } from './problems.ts';
 import { type AnyTable, type PaneTableUi, selectedIndexIn } from './registry.ts';
 import { reservationText } from './utilisationLines.ts';
-import { failureGroupTaskRowsFor, viewLines } from './views.ts';
+import { failureGroupTaskRowsFor, viewLines, viewReads } from './views.ts';
 
 /**
  * The time axis over the TIMELINE column, in place of its title; the other titles stay, with the sort arrow (sorted
@@ -188,9 +188,13 @@ export function DetailView({
   width: number;
   height: number;
 }) {
-  const { tables, lastLines } = useApp();
+  const { tables, lastLines, ecs: ecsStore } = useApp();
   const clock = useUiClock();
-  const ecs = useEcs((s) => s);
+  // Subscribed to the parts of the state the view shows (an API call or another feed's poll changes none of them);
+  // drawn from the state they are part of.
+  const shown = useEcs(useShallow((s) => viewReads(view).map((part) => s[part])));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `shown` is what the view reads of this state
+  const ecs = useMemo(() => ecsStore.getState(), [ecsStore, shown]);
   const now = useUi((s) => s.now);
   const taskWindow = useUi((s) => s.taskWindow);
   // The last lines of the stopped task on screen: re-rendered when they arrive.

@@ -27,6 +27,25 @@ import { serviceUtilisationLines, taskInsightsLines } from './utilisationLines.t
 
 export type Line = Span[];
 
+/**
+ * What each detail reads of the ECS state: the view subscribes to these parts alone (views.ts, viewReads), and each
+ * function below takes only these, so one that starts reading another part fails to compile until it is listed.
+ */
+export const SERVICE_DETAIL_READS = ['services', 'serviceEvents', 'metricsApi', 'serviceUtilisation'] as const;
+export const TASK_DETAIL_READS = [
+  'tasks',
+  'instances',
+  'transitions',
+  'metricsApi',
+  'taskInsights',
+  'clusters',
+] as const;
+export const INSTANCE_DETAIL_READS = ['instances', 'tasks'] as const;
+export const CLUSTER_DETAIL_READS = ['clusters', 'services', 'instances', 'failureOccurrences', 'meta'] as const;
+export const FAILURE_GROUP_HEADER_READS = ['instances'] as const;
+/** The parts of the ECS state named by `reads`. */
+export type StateReads<Reads extends readonly (keyof EcsState)[]> = Pick<EcsState, Reads[number]>;
+
 const stamp = (at: number | undefined) => formatTimestamp(at, { utc: true });
 
 function heading(text: string): Line {
@@ -71,7 +90,7 @@ export function serviceEventLine(event: ServiceEvent, now: number): Line {
   ];
 }
 
-export function serviceDetailLines(state: EcsState, arn: string, now: number): Line[] {
+export function serviceDetailLines(state: StateReads<typeof SERVICE_DETAIL_READS>, arn: string, now: number): Line[] {
   const service = state.services.get(arn);
   if (!service)
     return [
@@ -205,7 +224,7 @@ export function lastLinesSection(state: LastLinesState | undefined, title = 'Las
 }
 
 export function taskDetailLines(
-  state: EcsState,
+  state: StateReads<typeof TASK_DETAIL_READS>,
   arn: string,
   now: number,
   window: TaskWindow,
@@ -334,13 +353,13 @@ export function taskDetailLines(
 
 // ---------------------------------------------------------------- instance
 
-function tasksOn(state: EcsState, instanceArn: string): Task[] {
+function tasksOn(state: Pick<EcsState, 'tasks'>, instanceArn: string): Task[] {
   return [...state.tasks.values()].filter(
     (task) => task.containerInstanceArn === instanceArn && !isTerminalStatus(task.lastStatus),
   );
 }
 
-export function instanceDetailLines(state: EcsState, arn: string, now: number): Line[] {
+export function instanceDetailLines(state: StateReads<typeof INSTANCE_DETAIL_READS>, arn: string, now: number): Line[] {
   const instance = state.instances.get(arn);
   if (!instance) return [[{ text: 'This container instance is no longer listed.', tone: 'warn' }]];
   const usage = instanceUsage(instance);
@@ -395,7 +414,7 @@ export function instanceDetailLines(state: EcsState, arn: string, now: number): 
 
 // ---------------------------------------------------------------- cluster
 
-export function clusterDetailLines(state: EcsState, arn: string, now: number): Line[] {
+export function clusterDetailLines(state: StateReads<typeof CLUSTER_DETAIL_READS>, arn: string, now: number): Line[] {
   const cluster = state.clusters.get(arn);
   if (!cluster) return [[{ text: 'This cluster is no longer listed.', tone: 'warn' }]];
   const services = [...state.services.values()].filter((service) => service.clusterArn === arn);
@@ -436,7 +455,11 @@ export function clusterDetailLines(state: EcsState, arn: string, now: number): L
 
 // ---------------------------------------------------------------- failure group header
 
-export function failureGroupLines(state: EcsState, group: FailureGroup, now: number): Line[] {
+export function failureGroupLines(
+  state: StateReads<typeof FAILURE_GROUP_HEADER_READS>,
+  group: FailureGroup,
+  now: number,
+): Line[] {
   const instanceName = (arn: string) => failureInstanceLabel(state.instances.get(arn)?.ec2InstanceId, arn);
   return [
     field('signature', safe(signatureLabel(group.signature)), 'error'),

@@ -47,7 +47,14 @@ export function anyProblem(ecs: EcsState, cluster: string | undefined): boolean 
 }
 
 /** Every pane whose feed is failing now, with its error in full, wrapped to `width`; empty when none is. */
-export function problemsViewLines(ecs: EcsState, cluster: string | undefined, width: number): Line[] {
+/** What problemsViewLines reads of the ECS state (views.ts, viewReads). */
+export const PROBLEMS_VIEW_READS = ['meta'] as const;
+
+export function problemsViewLines(
+  ecs: Pick<EcsState, (typeof PROBLEMS_VIEW_READS)[number]>,
+  cluster: string | undefined,
+  width: number,
+): Line[] {
   const lines: Line[] = [];
   for (const pane of PANES) {
     const problem = feedProblem(ecs.meta.get(feedOfPane(pane, cluster)));

@@ -32,7 +32,10 @@ function chartLine(label: string, series: MetricSeries, stepMinutes: number, ton
 }
 
 /** The service detail's Utilisation section; none while CloudWatch is not read (its client not up). */
-export function serviceUtilisationLines(state: EcsState, arn: string): Line[] {
+export function serviceUtilisationLines(
+  state: Pick<EcsState, 'metricsApi' | 'serviceUtilisation'>,
+  arn: string,
+): Line[] {
   if (state.metricsApi === undefined) return [];
   const lines: Line[] = [[], [{ text: 'Utilisation (CloudWatch, AWS/ECS)', tone: 'title' }]];
   const utilisation = state.serviceUtilisation.get(arn);
@@ -79,7 +82,10 @@ export function serviceUtilisationLines(state: EcsState, arn: string): Line[] {
 }
 
 /** The task detail's Container Insights section, or why there is none. */
-export function taskInsightsLines(state: EcsState, arn: string): Line[] {
+export function taskInsightsLines(
+  state: Pick<EcsState, 'metricsApi' | 'taskInsights' | 'tasks' | 'clusters'>,
+  arn: string,
+): Line[] {
   if (state.metricsApi === undefined) return [];
   const task = state.tasks.get(arn);
   const cluster = task?.clusterArn === undefined ? undefined : state.clusters.get(task.clusterArn);

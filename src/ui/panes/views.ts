@@ -9,13 +9,18 @@ import type { EntityKind, UiState, View } from '../app/uiStore.ts';
 import { resultLines } from './actionLines.ts';
 import { definitionDiffViewLines } from './definitionDiff.ts';
 import {
+  CLUSTER_DETAIL_READS,
   clusterDetailLines,
   describeLines,
+  FAILURE_GROUP_HEADER_READS,
+  INSTANCE_DETAIL_READS,
   instanceDetailLines,
+  SERVICE_DETAIL_READS,
   serviceDetailLines,
+  TASK_DETAIL_READS,
   taskDetailLines,
 } from './details.ts';
-import { problemsViewLines } from './problems.ts';
+import { PROBLEMS_VIEW_READS, problemsViewLines } from './problems.ts';
 import { failureGroupTaskRows } from './tasks.ts';
 
 /** A failure group's task rows from the store slices they read, so a memo over these arguments holds until one changes. */
@@ -27,6 +32,45 @@ export function failureGroupTaskRowsFor(
 ) {
   if (!group) return [];
   return failureGroupTaskRows({ tasks, transitions, instances } as EcsState, group);
+}
+
+/** The map recordOf reads a record of each kind from. */
+const RECORD_MAPS = {
+  cluster: 'clusters',
+  instance: 'instances',
+  service: 'services',
+  task: 'tasks',
+  failureGroup: 'failureGroups',
+} as const satisfies Record<EntityKind | 'failureGroup', keyof EcsState>;
+
+/**
+ * The parts of the ECS state a view shows: what its lines (viewLines) or its header and task rows read. A view
+ * subscribes to these alone, so a poll or an API call that changes none of them leaves it as it is.
+ */
+export function viewReads(view: View): readonly (keyof EcsState)[] {
+  switch (view.kind) {
+    case 'describe':
+      return [RECORD_MAPS[view.of]];
+    case 'result':
+      return [];
+    case 'problems':
+      return PROBLEMS_VIEW_READS;
+    case 'cluster':
+      return CLUSTER_DETAIL_READS;
+    case 'instance':
+      return INSTANCE_DETAIL_READS;
+    case 'service':
+      return SERVICE_DETAIL_READS;
+    case 'task':
+      return TASK_DETAIL_READS;
+    case 'failureGroup':
+      // The group, its header, and its task rows (failureGroupTaskRowsFor).
+      return ['failureGroups', ...FAILURE_GROUP_HEADER_READS, 'tasks', 'transitions', 'instances'];
+    case 'definitionDiff':
+      return ['taskDefinitions'];
+    case 'logs':
+      return [];
+  }
 }
 
 /** The lines of a line view (entity detail, describe, errors), the long ones of describe and errors wrapped. */
@@ -61,16 +105,5 @@ export function viewLines(
 }
 
 export function recordOf(ecs: EcsState, kind: EntityKind | 'failureGroup', id: string): unknown {
-  switch (kind) {
-    case 'cluster':
-      return ecs.clusters.get(id);
-    case 'instance':
-      return ecs.instances.get(id);
-    case 'service':
-      return ecs.services.get(id);
-    case 'task':
-      return ecs.tasks.get(id);
-    case 'failureGroup':
-      return ecs.failureGroups.get(id);
-  }
+  return ecs[RECORD_MAPS[kind]].get(id);
 }
