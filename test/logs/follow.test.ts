@@ -33,7 +33,9 @@ async function world(faults?: FaultConfig) {
   await data.runUntil(() => runningTasks(data).length > 0, { deadlineMs: 20_000, stepMs: 1_000 });
   await data.scheduler.advance(60_000);
   let ref: LogStreamRef | undefined;
-  for (const task of runningTasks(data)) {
+  // A task of the steady `web` service: a crash-looping payments task may stop and write nothing more while followed.
+  await data.runUntil(() => runningTasks(data).some(isWeb), { deadlineMs: 20_000, stepMs: 1_000 });
+  for (const task of runningTasks(data).filter(isWeb)) {
     const definition = await data.monitor.taskDefinition(task.taskDefinitionArn ?? '');
     const source = logSourcesOf(task, definition).find((candidate) => candidate.kind === 'cloudwatch');
     if (source?.kind === 'cloudwatch') {
@@ -50,6 +52,8 @@ async function world(faults?: FaultConfig) {
   });
   return { data, ref, gateway };
 }
+
+const isWeb = (task: Task) => task.taskDefinitionArn?.includes('task-definition/web:') === true;
 
 function runningTasks(data: Harness): Task[] {
   return [...data.store.getState().tasks.values()].filter((task) => task.lastStatus === 'RUNNING');
