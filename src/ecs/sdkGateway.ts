@@ -43,7 +43,12 @@ import {
   type TasksOutcome,
 } from './gateway.ts';
 import { responseBodyGuard } from './responseBody.ts';
-import { createServiceTransport, DEFAULT_REGION, DEFAULT_REQUEST_TIMEOUT_MS, ServiceCaller } from './serviceCaller.ts';
+import {
+  createServiceTransport,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  resolveServiceTarget,
+  ServiceCaller,
+} from './serviceCaller.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
 
@@ -118,22 +123,11 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   // The SDK's logger middleware copies every response, its sensitive fields filtered, into a log line: for no sink,
   // a walk of each response (a few percent of an idle screen's CPU) for a line nobody reads.
   if (options.log === undefined) client.middlewareStack.remove('loggerMiddleware');
-  let region = options.region ?? DEFAULT_REGION;
-  try {
-    region = await client.config.region();
-  } catch {
-    throw new GatewayError(
-      'invalid-request',
-      'No AWS region is set: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
-      { operation: 'configuration' },
-    );
-  }
-  const target: GatewayTarget = {
-    kind: options.simulator ? 'simulator' : endpoint ? 'custom' : 'aws',
-    region,
-    ...(options.profile ? { profile: options.profile } : {}),
+  const target = await resolveServiceTarget(client, {
     ...(endpoint ? { endpoint } : {}),
-  };
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.simulator ? { simulator: true } : {}),
+  });
   const caller = new ServiceCaller({
     service: ECS_NAMING,
     scheduler: options.scheduler,

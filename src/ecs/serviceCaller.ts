@@ -13,7 +13,7 @@ import { delay } from '../lib/scheduler.ts';
 import { RequestBudget } from './budget.ts';
 import { BudgetedHttpHandler } from './budgetedHttpHandler.ts';
 import { GatewayError, type ServiceNaming, toGatewayError } from './errors.ts';
-import type { CallOptions } from './gateway.ts';
+import type { CallOptions, GatewayTarget } from './gateway.ts';
 import { CallStats, type CallStatsSnapshot } from './stats.ts';
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -254,4 +254,30 @@ export class ServiceCaller {
       await delay(scheduler, backoff / 2 + this.#random() * (backoff / 2), signal);
     }
   }
+}
+
+/**
+ * Where a service's client is pointed, once the SDK has resolved the region (flags, AWS_REGION, ~/.aws/config).
+ * No region is one sentence, never a silent default: another region's service would show other resources, or none.
+ */
+export async function resolveServiceTarget(
+  client: { config: { region: () => Promise<string> } },
+  options: { endpoint?: string; profile?: string; simulator?: boolean; forService?: string },
+): Promise<GatewayTarget> {
+  let region: string;
+  try {
+    region = await client.config.region();
+  } catch {
+    throw new GatewayError(
+      'invalid-request',
+      `No AWS region is set${options.forService ? ` for ${options.forService}` : ''}: pass --region, or set AWS_REGION or a region in ~/.aws/config.`,
+      { operation: 'configuration' },
+    );
+  }
+  return {
+    kind: options.simulator ? 'simulator' : options.endpoint ? 'custom' : 'aws',
+    region,
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+  };
 }

@@ -17,7 +17,7 @@ import type { CallOptions, GatewayTarget } from '../ecs/gateway.ts';
 import { responseBodyGuard } from '../ecs/responseBody.ts';
 import {
   createServiceTransport,
-  DEFAULT_REGION,
+  resolveServiceTarget,
   ServiceCaller,
   type ServiceClientConfig,
   type ServiceTransport,
@@ -85,22 +85,11 @@ export async function createSdkLogsGateway(options: SdkLogsGatewayOptions): Prom
     streamingOperations: ['StartLiveTail'],
   });
   const client = new sdk.CloudWatchLogsClient(transport.config satisfies CloudWatchLogsClientConfig);
-  let region = options.region ?? DEFAULT_REGION;
-  try {
-    region = await client.config.region();
-  } catch {
-    throw new GatewayError(
-      'invalid-request',
-      'No AWS region is set: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
-      { operation: 'configuration' },
-    );
-  }
-  const target: GatewayTarget = {
-    kind: options.simulator ? 'simulator' : endpoint ? 'custom' : 'aws',
-    region,
-    ...(options.profile ? { profile: options.profile } : {}),
+  const target = await resolveServiceTarget(client, {
     ...(endpoint ? { endpoint } : {}),
-  };
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.simulator ? { simulator: true } : {}),
+  });
   return new SdkLogsGatewayImpl(sdk, client, transport, target, options);
 }
 

@@ -7,7 +7,7 @@
  */
 import { GatewayError } from '../ecs/errors.ts';
 import { responseBodyGuard } from '../ecs/responseBody.ts';
-import { createServiceTransport, ServiceCaller } from '../ecs/serviceCaller.ts';
+import { createServiceTransport, resolveServiceTarget, ServiceCaller } from '../ecs/serviceCaller.ts';
 import type { Scheduler } from '../lib/scheduler.ts';
 import { CLOUDWATCH_NAMING, MAX_QUERIES_PER_CALL, type MetricsGateway } from './types.ts';
 
@@ -48,23 +48,18 @@ export async function createMetricsGateway(options: MetricsGatewayOptions): Prom
   });
   const client = new sdk.CloudWatchClient(config);
   client.middlewareStack.use(responseBodyGuard());
-  let region: string;
-  try {
-    region = await client.config.region();
-  } catch {
-    // Never a silent default: CloudWatch of another region would chart other services, or none.
-    throw new GatewayError(
-      'invalid-request',
-      'No AWS region is set for CloudWatch: pass --region, or set AWS_REGION or a region in ~/.aws/config.',
-      { operation: 'configuration' },
-    );
-  }
+  const target = await resolveServiceTarget(client, {
+    ...(endpoint ? { endpoint } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+    ...(options.simulator ? { simulator: true } : {}),
+    forService: 'CloudWatch',
+  });
   const caller = new ServiceCaller({
     service: CLOUDWATCH_NAMING,
     scheduler: options.scheduler,
     budget,
     stats,
-    target: { region, ...(endpoint ? { endpoint } : {}), ...(options.profile ? { profile: options.profile } : {}) },
+    target,
     concurrency: 2,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
     ...(options.random ? { random: options.random } : {}),
