@@ -82,9 +82,11 @@ const fastStringWidth: Plugin = {
 /**
  * Ink and the text libraries under it (string-width, wrap-ansi, slice-ansi, ansi-tokenize) each build an
  * Intl.Segmenter when they load; the first one loads ICU's break-iterator data (12 ms and more) before the first
- * frame, which may never segment anything. Each becomes an object that builds its segmenter when first asked to
- * segment (all they call is `.segment`).
+ * frame. Each becomes src/domain/graphemes.ts's lazySegmenter (all they call is `.segment`): the text of our frames
+ * (ASCII, Latin, punctuation, arrows, box lines and Ink's colours) is segmented code unit by code unit, with the
+ * same segments, and ICU's segmenter is built only for text that needs it (a CJK name, an emoji, a combining mark).
  */
+const GRAPHEMES_MODULE = resolve(sourceDir, 'domain', 'graphemes.ts');
 const SEGMENTER_AT_LOAD = /const (\w+) = new Intl\.Segmenter\(([^)]*)\);/;
 const RGI_EMOJI_AT_LOAD = /const rgiEmojiRegex = (\/\^\\p\{RGI_Emoji\}\$\/v);/;
 const lazySegmenters: Plugin = {
@@ -98,10 +100,10 @@ const lazySegmenters: Plugin = {
       async (args) => {
         const source = await readFile(args.path, 'utf8');
         if (!SEGMENTER_AT_LOAD.test(source)) throw new Error(`${args.path}: no segmenter at load any more`);
-        let contents = source.replace(
+        let contents = `import { lazySegmenter as __ecsdeckLazySegmenter } from ${JSON.stringify(GRAPHEMES_MODULE)};\n${source.replace(
           SEGMENTER_AT_LOAD,
-          'const $1 = { real: undefined, segment(text) { return (this.real ??= new Intl.Segmenter($2)).segment(text); } };',
-        );
+          'const $1 = __ecsdeckLazySegmenter($2);',
+        )}`;
         // string-width's emoji regex costs 12 ms to build (ICU's emoji sequences); it only ever calls `.test`.
         if (/[\\/]string-width[\\/]/.test(args.path)) {
           if (!RGI_EMOJI_AT_LOAD.test(contents)) throw new Error(`${args.path}: no emoji regex at load any more`);
@@ -360,6 +362,23 @@ export async function bundleCli() {
   return result;
 }
 
+/**
+ * esbuild's `__toESM` builds a fresh namespace object each time a CommonJS module (React, and the Node built-ins
+ * loaded through require) is imported, copying every export as a getter: 47 imports of React and 14 of node:process
+ * cost 4-6 ms of the first frame. One namespace per module and mode is what ES modules give anyway (an import of the
+ * same module is the same namespace), so the bundle's runtime keeps them.
+ */
+const ESBUILD_TO_ESM = 'var __toESM=(mod,isNodeMode,target)=>(';
+export function shareInteropNamespaces(text: string): string {
+  if (!text.includes('__toESM=')) return text;
+  if (text.split(ESBUILD_TO_ESM).length !== 2)
+    throw new Error("esbuild's __toESM changed: esbuild.config.ts's shareInteropNamespaces no longer matches it");
+  return text.replace(
+    ESBUILD_TO_ESM,
+    'var __esmNamespaces=[new WeakMap,new WeakMap],__toESM=(mod,isNodeMode)=>{if(mod==null||typeof mod!="object"&&typeof mod!="function")return __toESMFresh(mod,isNodeMode);let cache=__esmNamespaces[isNodeMode?1:0],namespace=cache.get(mod);return namespace===void 0&&cache.set(mod,namespace=__toESMFresh(mod,isNodeMode)),namespace},__toESMFresh=(mod,isNodeMode,target)=>(',
+  );
+}
+
 /** Builds dist/: the entry dist/ecsdeck.js and its chunks. */
 export async function buildCli(): Promise<void> {
   const result = await bundleCli();
@@ -372,7 +391,9 @@ export async function buildCli(): Promise<void> {
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
   await Promise.all(
-    result.outputFiles.map((file) => writeFile(join(staging, relative(outDir, file.path)), file.contents)),
+    result.outputFiles.map((file) =>
+      writeFile(join(staging, relative(outDir, file.path)), shareInteropNamespaces(file.text)),
+    ),
   );
   await rename(outDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;

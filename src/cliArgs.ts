@@ -2,6 +2,8 @@
  * Command-line parsing for the `ecsdeck` entry: pure (argv in, a command or a CliUsageError out), so every rule
  * is tested without spawning a process. A flag that is not given stays undefined, so the config file can supply it.
  */
+
+import { formatCount } from './domain/count.ts';
 import { BUDGET_RANGE, DEFAULT_LOGS_BUDGET_PER_SECOND, REFRESH_RANGE } from './lib/config.ts';
 
 export const MINIMUM_NODE_MAJOR = 22;
@@ -106,7 +108,7 @@ Usage:
       A task's CloudWatch Logs (awslogs) on stdout, one line an event, sanitised: "container | time | message"
       (no container when there is one), or with --json one object a line {timestamp, container, stream, message}.
       Without --since the newest ${LOGS_DEFAULT_LINES} lines of each container; --since 30s, 15m, 2h or 1d reads from then on
-      (at most ${LOGS_MAX_LINES.toLocaleString('en-US')} lines a container). --follow keeps printing (CloudWatch Logs live tail; where it is
+      (at most ${formatCount(LOGS_MAX_LINES)} lines a container). --follow keeps printing (CloudWatch Logs live tail; where it is
       refused, GetLogEvents every ${LOGS_POLL_SECONDS} s, said on stderr) until ctrl-c. A failure is one sentence on stderr, exit 1.
   ecsdeck sim [--port N] [--scenario NAME|FILE] [--seed N] [--speed X]
       Run the ECS simulator alone and print its endpoint, for the AWS CLI (--endpoint-url) or any SDK.

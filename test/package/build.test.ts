@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundleCli, NEVER_DEFAULT_IGNORABLE, rebaseImportMetaUrls } from '../../esbuild.config.ts';
+import {
+  bundleCli,
+  NEVER_DEFAULT_IGNORABLE,
+  rebaseImportMetaUrls,
+  shareInteropNamespaces,
+} from '../../esbuild.config.ts';
 
 describe('rebaseImportMetaUrls', () => {
   it('points URLs relative to a source file at the same targets from dist/', () => {
@@ -119,5 +128,44 @@ describe('the bundle', () => {
     const builtins = inputs.filter((input) => input.startsWith('builtin-through-require:'));
     expect(builtins).toContain('builtin-through-require:node:tty');
     expect(builtins.filter((input) => /node:(crypto|child_process|assert)$/.test(input))).toEqual([]);
+  }, 60_000);
+});
+
+describe("the bundle's CommonJS interop", () => {
+  it('gives every import of a CommonJS module the same namespace, as ES modules do', async () => {
+    const { outputFiles } = await bundleCli();
+    const runtimes = outputFiles.filter((file) => file.text.includes('__toESM='));
+    expect(runtimes).toHaveLength(1);
+    const directory = mkdtempSync(join(tmpdir(), 'ecsdeck-interop-'));
+    try {
+      const load = async (name: string, text: string) => {
+        const file = join(directory, name);
+        writeFileSync(file, text);
+        return (await import(pathToFileURL(file).href)) as {
+          __toESM: (mod: unknown, isNodeMode?: number) => Record<string, unknown>;
+        };
+      };
+      const runtime = runtimes[0]?.text ?? '';
+      const shared = await load('shared.mjs', shareInteropNamespaces(runtime));
+      const commonJs = { render: () => 'drawn', version: '19' };
+      const first = shared.__toESM(commonJs, 1);
+      expect(shared.__toESM(commonJs, 1)).toBe(first);
+      expect(first.default).toBe(commonJs);
+      expect(first.version).toBe('19');
+      commonJs.version = '20';
+      expect(first.version).toBe('20');
+      // Not node mode: an __esModule's namespace has no made-up default; kept apart from the node-mode one.
+      const esModule = { __esModule: true, value: 1 };
+      expect(shared.__toESM(esModule)).toBe(shared.__toESM(esModule));
+      expect(shared.__toESM(esModule).default).toBeUndefined();
+      expect(shared.__toESM(esModule, 1).default).toBe(esModule);
+      expect(shared.__toESM(undefined, 1).default).toBeUndefined();
+      // esbuild's own runtime builds a new namespace each time.
+      const fresh = await load('fresh.mjs', runtime);
+      expect(fresh.__toESM(commonJs, 1)).not.toBe(fresh.__toESM(commonJs, 1));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+    expect(() => shareInteropNamespaces('var __toESM=(mod)=>mod;')).toThrow(/__toESM changed/);
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -143,6 +144,85 @@ describe('the packed package', () => {
         tmux('send-keys', '-t', 'pack', 'q');
         await waitFor('exit status', () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '');
         expect(readFileSync(exitFile, 'utf8').trim()).toBe('0');
+      } finally {
+        spawnSync('tmux', ['-L', socket, 'kill-server']);
+      }
+    },
+    60_000,
+  );
+
+  it.skipIf(!HAS_TMUX)(
+    'draws its first frame without ICU (ICU loads 12-17 ms of data for each kind of service it first gives)',
+    async () => {
+      // A preload that counts the first uses of what loads ICU data, and reports them once the first full frame
+      // (header and footer) is written.
+      const preload = join(work, 'count-icu.mjs');
+      const report = join(work, 'icu-before-first-frame.json');
+      writeFileSync(
+        preload,
+        `import { writeFileSync } from 'node:fs';
+const used = [];
+for (const name of ['Segmenter', 'Collator', 'NumberFormat', 'DateTimeFormat', 'PluralRules', 'RelativeTimeFormat', 'ListFormat']) {
+  const Real = Intl[name];
+  Intl[name] = new Proxy(Real, {
+    construct: (target, args) => (used.push('Intl.' + name), Reflect.construct(target, args)),
+    apply: (target, self, args) => (used.push('Intl.' + name), Reflect.apply(target, self, args)),
+  });
+}
+for (const [owner, proto, name] of [['Number', Number.prototype, 'toLocaleString'], ['String', String.prototype, 'localeCompare'], ['Date', Date.prototype, 'toLocaleString'], ['Date', Date.prototype, 'toLocaleDateString'], ['Date', Date.prototype, 'toLocaleTimeString']]) {
+  const real = proto[name];
+  proto[name] = function (...args) { used.push(owner + '#' + name); return real.apply(this, args); };
+}
+const write = process.stdout.write.bind(process.stdout);
+let seen = '';
+process.stdout.write = (chunk, ...rest) => {
+  seen += String(chunk);
+  const plain = seen.replace(/\x1b[[0-9;?]*[a-zA-Z]/g, '');
+  if (/^ecsdeck /m.test(plain) && /j move +enter open/.test(plain)) {
+    writeFileSync(${JSON.stringify(report)}, JSON.stringify(used));
+    setImmediate(() => process.exit(0));
+  }
+  return write(chunk, ...rest);
+};
+`,
+      );
+      const socket = `ecsdeck-pack-icu-${process.pid}`;
+      const variables = Object.entries({
+        PATH: env.PATH ?? '',
+        XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? '',
+        ECSDECK_STATE_DIR: env.ECSDECK_STATE_DIR ?? '',
+        TERM: 'xterm-256color',
+        NODE_OPTIONS: `--import=${pathToFileURL(preload).href}`,
+      }).map(([key, value]) => `${key}=${shellQuote(value)}`);
+      const script = `cd ${shellQuote(app)} && env ${variables.join(' ')} node_modules/.bin/ecsdeck --demo; exec cat`;
+      execFileSync(
+        'tmux',
+        [
+          '-L',
+          socket,
+          '-f',
+          '/dev/null',
+          'new-session',
+          '-d',
+          '-s',
+          'icu',
+          '-x',
+          '100',
+          '-y',
+          '30',
+          'sh',
+          '-c',
+          script,
+        ],
+        { env },
+      );
+      try {
+        const deadline = performance.now() + 30_000;
+        while (!existsSync(report)) {
+          if (performance.now() > deadline) throw new Error('the demo wrote no first frame within 30 s');
+          await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+        }
+        expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
       } finally {
         spawnSync('tmux', ['-L', socket, 'kill-server']);
       }

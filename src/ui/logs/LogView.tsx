@@ -5,6 +5,7 @@
  */
 import { Box } from 'ink';
 import { useStore } from 'zustand';
+import { formatCount } from '../../domain/count.ts';
 import type { FollowStatus } from '../../logs/follow.ts';
 import { SpanLine } from '../components/SpanLine.tsx';
 import type { Span } from '../components/table.ts';
@@ -52,8 +53,8 @@ export function headerSpans(state: LogViewState, lines: number, dropped: number)
   ];
   if (state.pattern) spans.push({ text: ` · filter "${safe(state.pattern)}"`, tone: 'accent' });
   if (state.search) spans.push({ text: ` · /${safe(state.search)} ${state.matches} matches`, tone: 'accent' });
-  const details = [`${lines.toLocaleString('en-US')} lines`];
-  if (dropped > 0) details.push(`${dropped.toLocaleString('en-US')} dropped`);
+  const details = [`${formatCount(lines)} lines`];
+  if (dropped > 0) details.push(`${formatCount(dropped)} dropped`);
   // The history stopped at the buffer's bound: older lines of the window were not read.
   if (state.status?.historyCut) details.push('history cut at the bound');
   if (state.wrap) details.push('wrap');

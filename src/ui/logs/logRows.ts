@@ -4,6 +4,8 @@
  * colour, the text in its level's tone with search matches highlighted; wrapped to the width or cut at it.
  * The key handlers and the component call the same function with the same size, so they agree on what is shown.
  */
+
+import { formatCount } from '../../domain/count.ts';
 import { formatTimestamp } from '../../domain/format.ts';
 import { displayWidth } from '../../domain/width.ts';
 import { type LineBuffer, type LogLine, matchRanges } from '../../logs/buffer.ts';
@@ -134,7 +136,7 @@ function heightOf(line: LogLine, options: RenderOptions): number {
 export function droppedMarker(dropped: number): Span[] {
   return [
     {
-      text: `  ··· ${dropped.toLocaleString('en-US')} older lines dropped (the buffer keeps the newest) ···`,
+      text: `  ··· ${formatCount(dropped)} older lines dropped (the buffer keeps the newest) ···`,
       tone: 'muted',
     },
   ];
