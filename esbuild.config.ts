@@ -1,31 +1,35 @@
 /**
- * Builds the shipped CLI into dist/: the entry dist/ecsdeck.js plus the chunks esbuild splits off (dozens of files:
- * the SDK, the simulator and the interactive UI are dynamic imports, loaded only when a command needs them), so
- * the package has no runtime dependency to fetch and starts without resolving hundreds of modules.
- * test/package/build.test.ts checks what the entry loads before the first frame. Run with `npm run build` (also
- * before `npm pack`).
+ * Builds the shipped CLI into one file, dist/ecsdeck.cjs: a CommonJS script that bin/ecsdeck.js compiles with V8's
+ * code cache. The cache is made once the first frame is on screen, so it holds the code that drew it already
+ * compiled (Node's own compile cache keeps only each module's top level, and 30 chunks cost a module load each).
+ * Everything a command loads dynamically (the SDK, the simulator, the interactive UI) stays behind esbuild's lazy
+ * module wrappers: in the file, evaluated only when the command asks for it. test/package/build.test.ts and
+ * test/package/pack.test.ts check what runs before the first frame. Run with `npm run build` (also before `npm pack`).
  *
- * Source rewrites keep the bundle equivalent to the sources. Three make it work at all:
+ * Source rewrites keep the bundle equivalent to the sources. Four make it work at all:
  * - `new URL('<relative>', import.meta.url)` in our files is re-based from the source file to dist/, so paths to
- *   package.json and assets/ still land on the same files once everything lives in dist/;
+ *   package.json and assets/ still land on the same files once everything lives in dist/; `import.meta.url` is the
+ *   bundle's own URL;
  * - Ink's React DevTools bridge (loaded only when DEV=true and react-devtools-core is installed) becomes an empty
- *   module: the optional package is not shipped, and a static import of it would break the bundle at load;
- * - Yoga (Ink's layout engine) gets its WebAssembly as bytes instead of fetching its own `data:` URL, which loads
- *   Node's fetch machinery and cost 50-150 ms of the first frame (measured: 64-184 ms against 13-23 ms).
+ *   module, and its DEV-only top-level awaits go: the optional package is not shipped, and a script has no
+ *   top-level await;
+ * - Yoga (Ink's layout engine) gets its WebAssembly as bytes, compiled and instantiated synchronously, instead of
+ *   fetching its own `data:` URL (Node's fetch machinery cost 50-150 ms of the first frame) behind a top-level await;
+ * - esbuild's CommonJS interop keeps one namespace per module (shareInteropNamespaces).
  * The others, each described at its plugin, make it start or draw sooner with the same results: Ink measuring with
- * our string-width, text libraries building their Segmenter when first used, Node built-ins loaded through require,
- * signal-exit without node:assert, terminal-size loading node:child_process when it needs it, Ink's output caches
- * kept from one frame to the next.
+ * our string-width, text libraries segmenting without ICU, signal-exit without node:assert, terminal-size loading
+ * node:child_process when it needs it, Ink's output caches kept from one frame to the next.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const sourceDir = resolve(root, 'src');
-export const OUTFILE = resolve(root, 'dist', 'ecsdeck.js');
+export const OUTFILE = resolve(root, 'dist', 'ecsdeck.cjs');
 
 const IMPORT_META_URL = /new URL\(\s*(['"])([^'"]+)\1\s*,\s*import\.meta\.url\s*\)/g;
 
@@ -119,23 +123,20 @@ const lazySegmenters: Plugin = {
 };
 
 /**
- * A static `import ... from 'node:util'` in an ES module builds the built-in's ES module facade, which reads every
- * export once, lazy getters included: node:util's loads parseArgs, styleText and worker_threads, node:process's
- * process.report and more (measured: 2.5 ms for node:util, 5 ms for node:process). Through `require` the built-in is
- * the same object and its lazy parts stay lazy. Dynamic imports stay imports (a chunk that is only `require` would
- * lose its named exports, see bundleCli).
+ * The SDK imports some Node built-ins dynamically (`await import('node:http')`). In a script compiled by
+ * bin/ecsdeck.js an import() needs Node's (experimental) loader callback; through require they are the same objects.
  */
-const builtinsThroughRequire: Plugin = {
-  name: 'builtins-through-require',
+const dynamicBuiltinsThroughRequire: Plugin = {
+  name: 'dynamic-builtins-through-require',
   setup(pluginBuild) {
     const builtins = new Set(builtinModules);
     pluginBuild.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-      if (args.kind !== 'import-statement') return undefined;
+      if (args.kind !== 'dynamic-import') return undefined;
       const name = args.path.replace(/^node:/, '');
       if (!builtins.has(name) && !args.path.startsWith('node:')) return undefined;
-      return { path: `node:${name}`, namespace: 'builtin-through-require' };
+      return { path: `node:${name}`, namespace: 'dynamic-builtin' };
     });
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'builtin-through-require' }, (args) => ({
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'dynamic-builtin' }, (args) => ({
       contents: `module.exports = require(${JSON.stringify(args.path)});`,
       loader: 'js',
     }));
@@ -290,6 +291,28 @@ const inkCachesAcrossFrames: Plugin = {
   },
 };
 
+/**
+ * Ink's reconciler awaits two things at its top level when DEV=true: the DevTools bridge (left out above) and its
+ * package.json (for DevTools' display). A script cannot await at its top level; both become what they give without
+ * DevTools.
+ */
+const INK_DEVTOOLS_AWAIT = "await import('./devtools.js');";
+const INK_PACKAGE_AWAIT = 'const loaded = await loadPackageJson();';
+const inkWithoutDevAwaits: Plugin = {
+  name: 'ink-without-dev-awaits',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]reconciler\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (source.split(INK_DEVTOOLS_AWAIT).length !== 2 || source.split(INK_PACKAGE_AWAIT).length !== 2)
+        throw new Error(`${args.path}: Ink's DEV-only awaits changed; esbuild.config.ts no longer matches them`);
+      return {
+        contents: source.replace(INK_DEVTOOLS_AWAIT, 'void 0;').replace(INK_PACKAGE_AWAIT, 'const loaded = {};'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 const YOGA_DATA_URL = /"data:application\/octet-stream;base64,([A-Za-z0-9+/=]+)"/;
 
 const yogaWasmAsBytes: Plugin = {
@@ -304,9 +327,21 @@ const yogaWasmAsBytes: Plugin = {
       if (!wasm || source.split(call).length !== 2)
         throw new Error(`yoga-layout changed: ${args.path} no longer loads its wasm the way esbuild.config.ts expects`);
       return {
+        // Emscripten's module object is ready when loadYoga returns if the instance is handed over at once.
         contents: source.replace(
           call,
-          `await loadYoga({ wasmBinary: Buffer.from(${JSON.stringify(wasm)}, 'base64') })`,
+          `(() => {
+  const module = {
+    wasmBinary: Buffer.from(${JSON.stringify(wasm)}, 'base64'),
+    instantiateWasm(imports, receiveInstance) {
+      receiveInstance(new WebAssembly.Instance(new WebAssembly.Module(module.wasmBinary), imports));
+      return {};
+    },
+  };
+  loadYoga(module);
+  if (module.calledRun !== true || typeof module.Node !== 'function') throw new Error('yoga-layout did not load synchronously');
+  return module;
+})()`,
         ),
         loader: 'js',
       };
@@ -314,52 +349,68 @@ const yogaWasmAsBytes: Plugin = {
   },
 };
 
-/** Bundles in memory (nothing written), with esbuild's metafile: what each output holds and imports. */
-export async function bundleCli() {
+/** The bundle's first line: this and a digest of the rest (bin/ecsdeck.js reads it). */
+export const BUNDLE_DIGEST_PREFIX = '// ecsdeck bundle ';
+
+/** A name the bundle knows its own URL by (`import.meta.url` in the sources). */
+const IMPORT_META_URL_NAME = '__ecsdeckImportMetaUrl';
+
+/**
+ * Bundles in memory (nothing written): the shipped script's text (the interop rewrite applied) and esbuild's metafile
+ * (what it holds).
+ */
+export async function bundleCli(): Promise<{ code: string; metafile: Metafile }> {
   const result = await build({
     entryPoints: [resolve(sourceDir, 'cli.ts')],
-    outdir: dirname(OUTFILE),
-    entryNames: 'ecsdeck',
-    // Chunks beside the entry: re-based import.meta.url paths are relative to dist/ for every output file.
-    chunkNames: '[name]-[hash]',
-    // The SDK, the simulator and the UI are dynamic imports: separate chunks, loaded only when a command needs them.
-    splitting: true,
+    outfile: OUTFILE,
     bundle: true,
-    format: 'esm',
+    // A script, so bin/ecsdeck.js can compile it with a code cache (vm.Script); dynamic imports become lazy
+    // module wrappers inside it.
+    format: 'cjs',
     platform: 'node',
-    // ESM builds first: a dynamic import() of a CommonJS chunk would expose only `default` when split.
     mainFields: ['module', 'main'],
     target: 'node22',
-    // Bundled CommonJS packages call require() for Node built-ins: give the ESM bundle one.
-    banner: {
-      js: "import { createRequire as __ecsdeckRequire } from 'node:module';\nconst require = __ecsdeckRequire(import.meta.url);",
-    },
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // Read as Latin-1 by the launcher (a one-byte string, no UTF-8 decoding): everything beyond ASCII is escaped.
+    charset: 'ascii',
+    banner: { js: `var ${IMPORT_META_URL_NAME} = require('node:url').pathToFileURL(__filename).href;` },
+    define: { 'process.env.NODE_ENV': '"production"', 'import.meta.url': IMPORT_META_URL_NAME },
     minifySyntax: true,
     minifyWhitespace: true,
+    // Shorter names make a smaller script and code cache (6 ms of the first frame). Nothing reads a function's or a
+    // class's name: errors name themselves (`this.name = ...`, the SDK's exceptions too).
+    minifyIdentifiers: true,
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [
       rebaseOurUrls,
       noDevtools,
+      inkWithoutDevAwaits,
       yogaWasmAsBytes,
       fastStringWidth,
       lazySegmenters,
       signalExitWithoutAssert,
       terminalSizeLazyChildProcess,
       inkCachesAcrossFrames,
-      builtinsThroughRequire,
+      dynamicBuiltinsThroughRequire,
     ],
     write: false,
     metafile: true,
   });
-  for (const file of result.outputFiles) {
-    // A CommonJS module reached through import() as its own chunk exposes only `default`: named imports of it would
-    // be undefined at run time (seen with @smithy/node-http-handler before `mainFields` preferred ESM builds).
-    if (/\bexport default require_\w+\(\)/.test(file.text))
-      throw new Error(`${relative(root, file.path)}: a CommonJS chunk loaded by import() would lose its named exports`);
-  }
-  return result;
+  const [output] = result.outputFiles;
+  if (!output || result.outputFiles.length !== 1) throw new Error('esbuild wrote more than the one script');
+  // A script run by vm.Script has no loader for import() (bin/ecsdeck.js gives it none).
+  const imports = Object.values(result.metafile.outputs).flatMap((out) => out.imports);
+  const dynamic = imports.filter((imported) => imported.kind === 'dynamic-import').map((imported) => imported.path);
+  if (dynamic.length > 0) throw new Error(`the bundle still imports dynamically: ${dynamic.join(', ')}`);
+  const code = shareInteropNamespaces(output.text);
+  const notAscii = /[^\p{ASCII}]/u.exec(code);
+  if (notAscii)
+    throw new Error(
+      `the bundle holds a character beyond ASCII at ${notAscii.index} (${JSON.stringify(code.slice(notAscii.index - 80, notAscii.index + 20))}): it is read as Latin-1`,
+    );
+  // The launcher keys its code cache by this (the text it compiles, and its length, are all V8 checks a cache by).
+  const digest = createHash('sha256').update(code).digest('hex').slice(0, 32);
+  return { code: `${BUNDLE_DIGEST_PREFIX}${digest}\n${code}`, metafile: result.metafile };
 }
 
 /**
@@ -379,9 +430,9 @@ export function shareInteropNamespaces(text: string): string {
   );
 }
 
-/** Builds dist/: the entry dist/ecsdeck.js and its chunks. */
+/** Builds dist/: the one script, dist/ecsdeck.cjs. */
 export async function buildCli(): Promise<void> {
-  const result = await bundleCli();
+  const { code } = await bundleCli();
   // Written aside and swapped in whole: a process starting meanwhile (tests run in parallel) sees the old bundle or
   // the new one, never half of one. The aside directories live where neither git nor the linter looks.
   const outDir = dirname(OUTFILE);
@@ -390,11 +441,7 @@ export async function buildCli(): Promise<void> {
   const previous = join(aside, `previous-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });
-  await Promise.all(
-    result.outputFiles.map((file) =>
-      writeFile(join(staging, relative(outDir, file.path)), shareInteropNamespaces(file.text)),
-    ),
-  );
+  await writeFile(join(staging, relative(outDir, OUTFILE)), code);
   await rename(outDir, previous).catch((error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
   });

@@ -18,6 +18,7 @@ import { isSimulatorEndpoint } from './ecs/simulatorProbe.ts';
 import { keyOverrideProblem } from './keymap/keymap.ts';
 import { configLocation, type EcsdeckConfig, effectiveSettings, withoutAwsSettings } from './lib/config.ts';
 import { realScheduler } from './lib/scheduler.ts';
+import { firstFrameDrawn } from './lib/startupCache.ts';
 import { lazyLogsAccess } from './logs/access.ts';
 import { LastLinesCache } from './logs/lastLines.ts';
 import { followScreen } from './metrics/follow.ts';
@@ -198,6 +199,7 @@ export async function runInteractive(
         }),
       });
       // runApp has mounted the first frame synchronously; let it reach the terminal before the heavy imports.
+      firstFrameDrawn();
       const connecting = (async () => {
         await new Promise((resolveSoon) => setImmediate(resolveSoon));
         const connected = await gateway

@@ -105,6 +105,7 @@ function startTui(label: string, dir: string, url: string, index: number): Pane 
     AWS_ACCESS_KEY_ID: 'sim',
     AWS_SECRET_ACCESS_KEY: 'sim',
     ECSDECK_STATE_DIR: join(scratch, `state-${index}`),
+    ECSDECK_CACHE_DIR: join(scratch, `code-cache-${index}`),
     TERM: 'xterm-256color',
     ...(profileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${join(profileDir, label)}` } : {}),
   };
@@ -123,8 +124,10 @@ function startTui(label: string, dir: string, url: string, index: number): Pane 
 
 async function main() {
   await buildCli();
-  if (baselineDir && !existsSync(join(baselineDir, 'dist', 'ecsdeck.js')))
-    throw new Error(`${baselineDir} has no dist/ecsdeck.js: build it first (npm run build there)`);
+  // The bundle is dist/ecsdeck.cjs (dist/ecsdeck.js before it became one script).
+  const built = (dir: string) => ['ecsdeck.cjs', 'ecsdeck.js'].some((name) => existsSync(join(dir, 'dist', name)));
+  if (baselineDir && !built(baselineDir))
+    throw new Error(`${baselineDir} has no dist/ecsdeck.cjs: build it first (npm run build there)`);
   const { child: simulator, url } = await startSimulator();
   try {
     const panes = [startTui('this checkout', root, url, 0)];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
   bundleCli,
@@ -48,121 +48,77 @@ describe("Ink's filter of default-ignorable characters in the bundle", () => {
 });
 
 describe('the bundle', () => {
-  it('loads neither the SDK nor the simulator before the first frame, and date-fns only per function', async () => {
-    const { metafile, outputFiles } = await bundleCli();
-    const outputs = metafile.outputs;
-    const entry = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === 'src/cli.ts');
-    // The interactive command's chunk: what cli.ts imports dynamically from src/interactive.ts.
-    const interactive = Object.keys(outputs).find((path) => outputs[path]?.entryPoint === 'src/interactive.ts');
-    expect(entry).toBeDefined();
-    expect(interactive).toBeDefined();
-    /** Every output reachable through static imports: what is loaded before any dynamic import runs. */
-    const staticClosure = (start: string): Set<string> => {
-      const seen = new Set<string>([start]);
-      const queue = [start];
-      for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
-        for (const imported of outputs[path]?.imports ?? []) {
-          if (imported.kind !== 'import-statement' || imported.external || seen.has(imported.path)) continue;
-          seen.add(imported.path);
-          queue.push(imported.path);
-        }
-      }
-      return seen;
-    };
-    const firstFrame = new Set([...staticClosure(entry as string), ...staticClosure(interactive as string)]);
-    const inputs = [...firstFrame].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
-    expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
-    expect(inputs.filter((input) => /node_modules\/@aws-sdk\/|node_modules\/@smithy\//.test(input))).toEqual([]);
-    expect(inputs.filter((input) => input.startsWith('src/sim/'))).toEqual([]);
-    // The SDK is in the bundle all the same, behind a dynamic import.
-    const everything = Object.values(outputs).flatMap((output) => Object.keys(output.inputs));
-    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-ecs/'))).toBe(true);
-    // CloudWatch Logs too: its SDK and gateway load when a log is first opened, never before the first frame.
-    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch-logs/'))).toBe(true);
-    expect(inputs.filter((input) => input === 'src/logs/sdkLogsGateway.ts')).toEqual([]);
-    // So is CloudWatch's (utilisation), and the metrics gateway that imports it comes after the first frame too.
-    expect(everything.some((input) => input.includes('node_modules/@aws-sdk/client-cloudwatch/'))).toBe(true);
-    expect(inputs.filter((input) => input === 'src/metrics/gateway.ts')).toEqual([]);
-    expect(inputs).toContain('src/metrics/poller.ts');
+  it('is one ASCII script holding the SDKs, the simulator and the UI, with date-fns per function', async () => {
+    const { code, metafile } = await bundleCli();
+    const outputs = Object.values(metafile.outputs);
+    expect(outputs).toHaveLength(1);
+    const inputs = Object.keys(outputs[0]?.inputs ?? {});
+    // Behind lazy module wrappers (checked running in test/package/pack.test.ts: nothing of theirs before the frame).
+    for (const input of [
+      'node_modules/ink/',
+      'node_modules/@aws-sdk/client-ecs/',
+      'node_modules/@aws-sdk/client-cloudwatch-logs/',
+      'node_modules/@aws-sdk/client-cloudwatch/',
+      'src/sim/index.ts',
+      'src/logs/sdkLogsGateway.ts',
+      'src/metrics/gateway.ts',
+    ])
+      expect(inputs.some((path) => path.includes(input))).toBe(true);
     // date-fns per function: its root index pulls in every function (about 120 ms of start-up).
-    expect(everything.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/date-fns\/index\.js$/.test(input))).toEqual([]);
     // Ink measures with our string-width (a wider fast path), and nothing builds a Segmenter as it loads (ICU's
     // break-iterator data costs the first frame 12 ms and more).
-    expect(everything.filter((input) => /node_modules\/string-width\/index\.js$/.test(input))).toHaveLength(1);
-    const textOf = (output: string) =>
-      outputFiles.find((file) => file.path.endsWith(output.replace(/^dist/, '')))?.text;
-    const firstFrameCode = [...firstFrame].map((output) => textOf(output) ?? '').join('\n');
-    expect(firstFrameCode.length).toBeGreaterThan(100_000);
-    expect(firstFrameCode).not.toMatch(/[^?]=\s*new Intl\.Segmenter\(/);
-    expect(firstFrameCode).not.toMatch(/[^?]=\s*new RegExp\("\^\\\\p\{RGI_Emoji\}/);
-    expect(firstFrameCode).toContain('\\u2500-\\u25fc');
-    // Ink keeps the styled characters of the last frame's texts for the next frame.
-    expect(firstFrameCode).toContain('caches=sharedOutputCaches');
-  }, 60_000);
-
-  it('loads no heavy Node built-in before the first frame, and no built-in through an ES module facade', async () => {
-    const { metafile } = await bundleCli();
-    const outputs = metafile.outputs;
-    const start = ['src/cli.ts', 'src/interactive.ts'].map(
-      (entryPoint) => Object.keys(outputs).find((path) => outputs[path]?.entryPoint === entryPoint) as string,
-    );
-    const firstFrame = new Set(start);
-    const queue = [...start];
-    for (let path = queue.pop(); path !== undefined; path = queue.pop()) {
-      for (const imported of outputs[path]?.imports ?? []) {
-        if (imported.kind !== 'import-statement' || imported.external || firstFrame.has(imported.path)) continue;
-        firstFrame.add(imported.path);
-        queue.push(imported.path);
-      }
-    }
-    // A static import of a built-in builds its facade, which reads every export (lazy getters included).
-    const facades = [...firstFrame].flatMap((output) =>
-      (outputs[output]?.imports ?? [])
-        .filter((imported) => imported.external && imported.kind === 'import-statement')
-        .map((imported) => `${output} imports ${imported.path}`),
-    );
-    expect(facades).toEqual([]);
-    const inputs = [...firstFrame].flatMap((output) => Object.keys(outputs[output]?.inputs ?? {}));
-    expect(inputs.some((input) => input.includes('node_modules/ink/'))).toBe(true);
-    // Built-ins the first frame loads, through require: the terminal's, none of crypto, child_process or assert.
-    const builtins = inputs.filter((input) => input.startsWith('builtin-through-require:'));
-    expect(builtins).toContain('builtin-through-require:node:tty');
-    expect(builtins.filter((input) => /node:(crypto|child_process|assert)$/.test(input))).toEqual([]);
+    expect(inputs.filter((input) => /node_modules\/string-width\/index\.js$/.test(input))).toHaveLength(1);
+    expect(code).not.toMatch(/[^?]=\s*new Intl\.Segmenter\(/);
+    expect(code).not.toMatch(/[^?]=\s*new RegExp\("\^\\\\p\{RGI_Emoji\}/);
+    expect(code).toContain('\\u2500-\\u25fc');
+    // Yoga is ready when its module is: no top-level await is left (a script has none).
+    expect(code).toContain('yoga-layout did not load synchronously');
+    // The launcher reads it as Latin-1 and keys its code cache by the digest on the first line.
+    expect(code).toMatch(/^\/\/ ecsdeck bundle [0-9a-f]{32}\n/);
+    expect(/[^\p{ASCII}]/u.test(code)).toBe(false);
   }, 60_000);
 });
 
 describe("the bundle's CommonJS interop", () => {
   it('gives every import of a CommonJS module the same namespace, as ES modules do', async () => {
-    const { outputFiles } = await bundleCli();
-    const runtimes = outputFiles.filter((file) => file.text.includes('__toESM='));
-    expect(runtimes).toHaveLength(1);
+    // esbuild's runtime helpers, as a bundle of its own with a CommonJS module imported from ES modules.
     const directory = mkdtempSync(join(tmpdir(), 'ecsdeck-interop-'));
     try {
-      const load = async (name: string, text: string) => {
-        const file = join(directory, name);
-        writeFileSync(file, text);
-        return (await import(pathToFileURL(file).href)) as {
-          __toESM: (mod: unknown, isNodeMode?: number) => Record<string, unknown>;
-        };
+      writeFileSync(join(directory, 'common.cjs'), 'module.exports = { render: () => "drawn", version: "19" };');
+      writeFileSync(join(directory, 'a.mjs'), 'import common from "./common.cjs"; export const a = common;');
+      writeFileSync(
+        join(directory, 'entry.mjs'),
+        'import * as one from "./common.cjs"; import * as two from "./common.cjs"; import { a } from "./a.mjs";' +
+          'globalThis.interop = { one, two, a };',
+      );
+      const runtime = (
+        await build({
+          entryPoints: [join(directory, 'entry.mjs')],
+          bundle: true,
+          format: 'cjs',
+          platform: 'node',
+          minifySyntax: true,
+          minifyWhitespace: true,
+          write: false,
+        })
+      ).outputFiles[0]?.text as string;
+      const run = (text: string) => {
+        const sandbox = { globalThis: {} as Record<string, unknown>, module: { exports: {} } };
+        new Function('globalThis', 'module', 'exports', text)(
+          sandbox.globalThis,
+          sandbox.module,
+          sandbox.module.exports,
+        );
+        return sandbox.globalThis.interop as Record<'one' | 'two' | 'a', Record<string, unknown>>;
       };
-      const runtime = runtimes[0]?.text ?? '';
-      const shared = await load('shared.mjs', shareInteropNamespaces(runtime));
-      const commonJs = { render: () => 'drawn', version: '19' };
-      const first = shared.__toESM(commonJs, 1);
-      expect(shared.__toESM(commonJs, 1)).toBe(first);
-      expect(first.default).toBe(commonJs);
-      expect(first.version).toBe('19');
-      commonJs.version = '20';
-      expect(first.version).toBe('20');
-      // Not node mode: an __esModule's namespace has no made-up default; kept apart from the node-mode one.
-      const esModule = { __esModule: true, value: 1 };
-      expect(shared.__toESM(esModule)).toBe(shared.__toESM(esModule));
-      expect(shared.__toESM(esModule).default).toBeUndefined();
-      expect(shared.__toESM(esModule, 1).default).toBe(esModule);
-      expect(shared.__toESM(undefined, 1).default).toBeUndefined();
-      // esbuild's own runtime builds a new namespace each time.
-      const fresh = await load('fresh.mjs', runtime);
-      expect(fresh.__toESM(commonJs, 1)).not.toBe(fresh.__toESM(commonJs, 1));
+      const shared = run(shareInteropNamespaces(runtime));
+      expect(shared.one).toBe(shared.two);
+      expect((shared.one.default as Record<string, unknown>).version).toBe('19');
+      expect(shared.a).toBe(shared.one.default);
+      // esbuild's own runtime builds a new namespace for each import.
+      const fresh = run(runtime);
+      expect(fresh.one).not.toBe(fresh.two);
     } finally {
       rmSync(directory, { recursive: true, force: true });
     }

@@ -42,6 +42,7 @@ beforeAll(() => {
     npm_config_update_notifier: 'false',
     XDG_CONFIG_HOME: join(work, 'config'),
     ECSDECK_STATE_DIR: join(work, 'state'),
+    ECSDECK_CACHE_DIR: join(work, 'code-cache'),
   });
   // `npm pack` runs `prepack`, which builds dist/ once for the whole file.
   const packed = JSON.parse(
@@ -75,7 +76,7 @@ function ecsdeck(args: string[]): { status: number | null; stdout: string; stder
 
 describe('the packed package', () => {
   it('ships the bundle, the launcher and the scenarios, not the sources, and depends on nothing', () => {
-    expect(tarballFiles).toEqual(expect.arrayContaining(['bin/ecsdeck.js', 'dist/ecsdeck.js', 'package.json']));
+    expect(tarballFiles).toEqual(expect.arrayContaining(['bin/ecsdeck.js', 'dist/ecsdeck.cjs', 'package.json']));
     expect(tarballFiles).toEqual(expect.arrayContaining(['assets/scenarios/demo.json', 'assets/scenarios/large.json']));
     expect(tarballFiles.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules', 'ecsdeck', 'package.json'), 'utf8')) as {
@@ -152,15 +153,16 @@ describe('the packed package', () => {
   );
 
   it.skipIf(!HAS_TMUX)(
-    'draws its first frame without ICU (ICU loads 12-17 ms of data for each kind of service it first gives)',
+    'draws its first frame without ICU, the SDK or the simulator, and from the code cache the next time',
     async () => {
-      // A preload that counts the first uses of what loads ICU data, and reports them once the first full frame
-      // (header and footer) is written.
+      // A preload that counts the first uses of what loads ICU data (12-17 ms for each kind of service it first
+      // gives), and reports them once the first full frame (header and footer) is written, with the Node built-ins
+      // loaded by then and how the bundle's code cache was found.
       const preload = join(work, 'count-icu.mjs');
       const report = join(work, 'icu-before-first-frame.json');
       writeFileSync(
         preload,
-        `import { writeFileSync } from 'node:fs';
+        `import { renameSync, writeFileSync } from 'node:fs';
 const used = [];
 for (const name of ['Segmenter', 'Collator', 'NumberFormat', 'DateTimeFormat', 'PluralRules', 'RelativeTimeFormat', 'ListFormat']) {
   const Real = Intl[name];
@@ -179,53 +181,68 @@ process.stdout.write = (chunk, ...rest) => {
   seen += String(chunk);
   const plain = seen.replace(/\x1b[[0-9;?]*[a-zA-Z]/g, '');
   if (/^ecsdeck /m.test(plain) && /j move +enter open/.test(plain)) {
-    writeFileSync(${JSON.stringify(report)}, JSON.stringify(used));
+    writeFileSync(${JSON.stringify(`${report}.tmp`)}, JSON.stringify({ used, builtins: process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice(13)), codeCache: globalThis[Symbol.for('ecsdeck.codeCache')] }));
+    renameSync(${JSON.stringify(`${report}.tmp`)}, ${JSON.stringify(report)});
     setImmediate(() => process.exit(0));
   }
   return write(chunk, ...rest);
 };
 `,
       );
-      const socket = `ecsdeck-pack-icu-${process.pid}`;
-      const variables = Object.entries({
-        PATH: env.PATH ?? '',
-        XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? '',
-        ECSDECK_STATE_DIR: env.ECSDECK_STATE_DIR ?? '',
-        TERM: 'xterm-256color',
-        NODE_OPTIONS: `--import=${pathToFileURL(preload).href}`,
-      }).map(([key, value]) => `${key}=${shellQuote(value)}`);
-      const script = `cd ${shellQuote(app)} && env ${variables.join(' ')} node_modules/.bin/ecsdeck --demo; exec cat`;
-      execFileSync(
-        'tmux',
-        [
-          '-L',
-          socket,
-          '-f',
-          '/dev/null',
-          'new-session',
-          '-d',
-          '-s',
-          'icu',
-          '-x',
-          '100',
-          '-y',
-          '30',
-          'sh',
-          '-c',
-          script,
-        ],
-        { env },
-      );
-      try {
-        const deadline = performance.now() + 30_000;
-        while (!existsSync(report)) {
-          if (performance.now() > deadline) throw new Error('the demo wrote no first frame within 30 s');
-          await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+      const cacheDirectory = join(work, 'first-frame-cache');
+      /**
+       * The demo in a terminal of its own, with the probe or without: once `done` holds, `q` (unless it has
+       * quit), and the terminal closes once it has exited (so nothing is left writing in the scratch directory).
+       */
+      const demo = async (probe: boolean, name: string, done: () => boolean) => {
+        const variables = Object.entries({
+          PATH: env.PATH ?? '',
+          XDG_CONFIG_HOME: env.XDG_CONFIG_HOME ?? '',
+          ECSDECK_STATE_DIR: env.ECSDECK_STATE_DIR ?? '',
+          ECSDECK_CACHE_DIR: cacheDirectory,
+          TERM: 'xterm-256color',
+          ...(probe ? { NODE_OPTIONS: `--import=${pathToFileURL(preload).href}` } : {}),
+        }).map(([key, value]) => `${key}=${shellQuote(value)}`);
+        const socket = `ecsdeck-pack-${name}-${process.pid}`;
+        const exitFile = join(work, `${name}-exit`);
+        const script = `cd ${shellQuote(app)} && env ${variables.join(' ')} node_modules/.bin/ecsdeck --demo; echo $? > ${shellQuote(exitFile)}; exec cat`;
+        const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { env });
+        tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', 'sh', '-c', script);
+        const waitFor = async (what: string, holds: () => boolean) => {
+          const deadline = performance.now() + 30_000;
+          while (!holds()) {
+            if (performance.now() > deadline) throw new Error(`${name}: no ${what} within 30 s`);
+            await new Promise((resolveWait) => setTimeout(resolveWait, 50));
+          }
+        };
+        const exited = () => existsSync(exitFile) && readFileSync(exitFile, 'utf8').trim() !== '';
+        try {
+          await waitFor('first frame', done);
+          if (!exited()) tmux('send-keys', '-t', name, 'q');
+          await waitFor('exit', exited);
+        } finally {
+          spawnSync('tmux', ['-L', socket, 'kill-server']);
         }
-        expect(JSON.parse(readFileSync(report, 'utf8'))).toEqual([]);
-      } finally {
-        spawnSync('tmux', ['-L', socket, 'kill-server']);
-      }
+      };
+      const probe = async (name: string) => {
+        rmSync(report, { force: true });
+        await demo(true, name, () => existsSync(report));
+        return JSON.parse(readFileSync(report, 'utf8')) as { used: string[]; builtins: string[]; codeCache: string };
+      };
+      const first = await probe('first');
+      expect(first.used).toEqual([]);
+      // The SDK and the simulator would have loaded these (HTTP, TLS, hashing, compression); the rest of the bundle
+      // would have loaded node:child_process or node:assert.
+      const heavy = /^(https?|http2|tls|crypto|zlib|child_process|assert)$/;
+      expect(first.builtins.filter((name) => heavy.test(name))).toEqual([]);
+      expect(first.builtins).toContain('tty');
+      expect(first.codeCache).toBe('absent');
+      // The probe quits at the first frame, before the cache is written; a demo left running writes it.
+      await demo(false, 'writer', () => existsSync(cacheDirectory) && readdirSync(cacheDirectory).length > 0);
+      const second = await probe('second');
+      expect(second.codeCache).toBe('accepted');
+      expect(second.used).toEqual([]);
+      expect(second.builtins.filter((name) => heavy.test(name))).toEqual([]);
     },
     60_000,
   );
