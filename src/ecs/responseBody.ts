@@ -11,6 +11,10 @@
  *   (domain/model.ts) read either form, dropping the one field or record they cannot use.
  * Catching the SDK's refusal rather than rewriting the body or subclassing its deserializer keeps us on the public
  * middleware API and covers whatever type check a later SDK adds, with one parse on the normal path.
+ *
+ * With `unchanged` (unchangedAnswers.ts), a read whose body is byte for byte the last one to the same request is not
+ * parsed at all: the first middleware hands the SDK's deserializer an empty body in its place, the second answers
+ * with the output kept from last time (its arrays and records the same objects), under this answer's `$metadata`.
  */
 import type {
   DeserializeHandler,
@@ -20,6 +24,7 @@ import type {
   HandlerExecutionContext,
   Pluggable,
 } from '@smithy/types';
+import type { UnchangedAnswers } from './unchangedAnswers.ts';
 
 /** Larger than any real ECS answer (a DescribeTasks of 100 tasks with every field is well under 2 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 2 ** 20;
@@ -56,6 +61,10 @@ interface ReadBody {
   status: number;
   bytes: Uint8Array;
   headers: Record<string, string | undefined>;
+  /** The request as `unchanged` knows it, when its answer may be kept. */
+  request?: string;
+  /** The output kept for the same request and the same bytes: no need to parse them. */
+  reused?: object;
 }
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
@@ -119,12 +128,25 @@ function parseObject(bytes: Uint8Array, status: number): Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+/** An operation and its serialised request: the same words asked again. */
+function requestKey(context: HandlerExecutionContext, args: { request: unknown }): string | undefined {
+  const body = (args.request as { body?: unknown } | undefined)?.body;
+  if (!context.commandName) return undefined;
+  // The SDK serialises JSON requests to bytes; a string would do as well.
+  if (body instanceof Uint8Array) {
+    return `${context.commandName}\n${Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')}`;
+  }
+  return typeof body === 'string' ? `${context.commandName}\n${body}` : undefined;
+}
+
 /**
  * The two middlewares, for `client.middlewareStack.use()`. `maxBytes` bounds every body, errors included; the
- * emptiness and JSON checks apply to successful answers (an error's body is the SDK's to read).
+ * emptiness and JSON checks apply to successful answers (an error's body is the SDK's to read). `unchanged` keeps
+ * the answers of the operations `reusable` names (reads: an answer to a write is never an earlier one).
  */
 export function responseBodyGuard<Input extends object, Output extends object>(
   maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+  unchanged?: { answers: UnchangedAnswers; reusable: (operation: string) => boolean },
 ): Pluggable<Input, Output> {
   const bodies = new WeakMap<HandlerExecutionContext, ReadBody>();
 
@@ -147,7 +169,21 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         if (first === undefined) throw new ResponseBodyError('empty', { httpStatus: status });
         // Anything but an object would reach the SDK as `{}` (or worse) and read as an empty account.
         if (first !== 0x7b) parseObject(bytes, status);
-        bodies.set(context, { response, status, bytes, headers });
+        const request =
+          unchanged && context.commandName && unchanged.reusable(context.commandName.replace(/Command$/, ''))
+            ? requestKey(context, args)
+            : undefined;
+        const reused = request !== undefined ? unchanged?.answers.match(request, bytes) : undefined;
+        // Parsed already: the deserializer gets nothing to do.
+        if (reused !== undefined) response.body = new Uint8Array(0);
+        bodies.set(context, {
+          response,
+          status,
+          bytes,
+          headers,
+          ...(request !== undefined ? { request } : {}),
+          ...(reused !== undefined ? { reused } : {}),
+        });
       }
       return result;
     };
@@ -155,21 +191,30 @@ export function responseBodyGuard<Input extends object, Output extends object>(
   const lenientFields: DeserializeMiddleware<Input, Output> =
     (next: DeserializeHandler<Input, Output>, context: HandlerExecutionContext) =>
     async (args: DeserializeHandlerArguments<Input>): Promise<DeserializeHandlerOutput<Output>> => {
+      const metadataOf = (read: ReadBody) => {
+        const requestId = header(read.headers, 'x-amzn-requestid');
+        return { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) };
+      };
       try {
-        return await next(args);
+        const result = await next(args);
+        const read = bodies.get(context);
+        if (read?.reused !== undefined) {
+          return { response: result.response, output: { ...read.reused, $metadata: metadataOf(read) } as Output };
+        }
+        if (read?.request !== undefined && result.output !== undefined) {
+          unchanged?.answers.remember(read.request, read.bytes, result.output);
+        }
+        return result;
       } catch (error) {
         const read = bodies.get(context);
         // Only a successful answer the SDK could not map: errors, network failures and our refusals go on as they are.
         if (read === undefined || error instanceof ResponseBodyError) throw error;
-        const output = parseObject(read.bytes, read.status);
-        const requestId = header(read.headers, 'x-amzn-requestid');
-        return {
-          response: read.response,
-          output: {
-            ...output,
-            $metadata: { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) },
-          } as unknown as Output,
-        };
+        if (read.reused !== undefined) {
+          return { response: read.response, output: { ...read.reused, $metadata: metadataOf(read) } as Output };
+        }
+        const output = { ...parseObject(read.bytes, read.status), $metadata: metadataOf(read) };
+        if (read.request !== undefined) unchanged?.answers.remember(read.request, read.bytes, output);
+        return { response: read.response, output: output as unknown as Output };
       } finally {
         bodies.delete(context);
       }

@@ -49,6 +49,7 @@ import {
   resolveServiceTarget,
   ServiceCaller,
 } from './serviceCaller.ts';
+import { UnchangedAnswers } from './unchangedAnswers.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
 
@@ -87,6 +88,11 @@ export interface SdkGatewayOptions {
 export const DEFAULT_MAX_PAGES = 1000;
 export { DEFAULT_REQUEST_TIMEOUT_MS };
 
+/** Operations that only read: their answers may be kept and handed out again when the same bytes come back. */
+function isRead(operation: string): boolean {
+  return operation.startsWith('Describe') || operation.startsWith('List');
+}
+
 function missingOf(failures: Failure[]): string[] {
   return failures.filter((f) => f.reason === 'MISSING' && f.arn).map((f) => f.arn as string);
 }
@@ -119,7 +125,10 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.log ? { log: options.log } : {}),
   });
   const client = new sdk.ECSClient(config satisfies ECSClientConfig);
-  client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
+  // Reads asked again and answered with the same bytes are not parsed again (unchangedAnswers.ts).
+  client.middlewareStack.use(
+    responseBodyGuard(options.maxResponseBytes, { answers: new UnchangedAnswers(), reusable: isRead }),
+  );
   // The SDK's logger middleware copies every response, its sensitive fields filtered, into a log line: for no sink,
   // a walk of each response (a few percent of an idle screen's CPU) for a line nobody reads.
   if (options.log === undefined) client.middlewareStack.remove('loggerMiddleware');
@@ -148,6 +157,8 @@ class SdkGateway implements EcsGateway {
   readonly #client: ECSClient;
   readonly #caller: ServiceCaller;
   readonly #maxPages: number;
+  /** Cleaned records by the SDK array they came from: an answer handed out again is not cleaned again. */
+  readonly #cleaned = new WeakMap<object, { normalize: unknown; items: readonly unknown[] }>();
 
   constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions, caller: ServiceCaller) {
     this.#sdk = sdk;
@@ -168,6 +179,19 @@ class SdkGateway implements EcsGateway {
 
   budget() {
     return this.#caller.budget();
+  }
+
+  /**
+   * normalizeList, once per SDK array: an unchanged answer (unchangedAnswers.ts) carries the arrays of the first,
+   * and gets the same cleaned records back, so the store finds the very records it holds.
+   */
+  #normalizeList<T>(input: unknown, normalize: (item: unknown) => T | undefined): T[] {
+    if (typeof input !== 'object' || input === null) return normalizeList(input, normalize);
+    const kept = this.#cleaned.get(input);
+    if (kept?.normalize === normalize) return kept.items.slice() as T[];
+    const items = normalizeList(input, normalize);
+    this.#cleaned.set(input, { normalize, items: items.slice() });
+    return items;
   }
 
   /** One logical call: attempts (each through the budget) with backoff, errors mapped to GatewayError. */
@@ -229,8 +253,8 @@ class SdkGateway implements EcsGateway {
           operation,
           async (abortSignal) => {
             const out = await send(batch, abortSignal);
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return { items: normalizeList(out.items, normalize), failures, missing: missingOf(failures) };
+            const failures = this.#normalizeList(out.failures, normalizeFailure);
+            return { items: this.#normalizeList(out.items, normalize), failures, missing: missingOf(failures) };
           },
           options,
         ),
@@ -345,8 +369,8 @@ class SdkGateway implements EcsGateway {
         const out = await this.#client.send(new this.#sdk.DescribeTaskSetsCommand({ cluster, service }), {
           abortSignal,
         });
-        const failures = normalizeList(out.failures, normalizeFailure);
-        return { items: normalizeList(out.taskSets, normalizeTaskSet), failures, missing: missingOf(failures) };
+        const failures = this.#normalizeList(out.failures, normalizeFailure);
+        return { items: this.#normalizeList(out.taskSets, normalizeTaskSet), failures, missing: missingOf(failures) };
       },
       options,
     );
