@@ -12,9 +12,10 @@
  * Catching the SDK's refusal rather than rewriting the body or subclassing its deserializer keeps us on the public
  * middleware API and covers whatever type check a later SDK adds, with one parse on the normal path.
  *
- * With `unchanged` (unchangedAnswers.ts), a read whose body is byte for byte the last one to the same request is not
- * parsed at all: the first middleware hands the SDK's deserializer an empty body in its place, the second answers
- * with the output kept from last time (its arrays and records the same objects), under this answer's `$metadata`.
+ * With `unchanged` (unchangedAnswers.ts), an answer whose body is byte for byte the last one to the same request,
+ * and for which a result was remembered, is not parsed at all: the first middleware hands the SDK's deserializer an
+ * empty body in its place, the second answers with the kept result. Every other successful answer is marked with its
+ * request and bytes, for the caller to remember what it builds from it.
  */
 import type {
   DeserializeHandler,
@@ -24,7 +25,7 @@ import type {
   HandlerExecutionContext,
   Pluggable,
 } from '@smithy/types';
-import type { UnchangedAnswers } from './unchangedAnswers.ts';
+import { keptOutput, markAnswer, type UnchangedAnswers } from './unchangedAnswers.ts';
 
 /** Larger than any real ECS answer (a DescribeTasks of 100 tasks with every field is well under 2 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 2 ** 20;
@@ -61,10 +62,10 @@ interface ReadBody {
   status: number;
   bytes: Uint8Array;
   headers: Record<string, string | undefined>;
-  /** The request as `unchanged` knows it, when its answer may be kept. */
+  /** The request as `unchanged` knows it. */
   request?: string;
-  /** The output kept for the same request and the same bytes: no need to parse them. */
-  reused?: object;
+  /** The result kept for the same request and the same bytes: no need to parse them. */
+  kept?: { result: unknown };
 }
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
@@ -141,12 +142,11 @@ function requestKey(context: HandlerExecutionContext, args: { request: unknown }
 
 /**
  * The two middlewares, for `client.middlewareStack.use()`. `maxBytes` bounds every body, errors included; the
- * emptiness and JSON checks apply to successful answers (an error's body is the SDK's to read). `unchanged` keeps
- * the answers of the operations `reusable` names (reads: an answer to a write is never an earlier one).
+ * emptiness and JSON checks apply to successful answers (an error's body is the SDK's to read).
  */
 export function responseBodyGuard<Input extends object, Output extends object>(
   maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
-  unchanged?: { answers: UnchangedAnswers; reusable: (operation: string) => boolean },
+  unchanged?: UnchangedAnswers,
 ): Pluggable<Input, Output> {
   const bodies = new WeakMap<HandlerExecutionContext, ReadBody>();
 
@@ -169,20 +169,17 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         if (first === undefined) throw new ResponseBodyError('empty', { httpStatus: status });
         // Anything but an object would reach the SDK as `{}` (or worse) and read as an empty account.
         if (first !== 0x7b) parseObject(bytes, status);
-        const request =
-          unchanged && context.commandName && unchanged.reusable(context.commandName.replace(/Command$/, ''))
-            ? requestKey(context, args)
-            : undefined;
-        const reused = request !== undefined ? unchanged?.answers.match(request, bytes) : undefined;
-        // Parsed already: the deserializer gets nothing to do.
-        if (reused !== undefined) response.body = new Uint8Array(0);
+        const request = unchanged ? requestKey(context, args) : undefined;
+        const kept = request !== undefined ? unchanged?.match(request, bytes) : undefined;
+        // Made sense of already: the deserializer gets nothing to do.
+        if (kept !== undefined) response.body = new Uint8Array(0);
         bodies.set(context, {
           response,
           status,
           bytes,
           headers,
           ...(request !== undefined ? { request } : {}),
-          ...(reused !== undefined ? { reused } : {}),
+          ...(kept !== undefined ? { kept } : {}),
         });
       }
       return result;
@@ -195,25 +192,26 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         const requestId = header(read.headers, 'x-amzn-requestid');
         return { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) };
       };
+      const kept = (read: ReadBody, kept: { result: unknown }) =>
+        keptOutput(kept.result, metadataOf(read)) as unknown as Output;
+      const marked = <O extends object>(read: ReadBody, output: O): O => {
+        if (read.request !== undefined) markAnswer(output, { request: read.request, bytes: read.bytes });
+        return output;
+      };
       try {
         const result = await next(args);
         const read = bodies.get(context);
-        if (read?.reused !== undefined) {
-          return { response: result.response, output: { ...read.reused, $metadata: metadataOf(read) } as Output };
-        }
-        if (read?.request !== undefined && result.output !== undefined) {
-          unchanged?.answers.remember(read.request, read.bytes, result.output);
+        if (read?.kept !== undefined) return { response: result.response, output: kept(read, read.kept) };
+        if (read !== undefined && typeof result.output === 'object' && result.output !== null) {
+          marked(read, result.output);
         }
         return result;
       } catch (error) {
         const read = bodies.get(context);
         // Only a successful answer the SDK could not map: errors, network failures and our refusals go on as they are.
         if (read === undefined || error instanceof ResponseBodyError) throw error;
-        if (read.reused !== undefined) {
-          return { response: read.response, output: { ...read.reused, $metadata: metadataOf(read) } as Output };
-        }
-        const output = { ...parseObject(read.bytes, read.status), $metadata: metadataOf(read) };
-        if (read.request !== undefined) unchanged?.answers.remember(read.request, read.bytes, output);
+        if (read.kept !== undefined) return { response: read.response, output: kept(read, read.kept) };
+        const output = marked(read, { ...parseObject(read.bytes, read.status), $metadata: metadataOf(read) });
         return { response: read.response, output: output as unknown as Output };
       } finally {
         bodies.delete(context);

@@ -1,26 +1,56 @@
 /**
- * The last answer to each read request, kept by its bytes. An idle screen asks the same questions every few seconds
- * and ECS mostly answers them with the same bytes (a steady cluster's tasks, services and instances): when the body
- * of an answer is byte for byte the one that came back last time to the same request, the SDK's output built from it
- * then is handed out again instead of parsing, mapping and cleaning it anew (responseBody.ts does the swap). Callers
- * that keep what they derive from an output by its identity (the gateway's cleaned records) then do no work either,
- * and the store sees the very records it holds.
+ * The last answer to each read request, kept by its bytes with the result the gateway built from it. An idle screen
+ * asks the same questions every few seconds and ECS mostly answers them with the same bytes (a steady cluster's
+ * tasks, services and instances): when the body of an answer is byte for byte the one that came back last time to
+ * the same request, the result built then is handed out again: no SDK parsing, no cleaning, and the store is given
+ * the very records it holds.
  *
- * Only the body is skipped: the request still goes out through the budget and its deadline, and an error or a
- * throttle answers as ever (only successful answers are kept). Bounded by the bytes it holds, oldest use first out.
+ * How it flows: responseBody.ts, under the SDK's deserializer, sees each body. An answer it has a result for (same
+ * request, same bytes) is not parsed: the SDK's output carries that result instead (`keptResult`). Any other answer
+ * is parsed as ever, and its output carries where it came from (`answerOf`), for the gateway to `remember` what it
+ * built. Only the body is skipped: the request still goes out through the budget and its deadline, and an error or
+ * a throttle answers as ever. A request nobody remembered a result for is never skipped, so a caller that does not
+ * take part gets the SDK's output as usual. Bounded by the bytes it holds, oldest use first out.
  */
 
 /** A steady focused cluster of a few thousand tasks and every other cluster's slow feeds. */
 export const DEFAULT_UNCHANGED_ANSWER_BYTES = 4 * 2 ** 20;
 
+const ANSWER = Symbol('ecsdeck.answer');
+const KEPT = Symbol('ecsdeck.keptResult');
+
+/** Where a parsed answer came from: the request and the bytes a result built from it is remembered by. */
+export interface AnswerSource {
+  request: string;
+  bytes: Uint8Array;
+}
+
 interface Answer {
   bytes: Uint8Array;
-  output: object;
+  result: unknown;
 }
 
 /** The same bytes as a Buffer, not a copy. */
 function bufferOf(bytes: Uint8Array): Buffer {
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Marks a parsed output with where it came from (not enumerable: nothing that walks the output sees it). */
+export function markAnswer(output: object, source: AnswerSource): void {
+  Object.defineProperty(output, ANSWER, { value: source });
+}
+
+export function answerOf(output: unknown): AnswerSource | undefined {
+  return typeof output === 'object' && output !== null ? (output as { [ANSWER]?: AnswerSource })[ANSWER] : undefined;
+}
+
+/** The output of an answer that was not parsed: the result kept for it, under this answer's `$metadata`. */
+export function keptOutput(result: unknown, metadata: object): object {
+  return { $metadata: metadata, [KEPT]: { result } };
+}
+
+export function keptResult(output: unknown): { result: unknown } | undefined {
+  return typeof output === 'object' && output !== null ? (output as { [KEPT]?: { result: unknown } })[KEPT] : undefined;
 }
 
 export class UnchangedAnswers {
@@ -32,20 +62,21 @@ export class UnchangedAnswers {
     this.#maxBytes = maxBytes;
   }
 
-  /** The output kept for `request` when its answer then had exactly these bytes. */
-  match(request: string, bytes: Uint8Array): object | undefined {
+  /** The result kept for `request` when its answer then had exactly these bytes. */
+  match(request: string, bytes: Uint8Array): { result: unknown } | undefined {
     const answer = this.#answers.get(request);
     if (answer === undefined || !bufferOf(answer.bytes).equals(bytes)) return undefined;
     // Used again: the last to go.
     this.#answers.delete(request);
     this.#answers.set(request, answer);
-    return answer.output;
+    return { result: answer.result };
   }
 
-  remember(request: string, bytes: Uint8Array, output: object): void {
+  remember(source: AnswerSource, result: unknown): void {
+    const { request, bytes } = source;
     this.#forget(request);
     if (bytes.byteLength > this.#maxBytes) return;
-    this.#answers.set(request, { bytes, output });
+    this.#answers.set(request, { bytes, result });
     this.#bytes += bytes.byteLength;
     for (const oldest of this.#answers.keys()) {
       if (this.#bytes <= this.#maxBytes) break;

@@ -119,9 +119,9 @@ describe('UnchangedAnswers', () => {
 
   it('matches the same request with the same bytes only', () => {
     const answers = new UnchangedAnswers();
-    const output = { items: [] };
-    answers.remember('Describe\n{"a":1}', bytes('{"x":1}'), output);
-    expect(answers.match('Describe\n{"a":1}', bytes('{"x":1}'))).toBe(output);
+    const result = { items: [] };
+    answers.remember({ request: 'Describe\n{"a":1}', bytes: bytes('{"x":1}') }, result);
+    expect(answers.match('Describe\n{"a":1}', bytes('{"x":1}'))?.result).toBe(result);
     expect(answers.match('Describe\n{"a":1}', bytes('{"x":2}'))).toBeUndefined();
     expect(answers.match('Describe\n{"a":2}', bytes('{"x":1}'))).toBeUndefined();
   });
@@ -129,16 +129,17 @@ describe('UnchangedAnswers', () => {
   it('holds at most its bytes, the answer used longest ago going first', () => {
     const answers = new UnchangedAnswers(30);
     const body = (n: number) => bytes(`{"n":${n}}`.padEnd(10));
-    const outputs = [0, 1, 2, 3].map((n) => ({ n }));
-    for (const n of [0, 1, 2]) answers.remember(`r${n}`, body(n), outputs[n] as object);
+    const results = [0, 1, 2, 3].map((n) => ({ n }));
+    const kept = (n: number) => answers.match(`r${n}`, body(n))?.result;
+    for (const n of [0, 1, 2]) answers.remember({ request: `r${n}`, bytes: body(n) }, results[n]);
     // r0 used again: r1 is now the oldest use.
-    expect(answers.match('r0', body(0))).toBe(outputs[0]);
-    answers.remember('r3', body(3), outputs[3] as object);
-    expect(answers.match('r1', body(1))).toBeUndefined();
-    for (const n of [0, 2, 3]) expect(answers.match(`r${n}`, body(n))).toBe(outputs[n]);
+    expect(kept(0)).toBe(results[0]);
+    answers.remember({ request: 'r3', bytes: body(3) }, results[3]);
+    expect(kept(1)).toBeUndefined();
+    for (const n of [0, 2, 3]) expect(kept(n)).toBe(results[n]);
     // An answer larger than the whole bound is not kept, and does not push the others out.
-    answers.remember('big', bytes('x'.repeat(31)), {});
+    answers.remember({ request: 'big', bytes: bytes('x'.repeat(31)) }, {});
     expect(answers.match('big', bytes('x'.repeat(31)))).toBeUndefined();
-    expect(answers.match('r3', body(3))).toBe(outputs[3]);
+    expect(kept(3)).toBe(results[3]);
   });
 });
