@@ -25,7 +25,7 @@ import type {
   HandlerExecutionContext,
   Pluggable,
 } from '@smithy/types';
-import { keptOutput, markAnswer, type UnchangedAnswers } from './unchangedAnswers.ts';
+import { digestOf, keptOutput, markAnswer, type UnchangedAnswers } from './unchangedAnswers.ts';
 
 /** Larger than any real ECS answer (a DescribeTasks of 100 tasks with every field is well under 2 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 2 ** 20;
@@ -62,8 +62,9 @@ interface ReadBody {
   status: number;
   bytes: Uint8Array;
   headers: Record<string, string | undefined>;
-  /** The request as `unchanged` knows it. */
+  /** The request and the body's digest as `unchanged` knows them. */
   request?: string;
+  digest?: string;
   /** The result kept for the same request and the same bytes: no need to parse them. */
   kept?: { result: unknown };
 }
@@ -170,7 +171,11 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         // Anything but an object would reach the SDK as `{}` (or worse) and read as an empty account.
         if (first !== 0x7b) parseObject(bytes, status);
         const request = unchanged ? requestKey(context, args) : undefined;
-        const kept = request !== undefined ? unchanged?.match(request, bytes) : undefined;
+        const digest = request !== undefined ? digestOf(bytes) : undefined;
+        const kept =
+          request !== undefined && digest !== undefined
+            ? unchanged?.match(request, bytes.byteLength, digest)
+            : undefined;
         // Made sense of already: the deserializer gets nothing to do.
         if (kept !== undefined) response.body = new Uint8Array(0);
         bodies.set(context, {
@@ -178,7 +183,7 @@ export function responseBodyGuard<Input extends object, Output extends object>(
           status,
           bytes,
           headers,
-          ...(request !== undefined ? { request } : {}),
+          ...(request !== undefined && digest !== undefined ? { request, digest } : {}),
           ...(kept !== undefined ? { kept } : {}),
         });
       }
@@ -195,7 +200,9 @@ export function responseBodyGuard<Input extends object, Output extends object>(
       const kept = (read: ReadBody, kept: { result: unknown }) =>
         keptOutput(kept.result, metadataOf(read)) as unknown as Output;
       const marked = <O extends object>(read: ReadBody, output: O): O => {
-        if (read.request !== undefined) markAnswer(output, { request: read.request, bytes: read.bytes });
+        if (read.request !== undefined && read.digest !== undefined) {
+          markAnswer(output, { request: read.request, length: read.bytes.byteLength, digest: read.digest });
+        }
         return output;
       };
       try {

@@ -1,5 +1,5 @@
 /**
- * The last answer to each read request, kept by its bytes with the result the gateway built from it. An idle screen
+ * The last answer to each read request, known by its bytes' digest, with the result the gateway built from it. An idle screen
  * asks the same questions every few seconds and ECS mostly answers them with the same bytes (a steady cluster's
  * tasks, services and instances): when the body of an answer is byte for byte the one that came back last time to
  * the same request, the result built then is handed out again: no SDK parsing, no cleaning, and the store is given
@@ -10,29 +10,38 @@
  * is parsed as ever, and its output carries where it came from (`answerOf`), for the gateway to `remember` what it
  * built. Only the body is skipped: the request still goes out through the budget and its deadline, and an error or
  * a throttle answers as ever. A request nobody remembered a result for is never skipped, so a caller that does not
- * take part gets the SDK's output as usual. Bounded by the bytes it holds, oldest use first out.
+ * take part gets the SDK's output as usual.
+ *
+ * Answers are compared by length and SHA-256 digest rather than kept whole: bodies held for minutes among the ones
+ * freed every poll keep far more memory resident than their size. Bounded by the bytes of the answers whose results
+ * it holds and by their number, oldest use first out.
  */
+import { nodeCrypto } from '../lib/lazyBuiltins.ts';
 
 /** A steady focused cluster of a few thousand tasks and every other cluster's slow feeds. */
 export const DEFAULT_UNCHANGED_ANSWER_BYTES = 4 * 2 ** 20;
+/** However small the answers, so many at most. */
+const MAX_ANSWERS = 1000;
 
 const ANSWER = Symbol('ecsdeck.answer');
 const KEPT = Symbol('ecsdeck.keptResult');
 
-/** Where a parsed answer came from: the request and the bytes a result built from it is remembered by. */
+/** Where a parsed answer came from: the request, and the answer's length and digest (`digestOf`). */
 export interface AnswerSource {
   request: string;
-  bytes: Uint8Array;
+  length: number;
+  digest: string;
 }
 
 interface Answer {
-  bytes: Uint8Array;
+  length: number;
+  digest: string;
   result: unknown;
 }
 
-/** The same bytes as a Buffer, not a copy. */
-function bufferOf(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** An answer's body as `match` and `remember` know it. */
+export function digestOf(bytes: Uint8Array): string {
+  return nodeCrypto().createHash('sha256').update(bytes).digest('base64');
 }
 
 /** Marks a parsed output with where it came from (not enumerable: nothing that walks the output sees it). */
@@ -62,10 +71,10 @@ export class UnchangedAnswers {
     this.#maxBytes = maxBytes;
   }
 
-  /** The result kept for `request` when its answer then had exactly these bytes. */
-  match(request: string, bytes: Uint8Array): { result: unknown } | undefined {
+  /** The result kept for `request` when its answer then had the same bytes (their length and digest). */
+  match(request: string, length: number, digest: string): { result: unknown } | undefined {
     const answer = this.#answers.get(request);
-    if (answer === undefined || !bufferOf(answer.bytes).equals(bytes)) return undefined;
+    if (answer === undefined || answer.length !== length || answer.digest !== digest) return undefined;
     // Used again: the last to go.
     this.#answers.delete(request);
     this.#answers.set(request, answer);
@@ -73,13 +82,13 @@ export class UnchangedAnswers {
   }
 
   remember(source: AnswerSource, result: unknown): void {
-    const { request, bytes } = source;
+    const { request, length, digest } = source;
     this.#forget(request);
-    if (bytes.byteLength > this.#maxBytes) return;
-    this.#answers.set(request, { bytes, result });
-    this.#bytes += bytes.byteLength;
+    if (length > this.#maxBytes) return;
+    this.#answers.set(request, { length, digest, result });
+    this.#bytes += length;
     for (const oldest of this.#answers.keys()) {
-      if (this.#bytes <= this.#maxBytes) break;
+      if (this.#bytes <= this.#maxBytes && this.#answers.size <= MAX_ANSWERS) break;
       this.#forget(oldest);
     }
   }
@@ -88,6 +97,6 @@ export class UnchangedAnswers {
     const answer = this.#answers.get(request);
     if (answer === undefined) return;
     this.#answers.delete(request);
-    this.#bytes -= answer.bytes.byteLength;
+    this.#bytes -= answer.length;
   }
 }

@@ -4,7 +4,7 @@
  * server through the budget; a byte of difference, an error, a refused body are answered as ever.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnchangedAnswers } from '../../src/ecs/unchangedAnswers.ts';
+import { digestOf, UnchangedAnswers } from '../../src/ecs/unchangedAnswers.ts';
 import { type Harness, startHarness } from '../poll/harness.ts';
 
 let harness: Harness | undefined;
@@ -115,31 +115,39 @@ describe('an answer that differs', () => {
 });
 
 describe('UnchangedAnswers', () => {
-  const bytes = (text: string) => Buffer.from(text);
+  const answer = (request: string, body: string) => {
+    const bytes = Buffer.from(body);
+    return { request, length: bytes.byteLength, digest: digestOf(bytes) };
+  };
+  const match = (answers: UnchangedAnswers, request: string, body: string) => {
+    const { length, digest } = answer(request, body);
+    return answers.match(request, length, digest)?.result;
+  };
 
   it('matches the same request with the same bytes only', () => {
     const answers = new UnchangedAnswers();
     const result = { items: [] };
-    answers.remember({ request: 'Describe\n{"a":1}', bytes: bytes('{"x":1}') }, result);
-    expect(answers.match('Describe\n{"a":1}', bytes('{"x":1}'))?.result).toBe(result);
-    expect(answers.match('Describe\n{"a":1}', bytes('{"x":2}'))).toBeUndefined();
-    expect(answers.match('Describe\n{"a":2}', bytes('{"x":1}'))).toBeUndefined();
+    answers.remember(answer('Describe\n{"a":1}', '{"x":1}'), result);
+    expect(match(answers, 'Describe\n{"a":1}', '{"x":1}')).toBe(result);
+    expect(match(answers, 'Describe\n{"a":1}', '{"x":2}')).toBeUndefined();
+    expect(match(answers, 'Describe\n{"a":1}', '{"x":1} ')).toBeUndefined();
+    expect(match(answers, 'Describe\n{"a":2}', '{"x":1}')).toBeUndefined();
   });
 
-  it('holds at most its bytes, the answer used longest ago going first', () => {
+  it('holds the results of at most its bytes of answers, the answer used longest ago going first', () => {
     const answers = new UnchangedAnswers(30);
-    const body = (n: number) => bytes(`{"n":${n}}`.padEnd(10));
+    const body = (n: number) => `{"n":${n}}`.padEnd(10);
     const results = [0, 1, 2, 3].map((n) => ({ n }));
-    const kept = (n: number) => answers.match(`r${n}`, body(n))?.result;
-    for (const n of [0, 1, 2]) answers.remember({ request: `r${n}`, bytes: body(n) }, results[n]);
+    const kept = (n: number) => match(answers, `r${n}`, body(n));
+    for (const n of [0, 1, 2]) answers.remember(answer(`r${n}`, body(n)), results[n]);
     // r0 used again: r1 is now the oldest use.
     expect(kept(0)).toBe(results[0]);
-    answers.remember({ request: 'r3', bytes: body(3) }, results[3]);
+    answers.remember(answer('r3', body(3)), results[3]);
     expect(kept(1)).toBeUndefined();
     for (const n of [0, 2, 3]) expect(kept(n)).toBe(results[n]);
     // An answer larger than the whole bound is not kept, and does not push the others out.
-    answers.remember({ request: 'big', bytes: bytes('x'.repeat(31)) }, {});
-    expect(answers.match('big', bytes('x'.repeat(31)))).toBeUndefined();
+    answers.remember(answer('big', 'x'.repeat(31)), {});
+    expect(match(answers, 'big', 'x'.repeat(31))).toBeUndefined();
     expect(kept(3)).toBe(results[3]);
   });
 });
