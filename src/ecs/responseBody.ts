@@ -15,7 +15,7 @@
  * With `unchanged` (unchangedAnswers.ts), an answer whose body is byte for byte the last one to the same request,
  * and for which a result was remembered, is not parsed at all: the first middleware hands the SDK's deserializer an
  * empty body in its place, the second answers with the kept result. Every other successful answer is marked with its
- * request and bytes, for the caller to remember what it builds from it.
+ * request and digest, for the caller to remember what it builds from it.
  */
 import type {
   DeserializeHandler,
