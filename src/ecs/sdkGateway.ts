@@ -381,6 +381,7 @@ class SdkGateway implements EcsGateway {
     return this.#call(
       'DescribeTaskSets',
       async (abortSignal) =>
+        // Copied: the result may be a kept one, shared with the next call.
         mergeDescribe([
           await this.#read(
             () => this.#client.send(new this.#sdk.DescribeTaskSetsCommand({ cluster, service }), { abortSignal }),

@@ -101,6 +101,35 @@ describe('an answer that differs', () => {
     expect(after.items[0]).toBe(first.items[0]);
   });
 
+  it('a throttle answers as a throttle, every attempt through the budget to the server', async () => {
+    harness = await startHarness({ gateway: { maxAttempts: 2 } });
+    const { gateway, sim } = harness;
+    const { cluster, arns } = await prodServices(harness);
+    const first = await gateway.describeServices(cluster, arns);
+
+    sim.server.setFaults({ errors: [{ operation: 'DescribeServices', type: 'ThrottlingException' }] });
+    const seq = sim.server.requestLog.lastSeq;
+    const throttledBefore = gateway.stats().throttled;
+    let error: Error | undefined;
+    void failureOf(gateway.describeServices(cluster, arns)).then((failure) => {
+      error = failure;
+    });
+    // The retry waits its backoff on the harness's virtual time.
+    await harness.runUntil(() => error !== undefined);
+    expect(error).toMatchObject({ kind: 'throttled' });
+    expect(sim.server.requestLog.list({ sinceSeq: seq, operation: 'DescribeServices' })).toHaveLength(2);
+    expect(gateway.stats().throttled - throttledBefore).toBe(2);
+
+    sim.server.setFaults({});
+    let after: Awaited<ReturnType<typeof gateway.describeServices>> | undefined;
+    void gateway.describeServices(cluster, arns).then((answer) => {
+      after = answer;
+    });
+    // The budget, halved by the throttling, grants the call on virtual time too.
+    await harness.runUntil(() => after !== undefined);
+    expect(after?.items[0]).toBe(first.items[0]);
+  });
+
   it('a body the SDK refuses (one bad field) is kept as leniently read, and the same bytes give the same records', async () => {
     harness = await startHarness();
     const { gateway, sim } = harness;
