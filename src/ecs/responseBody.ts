@@ -11,6 +11,11 @@
  *   (domain/model.ts) read either form, dropping the one field or record they cannot use.
  * Catching the SDK's refusal rather than rewriting the body or subclassing its deserializer keeps us on the public
  * middleware API and covers whatever type check a later SDK adds, with one parse on the normal path.
+ *
+ * With `unchanged` (unchangedAnswers.ts), an answer whose body is byte for byte the last one to the same request,
+ * and for which a result was remembered, is not parsed at all: the first middleware hands the SDK's deserializer an
+ * empty body in its place, the second answers with the kept result. Every other successful answer is marked with its
+ * request and digest, for the caller to remember what it builds from it.
  */
 import type {
   DeserializeHandler,
@@ -20,6 +25,7 @@ import type {
   HandlerExecutionContext,
   Pluggable,
 } from '@smithy/types';
+import { digestOf, keptOutput, markAnswer, type UnchangedAnswers } from './unchangedAnswers.ts';
 
 /** Larger than any real ECS answer (a DescribeTasks of 100 tasks with every field is well under 2 MB). */
 export const DEFAULT_MAX_RESPONSE_BYTES = 20 * 2 ** 20;
@@ -56,6 +62,11 @@ interface ReadBody {
   status: number;
   bytes: Uint8Array;
   headers: Record<string, string | undefined>;
+  /** The request and the body's digest as `unchanged` knows them. */
+  request?: string;
+  digest?: string;
+  /** The result kept for the same request and the same bytes: no need to parse them. */
+  kept?: { result: unknown };
 }
 
 function header(headers: Record<string, string | undefined>, name: string): string | undefined {
@@ -119,12 +130,24 @@ function parseObject(bytes: Uint8Array, status: number): Record<string, unknown>
   return value as Record<string, unknown>;
 }
 
+/** An operation and its serialised request: the same words asked again. */
+function requestKey(context: HandlerExecutionContext, args: { request: unknown }): string | undefined {
+  const body = (args.request as { body?: unknown } | undefined)?.body;
+  if (!context.commandName) return undefined;
+  // The SDK serialises JSON requests to bytes; a string would do as well.
+  if (body instanceof Uint8Array) {
+    return `${context.commandName}\n${Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')}`;
+  }
+  return typeof body === 'string' ? `${context.commandName}\n${body}` : undefined;
+}
+
 /**
  * The two middlewares, for `client.middlewareStack.use()`. `maxBytes` bounds every body, errors included; the
  * emptiness and JSON checks apply to successful answers (an error's body is the SDK's to read).
  */
 export function responseBodyGuard<Input extends object, Output extends object>(
   maxBytes: number = DEFAULT_MAX_RESPONSE_BYTES,
+  unchanged?: UnchangedAnswers,
 ): Pluggable<Input, Output> {
   const bodies = new WeakMap<HandlerExecutionContext, ReadBody>();
 
@@ -147,7 +170,22 @@ export function responseBodyGuard<Input extends object, Output extends object>(
         if (first === undefined) throw new ResponseBodyError('empty', { httpStatus: status });
         // Anything but an object would reach the SDK as `{}` (or worse) and read as an empty account.
         if (first !== 0x7b) parseObject(bytes, status);
-        bodies.set(context, { response, status, bytes, headers });
+        const request = unchanged ? requestKey(context, args) : undefined;
+        const digest = request !== undefined ? digestOf(bytes) : undefined;
+        const kept =
+          request !== undefined && digest !== undefined
+            ? unchanged?.match(request, bytes.byteLength, digest)
+            : undefined;
+        // Made sense of already: the deserializer gets nothing to do.
+        if (kept !== undefined) response.body = new Uint8Array(0);
+        bodies.set(context, {
+          response,
+          status,
+          bytes,
+          headers,
+          ...(request !== undefined && digest !== undefined ? { request, digest } : {}),
+          ...(kept !== undefined ? { kept } : {}),
+        });
       }
       return result;
     };
@@ -155,21 +193,33 @@ export function responseBodyGuard<Input extends object, Output extends object>(
   const lenientFields: DeserializeMiddleware<Input, Output> =
     (next: DeserializeHandler<Input, Output>, context: HandlerExecutionContext) =>
     async (args: DeserializeHandlerArguments<Input>): Promise<DeserializeHandlerOutput<Output>> => {
+      const metadataOf = (read: ReadBody) => {
+        const requestId = header(read.headers, 'x-amzn-requestid');
+        return { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) };
+      };
+      const kept = (read: ReadBody, kept: { result: unknown }) =>
+        keptOutput(kept.result, metadataOf(read)) as unknown as Output;
+      const marked = <O extends object>(read: ReadBody, output: O): O => {
+        if (read.request !== undefined && read.digest !== undefined) {
+          markAnswer(output, { request: read.request, length: read.bytes.byteLength, digest: read.digest });
+        }
+        return output;
+      };
       try {
-        return await next(args);
+        const result = await next(args);
+        const read = bodies.get(context);
+        if (read?.kept !== undefined) return { response: result.response, output: kept(read, read.kept) };
+        if (read !== undefined && typeof result.output === 'object' && result.output !== null) {
+          marked(read, result.output);
+        }
+        return result;
       } catch (error) {
         const read = bodies.get(context);
         // Only a successful answer the SDK could not map: errors, network failures and our refusals go on as they are.
         if (read === undefined || error instanceof ResponseBodyError) throw error;
-        const output = parseObject(read.bytes, read.status);
-        const requestId = header(read.headers, 'x-amzn-requestid');
-        return {
-          response: read.response,
-          output: {
-            ...output,
-            $metadata: { httpStatusCode: read.status, ...(requestId ? { requestId } : {}) },
-          } as unknown as Output,
-        };
+        if (read.kept !== undefined) return { response: read.response, output: kept(read, read.kept) };
+        const output = marked(read, { ...parseObject(read.bytes, read.status), $metadata: metadataOf(read) });
+        return { response: read.response, output: output as unknown as Output };
       } finally {
         bodies.delete(context);
       }

@@ -49,6 +49,7 @@ import {
   resolveServiceTarget,
   ServiceCaller,
 } from './serviceCaller.ts';
+import { answerOf, keptResult, UnchangedAnswers } from './unchangedAnswers.ts';
 
 type Sdk = typeof import('@aws-sdk/client-ecs');
 
@@ -95,6 +96,15 @@ function tasksOutcome(out: { tasks?: unknown; failures?: unknown }): TasksOutcom
   return { tasks: normalizeList(out.tasks, normalizeTask), failures: normalizeList(out.failures, normalizeFailure) };
 }
 
+function described<T>(
+  out: { items: unknown; failures: unknown },
+  normalize: (item: unknown) => T | undefined,
+): DescribeResult<T> {
+  const failures = normalizeList(out.failures, normalizeFailure);
+  return { items: normalizeList(out.items, normalize), failures, missing: missingOf(failures) };
+}
+
+/** The parts merged into new arrays (a part may be a kept result, shared with later calls). */
 function mergeDescribe<T>(parts: DescribeResult<T>[]): DescribeResult<T> {
   return {
     items: parts.flatMap((p) => p.items),
@@ -119,7 +129,9 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.log ? { log: options.log } : {}),
   });
   const client = new sdk.ECSClient(config satisfies ECSClientConfig);
-  client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes));
+  // Reads asked again and answered with the same bytes are not parsed or cleaned again (unchangedAnswers.ts).
+  const answers = new UnchangedAnswers();
+  client.middlewareStack.use(responseBodyGuard(options.maxResponseBytes, answers));
   // The SDK's logger middleware copies every response, its sensitive fields filtered, into a log line: for no sink,
   // a walk of each response (a few percent of an idle screen's CPU) for a line nobody reads.
   if (options.log === undefined) client.middlewareStack.remove('loggerMiddleware');
@@ -139,7 +151,7 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
     ...(options.throttlePatienceMs !== undefined ? { throttlePatienceMs: options.throttlePatienceMs } : {}),
     ...(options.random ? { random: options.random } : {}),
   });
-  return new SdkGateway(sdk, client, target, options, caller);
+  return new SdkGateway(sdk, client, target, options, caller, answers);
 }
 
 class SdkGateway implements EcsGateway {
@@ -148,9 +160,18 @@ class SdkGateway implements EcsGateway {
   readonly #client: ECSClient;
   readonly #caller: ServiceCaller;
   readonly #maxPages: number;
+  readonly #answers: UnchangedAnswers;
 
-  constructor(sdk: Sdk, client: ECSClient, target: GatewayTarget, options: SdkGatewayOptions, caller: ServiceCaller) {
+  constructor(
+    sdk: Sdk,
+    client: ECSClient,
+    target: GatewayTarget,
+    options: SdkGatewayOptions,
+    caller: ServiceCaller,
+    answers: UnchangedAnswers,
+  ) {
     this.#sdk = sdk;
+    this.#answers = answers;
     this.#client = client;
     this.target = target;
     this.#caller = caller;
@@ -168,6 +189,22 @@ class SdkGateway implements EcsGateway {
 
   budget() {
     return this.#caller.budget();
+  }
+
+  /**
+   * A read and what `build` makes of the SDK's output. An answer with the same bytes as the last one to the same
+   * request gets what `build` made of that one, the same objects, neither parsed nor built again
+   * (unchangedAnswers.ts). Each operation has one build, so a result kept for a request is of the kind asked for;
+   * results are shared between calls, so nothing may change them (callers copy what they hand on).
+   */
+  async #read<O, R>(send: () => Promise<O>, build: (out: O) => R): Promise<R> {
+    const out = await send();
+    const kept = keptResult(out);
+    if (kept !== undefined) return kept.result as R;
+    const result = build(out);
+    const source = answerOf(out);
+    if (source !== undefined) this.#answers.remember(source, result);
+    return result;
   }
 
   /** One logical call: attempts (each through the budget) with backoff, errors mapped to GatewayError. */
@@ -215,23 +252,24 @@ class SdkGateway implements EcsGateway {
   }
 
   /** A Describe* call chunked at its limit, the chunks in parallel (under the concurrency cap), merged. */
-  async #describeInChunks<T>(
+  async #describeInChunks<T, O>(
     operation: string,
     ids: string[],
     limit: number,
     normalize: (item: unknown) => T | undefined,
     options: CallOptions | undefined,
-    send: (batch: string[], abortSignal?: AbortSignal) => Promise<{ items: unknown; failures: unknown }>,
+    send: (batch: string[], abortSignal?: AbortSignal) => Promise<O>,
+    pick: (out: O) => { items: unknown; failures: unknown },
   ): Promise<DescribeResult<T>> {
     const parts = await Promise.all(
       chunk(ids, limit).map((batch) =>
         this.#call(
           operation,
-          async (abortSignal) => {
-            const out = await send(batch, abortSignal);
-            const failures = normalizeList(out.failures, normalizeFailure);
-            return { items: normalizeList(out.items, normalize), failures, missing: missingOf(failures) };
-          },
+          (abortSignal) =>
+            this.#read(
+              () => send(batch, abortSignal),
+              (out) => described(pick(out), normalize),
+            ),
           options,
         ),
       ),
@@ -242,12 +280,14 @@ class SdkGateway implements EcsGateway {
   listClusters(options?: CallOptions): Promise<string[]> {
     return this.#listAll(
       'ListClusters',
-      async (nextToken, abortSignal) => {
-        const out = await this.#client.send(new this.#sdk.ListClustersCommand({ nextToken, maxResults: 100 }), {
-          abortSignal,
-        });
-        return { arns: out.clusterArns, nextToken: out.nextToken };
-      },
+      (nextToken, abortSignal) =>
+        this.#read(
+          () =>
+            this.#client.send(new this.#sdk.ListClustersCommand({ nextToken, maxResults: 100 }), {
+              abortSignal,
+            }),
+          (out) => ({ arns: out.clusterArns, nextToken: out.nextToken }),
+        ),
       options,
     );
   }
@@ -260,29 +300,31 @@ class SdkGateway implements EcsGateway {
       normalizeCluster,
       options,
       (batch, abortSignal) =>
-        this.#client
-          .send(new this.#sdk.DescribeClustersCommand({ clusters: batch, include: ['STATISTICS', 'SETTINGS'] }), {
-            abortSignal,
-          })
-          .then((out) => ({ items: out.clusters, failures: out.failures })),
+        this.#client.send(
+          new this.#sdk.DescribeClustersCommand({ clusters: batch, include: ['STATISTICS', 'SETTINGS'] }),
+          { abortSignal },
+        ),
+      (out) => ({ items: out.clusters, failures: out.failures }),
     );
   }
 
   listContainerInstances(cluster: string, filter?: { status?: string }, options?: CallOptions): Promise<string[]> {
     return this.#listAll(
       'ListContainerInstances',
-      async (nextToken, abortSignal) => {
-        const out = await this.#client.send(
-          new this.#sdk.ListContainerInstancesCommand({
-            cluster,
-            nextToken,
-            maxResults: 100,
-            ...(filter?.status ? { status: filter.status as never } : {}),
-          }),
-          { abortSignal },
-        );
-        return { arns: out.containerInstanceArns, nextToken: out.nextToken };
-      },
+      (nextToken, abortSignal) =>
+        this.#read(
+          () =>
+            this.#client.send(
+              new this.#sdk.ListContainerInstancesCommand({
+                cluster,
+                nextToken,
+                maxResults: 100,
+                ...(filter?.status ? { status: filter.status as never } : {}),
+              }),
+              { abortSignal },
+            ),
+          (out) => ({ arns: out.containerInstanceArns, nextToken: out.nextToken }),
+        ),
       options,
     );
   }
@@ -299,27 +341,25 @@ class SdkGateway implements EcsGateway {
       normalizeContainerInstance,
       options,
       (batch, abortSignal) =>
-        this.#client
-          .send(new this.#sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: batch }), {
-            abortSignal,
-          })
-          .then((out) => ({ items: out.containerInstances, failures: out.failures })),
+        this.#client.send(new this.#sdk.DescribeContainerInstancesCommand({ cluster, containerInstances: batch }), {
+          abortSignal,
+        }),
+      (out) => ({ items: out.containerInstances, failures: out.failures }),
     );
   }
 
   listServices(cluster: string, options?: CallOptions): Promise<string[]> {
     return this.#listAll(
       'ListServices',
-      async (nextToken, abortSignal) => {
+      (nextToken, abortSignal) =>
         // ListServices pages by 10 unless asked for more.
-        const out = await this.#client.send(
-          new this.#sdk.ListServicesCommand({ cluster, nextToken, maxResults: 100 }),
-          {
-            abortSignal,
-          },
-        );
-        return { arns: out.serviceArns, nextToken: out.nextToken };
-      },
+        this.#read(
+          () =>
+            this.#client.send(new this.#sdk.ListServicesCommand({ cluster, nextToken, maxResults: 100 }), {
+              abortSignal,
+            }),
+          (out) => ({ arns: out.serviceArns, nextToken: out.nextToken }),
+        ),
       options,
     );
   }
@@ -332,22 +372,22 @@ class SdkGateway implements EcsGateway {
       normalizeService,
       options,
       (batch, abortSignal) =>
-        this.#client
-          .send(new this.#sdk.DescribeServicesCommand({ cluster, services: batch }), { abortSignal })
-          .then((out) => ({ items: out.services, failures: out.failures })),
+        this.#client.send(new this.#sdk.DescribeServicesCommand({ cluster, services: batch }), { abortSignal }),
+      (out) => ({ items: out.services, failures: out.failures }),
     );
   }
 
   describeTaskSets(cluster: string, service: string, options?: CallOptions): Promise<DescribeResult<TaskSet>> {
     return this.#call(
       'DescribeTaskSets',
-      async (abortSignal) => {
-        const out = await this.#client.send(new this.#sdk.DescribeTaskSetsCommand({ cluster, service }), {
-          abortSignal,
-        });
-        const failures = normalizeList(out.failures, normalizeFailure);
-        return { items: normalizeList(out.taskSets, normalizeTaskSet), failures, missing: missingOf(failures) };
-      },
+      async (abortSignal) =>
+        // Copied: the result may be a kept one, shared with the next call.
+        mergeDescribe([
+          await this.#read(
+            () => this.#client.send(new this.#sdk.DescribeTaskSetsCommand({ cluster, service }), { abortSignal }),
+            (out) => described({ items: out.taskSets, failures: out.failures }, normalizeTaskSet),
+          ),
+        ]),
       options,
     );
   }
@@ -355,18 +395,20 @@ class SdkGateway implements EcsGateway {
   listTasks(cluster: string, filter: ListTasksFilter = {}, options?: CallOptions): Promise<string[]> {
     return this.#listAll(
       'ListTasks',
-      async (nextToken, abortSignal) => {
-        const out = await this.#client.send(
-          new this.#sdk.ListTasksCommand({
-            cluster,
-            nextToken,
-            maxResults: 100,
-            ...(filter as Record<string, string>),
-          }),
-          { abortSignal },
-        );
-        return { arns: out.taskArns, nextToken: out.nextToken };
-      },
+      (nextToken, abortSignal) =>
+        this.#read(
+          () =>
+            this.#client.send(
+              new this.#sdk.ListTasksCommand({
+                cluster,
+                nextToken,
+                maxResults: 100,
+                ...(filter as Record<string, string>),
+              }),
+              { abortSignal },
+            ),
+          (out) => ({ arns: out.taskArns, nextToken: out.nextToken }),
+        ),
       options,
     );
   }
@@ -384,22 +426,22 @@ class SdkGateway implements EcsGateway {
       normalizeTask,
       options,
       (batch, abortSignal) =>
-        this.#client
-          .send(new this.#sdk.DescribeTasksCommand({ cluster, tasks: batch, ...include }), { abortSignal })
-          .then((out) => ({ items: out.tasks, failures: out.failures })),
+        this.#client.send(new this.#sdk.DescribeTasksCommand({ cluster, tasks: batch, ...include }), { abortSignal }),
+      (out) => ({ items: out.tasks, failures: out.failures }),
     );
   }
 
   describeTaskDefinition(taskDefinition: string, options?: CallOptions) {
     return this.#call(
       'DescribeTaskDefinition',
-      async (abortSignal) => {
-        const out = await this.#client.send(
-          new this.#sdk.DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }),
-          { abortSignal },
-        );
-        return normalizeTaskDefinition(out.taskDefinition);
-      },
+      (abortSignal) =>
+        this.#read(
+          () =>
+            this.#client.send(new this.#sdk.DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] }), {
+              abortSignal,
+            }),
+          (out) => normalizeTaskDefinition(out.taskDefinition),
+        ),
       options,
     );
   }
@@ -415,24 +457,29 @@ class SdkGateway implements EcsGateway {
       return this.#call(
         'ListTaskDefinitions',
         async (abortSignal) => {
-          const out = await this.#client.send(
-            new this.#sdk.ListTaskDefinitionsCommand({ ...request, maxResults: limit }),
-            { abortSignal },
+          const page = await this.#read(
+            () =>
+              this.#client.send(new this.#sdk.ListTaskDefinitionsCommand({ ...request, maxResults: limit }), {
+                abortSignal,
+              }),
+            // The same page as a walk's (the request may be a walk's first): one build per operation.
+            (out) => ({ arns: out.taskDefinitionArns, nextToken: out.nextToken }),
           );
-          return (out.taskDefinitionArns ?? []).filter((arn): arn is string => typeof arn === 'string').slice(0, limit);
+          return (page.arns ?? []).filter((arn): arn is string => typeof arn === 'string').slice(0, limit);
         },
         options,
       );
     }
     return this.#listAll(
       'ListTaskDefinitions',
-      async (nextToken, abortSignal) => {
-        const out = await this.#client.send(
-          new this.#sdk.ListTaskDefinitionsCommand({ ...request, nextToken, maxResults: 100 }),
-          { abortSignal },
-        );
-        return { arns: out.taskDefinitionArns, nextToken: out.nextToken };
-      },
+      (nextToken, abortSignal) =>
+        this.#read(
+          () =>
+            this.#client.send(new this.#sdk.ListTaskDefinitionsCommand({ ...request, nextToken, maxResults: 100 }), {
+              abortSignal,
+            }),
+          (out) => ({ arns: out.taskDefinitionArns, nextToken: out.nextToken }),
+        ),
       options,
     );
   }

@@ -159,12 +159,26 @@ export function setClusters(store: EcsStore, clusters: Cluster[], options: { com
   if (merged !== state.clusters) store.setState({ clusters: merged });
 }
 
+/**
+ * Each instance record with its cluster, made once per record: a record the gateway hands out again (an unchanged
+ * answer) is then the very one the store holds, and merging it costs no comparison.
+ */
+const scopedInstances = new WeakMap<ContainerInstance, ScopedInstance>();
+
+function scopedInstance(instance: ContainerInstance, clusterArn: string): ScopedInstance {
+  const kept = scopedInstances.get(instance);
+  if (kept?.clusterArn === clusterArn) return kept;
+  const scoped = { ...instance, clusterArn };
+  scopedInstances.set(instance, scoped);
+  return scoped;
+}
+
 /** A full listing of one cluster's instances. */
 export function setInstances(store: EcsStore, clusterArn: string, instances: ContainerInstance[]): void {
   const state = store.getState();
   const merged = mergeEntities(
     state.instances,
-    instances.map((i) => [i.containerInstanceArn, { ...i, clusterArn }] as [string, ScopedInstance]),
+    instances.map((i) => [i.containerInstanceArn, scopedInstance(i, clusterArn)] as [string, ScopedInstance]),
     { removeMissingIn: (_key, value) => value.clusterArn === clusterArn },
   );
   if (merged !== state.instances) store.setState({ instances: merged });
@@ -175,10 +189,16 @@ export function upsertInstances(store: EcsStore, clusterArn: string, instances: 
   const state = store.getState();
   const merged = mergeEntities(
     state.instances,
-    instances.map((i) => [i.containerInstanceArn, { ...i, clusterArn }] as [string, ScopedInstance]),
+    instances.map((i) => [i.containerInstanceArn, scopedInstance(i, clusterArn)] as [string, ScopedInstance]),
   );
   if (merged !== state.instances) store.setState({ instances: merged });
 }
+
+/**
+ * The history each service's events were last merged into, by the events array: the same array (an unchanged
+ * answer) merged into that same history again adds nothing, so it is not merged again.
+ */
+const mergedEvents = new WeakMap<readonly ServiceEvent[], readonly ServiceEvent[]>();
 
 /** A full listing of one cluster's services; their events merge into the per-service history. */
 export function setServices(
@@ -188,8 +208,9 @@ export function setServices(
   options: { complete: boolean } = { complete: true },
 ): void {
   const state = store.getState();
+  // ECS names the cluster on every service: the record itself then, not a copy to compare.
   const scoped = services.map(
-    (s) => [s.serviceArn, { ...s, clusterArn: s.clusterArn ?? clusterArn }] as [string, Service],
+    (s) => [s.serviceArn, s.clusterArn !== undefined ? s : { ...s, clusterArn }] as [string, Service],
   );
   const merged = mergeEntities(
     state.services,
@@ -199,7 +220,10 @@ export function setServices(
   let events: Map<string, readonly ServiceEvent[]> | undefined;
   for (const [arn, service] of scoped) {
     const before = state.serviceEvents.get(arn) ?? [];
-    const after = mergeEvents(before, service.events ?? []);
+    const incoming = service.events ?? [];
+    if (mergedEvents.get(incoming) === before) continue;
+    const after = mergeEvents(before, incoming);
+    mergedEvents.set(incoming, after);
     if (after !== before) {
       events ??= new Map(state.serviceEvents);
       events.set(arn, after);
