@@ -144,6 +144,54 @@ const dynamicBuiltinsThroughRequire: Plugin = {
 };
 
 /**
+ * Ink squashes each text element's children into one string at every frame (and at every layout): it sanitises
+ * the whole string, rewrites C1 controls and expands tabs each time, though on a screen that changes a cell at a
+ * time nearly every string is the one of the frame before. That finishing work depends on the string alone (and
+ * on whether the element is a text or a nested one): it is remembered for the strings the last frames used.
+ */
+const INK_SQUASH_FINISH_START = '    text = sanitizeAnsi(';
+const INK_SQUASH_FINISH_END = '    return text;\n};';
+const INK_SQUASH_CACHE = `
+/** ecsdeck (esbuild.config.ts): what squashing finished, by the squashed string, for the strings in use. */
+const finishedTexts = [new Map(), new Map()];
+const FINISHED_TEXTS_KEPT = 4096;
+const finishSquashedText = (node, squashed) => {
+    const cache = finishedTexts[node.nodeName === 'ink-text' ? 0 : 1];
+    let text = cache.get(squashed);
+    if (text !== undefined) return text;
+    text = squashed;
+`;
+export const inkSquashRemembered: Plugin = {
+  name: 'ink-squash-remembered',
+  setup(pluginBuild) {
+    pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]squash-text-nodes\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const start = source.indexOf(INK_SQUASH_FINISH_START);
+      const end = source.indexOf(INK_SQUASH_FINISH_END);
+      const declaration = 'const squashTextNodes = (node) => {';
+      if (
+        start < 0 ||
+        end < start ||
+        source.split(declaration).length !== 2 ||
+        source.split(INK_SQUASH_FINISH_START).length !== 2
+      )
+        throw new Error(`${args.path}: Ink's text squashing changed; esbuild.config.ts no longer matches it`);
+      const finishing = source.slice(start, end);
+      const contents =
+        source
+          .slice(0, start)
+          .replace(
+            declaration,
+            `${INK_SQUASH_CACHE}${finishing}    if (cache.size >= FINISHED_TEXTS_KEPT) cache.clear();\n    cache.set(squashed, text);\n    return text;\n};\n${declaration}`,
+          ) +
+        '    return finishSquashedText(node, text);\n};' +
+        source.slice(end + INK_SQUASH_FINISH_END.length);
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
  * signal-exit 3 (under Ink) loads node:assert (3 ms before the first frame) for one check when a handler is added.
  * It gets the same check, which loads node:assert only to throw node:assert's own error.
  */
@@ -391,6 +439,7 @@ export async function bundleCli(): Promise<{ code: string; metafile: Metafile }>
       signalExitWithoutAssert,
       terminalSizeLazyChildProcess,
       inkCachesAcrossFrames,
+      inkSquashRemembered,
       dynamicBuiltinsThroughRequire,
     ],
     write: false,
