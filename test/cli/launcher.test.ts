@@ -29,7 +29,8 @@ beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'ecsdeck-launcher-'));
   for (const directory of ['bin', 'src']) mkdirSync(join(scratch, directory));
   writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', type: 'module' }));
-  copyFileSync(join(root, 'bin', 'ecsdeck.js'), join(scratch, 'bin', 'ecsdeck.js'));
+  // The launcher is a CommonJS script in an ES module package: its own package.json says so.
+  for (const file of ['ecsdeck.js', 'package.json']) copyFileSync(join(root, 'bin', file), join(scratch, 'bin', file));
   symlinkSync(join(root, 'node_modules'), join(scratch, 'node_modules'), 'dir');
   // A type annotation: only runs if tsx compiled it.
   writeFileSync(
@@ -139,6 +140,14 @@ describe('bin/ecsdeck.js', () => {
       expect(launch()).toEqual({ status: 0, stdout: 'absent\n', stderr: '' });
       rmSync(cacheDirectory(), { force: true });
     });
+  });
+
+  it('is a CommonJS script (no ES module loader to set up before it starts)', () => {
+    expect(JSON.parse(readFileSync(join(root, 'bin', 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // What only an ES module may hold: the launcher runs (the tests above) as the script Node takes it for.
+    const source = readFileSync(join(root, 'bin', 'ecsdeck.js'), 'utf8');
+    expect(source).not.toMatch(/import\.meta|^\s*(import|export)\s/m);
+    expect(source).toContain('__dirname');
   });
 
   it('is plain ES2017: nothing an old Node cannot parse before it checks the version', () => {
