@@ -118,15 +118,9 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   const sdk = await import('@aws-sdk/client-ecs');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_ECS ?? undefined;
   const { config, budget, stats } = await createServiceTransport({
+    ...options,
     service: ECS_NAMING,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
-    budgetPerSecond: options.budgetPerSecond,
-    scheduler: options.scheduler,
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    endpoint,
   });
   const client = new sdk.ECSClient(config satisfies ECSClientConfig);
   // Reads asked again and answered with the same bytes are not parsed or cleaned again (unchangedAnswers.ts).
@@ -136,9 +130,8 @@ export async function createSdkGateway(options: SdkGatewayOptions): Promise<EcsG
   // a walk of each response (a few percent of an idle screen's CPU) for a line nobody reads.
   if (options.log === undefined) client.middlewareStack.remove('loggerMiddleware');
   const target = await resolveServiceTarget(client, {
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
+    ...options,
+    endpoint,
   });
   const caller = new ServiceCaller({
     service: ECS_NAMING,

@@ -21,21 +21,28 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 /** Credentials the simulator accepts; it checks none. */
 export const SIMULATOR_CREDENTIALS = { accessKeyId: 'ecsdeck-simulator', secretAccessKey: 'ecsdeck-simulator' };
 
-export interface ServiceTransportOptions {
-  service: ServiceNaming;
-  region?: string;
-  profile?: string;
+/**
+ * Where and how a gateway reaches its service: the part of every gateway's options (ECS, CloudWatch Logs, CloudWatch)
+ * its transport and its target are made from, handed on whole.
+ */
+export interface ServiceClientOptions {
+  region?: string | undefined;
+  profile?: string | undefined;
   /** `--endpoint-url` (it applies to every service); the SDK honours AWS_ENDPOINT_URL_<SERVICE> when absent. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** True when the endpoint is our simulator: dummy credentials. */
-  simulator?: boolean;
+  simulator?: boolean | undefined;
   /** This service's calls per second, all operations together. */
   budgetPerSecond: number;
   scheduler: Scheduler;
   /** Per-attempt deadline, connect to last byte. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Where the SDK's and the HTTP handler's own log lines go; by default nowhere (never the terminal). */
-  log?: (line: string) => void;
+  log?: ((line: string) => void) | undefined;
+}
+
+export interface ServiceTransportOptions extends ServiceClientOptions {
+  service: ServiceNaming;
   /** Operations answered with a long-lived event stream (see budgetedHttpHandler.ts). */
   streamingOperations?: readonly string[];
 }
@@ -80,7 +87,7 @@ function serviceTransport(options: ServiceTransportOptions, HttpHandler: typeof 
   const stats = new CallStats(options.scheduler);
   const attemptTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const where = () =>
-    options.endpoint ?? `${options.service.name} in ${options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION}`;
+    options.endpoint || `${options.service.name} in ${options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION}`;
   const config: ServiceClientConfig = {
     maxAttempts: 1,
     logger,
@@ -262,7 +269,7 @@ export class ServiceCaller {
  */
 export async function resolveServiceTarget(
   client: { config: { region: () => Promise<string> } },
-  options: { endpoint?: string; profile?: string; simulator?: boolean; forService?: string },
+  options: Pick<ServiceClientOptions, 'endpoint' | 'profile' | 'simulator'> & { forService?: string },
 ): Promise<GatewayTarget> {
   let region: string;
   try {

@@ -73,22 +73,15 @@ export async function createSdkLogsGateway(options: SdkLogsGatewayOptions): Prom
   const env = options.env ?? process.env;
   const endpoint = options.endpoint ?? (env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS?.trim() || undefined);
   const transport = await createServiceTransport({
+    ...options,
     service: LOGS_NAMING,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
-    budgetPerSecond: options.budgetPerSecond,
-    scheduler: options.scheduler,
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    endpoint,
     streamingOperations: ['StartLiveTail'],
   });
   const client = new sdk.CloudWatchLogsClient(transport.config satisfies CloudWatchLogsClientConfig);
   const target = await resolveServiceTarget(client, {
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
+    ...options,
+    endpoint,
   });
   return new SdkLogsGatewayImpl(sdk, client, transport, target, options);
 }

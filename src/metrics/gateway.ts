@@ -36,22 +36,15 @@ export async function createMetricsGateway(options: MetricsGatewayOptions): Prom
   const sdk = await import('@aws-sdk/client-cloudwatch');
   const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_CLOUDWATCH ?? undefined;
   const { config, budget, stats } = await createServiceTransport({
+    ...options,
     service: CLOUDWATCH_NAMING,
-    ...(options.region ? { region: options.region } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
-    budgetPerSecond: options.budgetPerSecond,
-    scheduler: options.scheduler,
-    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    endpoint,
   });
   const client = new sdk.CloudWatchClient(config);
   client.middlewareStack.use(responseBodyGuard());
   const target = await resolveServiceTarget(client, {
-    ...(endpoint ? { endpoint } : {}),
-    ...(options.profile ? { profile: options.profile } : {}),
-    ...(options.simulator ? { simulator: true } : {}),
+    ...options,
+    endpoint,
     forService: 'CloudWatch',
   });
   const caller = new ServiceCaller({
