@@ -10,10 +10,18 @@ import { isTaskStopping, isTerminalStatus } from '../domain/lifecycle.ts';
 import type { NetworkConfiguration, Service, Tag, Task, TaskOverride } from '../domain/model.ts';
 import { attachmentDetail } from '../domain/model.ts';
 import { sanitizeText } from '../domain/sanitize.ts';
-import { DESCRIBE_LIMIT, type RunTaskRequest, type StartTaskRequest } from '../ecs/gateway.ts';
+import { DESCRIBE_LIMIT, type RunTaskRequest, type ServiceChange, type StartTaskRequest } from '../ecs/gateway.ts';
 import { nodeCrypto } from '../lib/lazyBuiltins.ts';
 import type { ScopedInstance } from '../store/store.ts';
-import type { ActionPlan, ActionRequest, ActionTarget, JsonValue, PlanOutcome, SkippedTarget } from './types.ts';
+import type {
+  ActionKind,
+  ActionPlan,
+  ActionRequest,
+  ActionTarget,
+  JsonValue,
+  PlanOutcome,
+  SkippedTarget,
+} from './types.ts';
 import { stopReason } from './user.ts';
 
 export interface PlanContext {
@@ -263,6 +271,30 @@ function serviceCluster(service: Service): { clusterArn: string } | { error: str
   return { clusterArn };
 }
 
+/**
+ * An UpdateService plan on one service (scale, redeploy, rollback): one target, the service's failure group, and a
+ * confirmation that names the service and its cluster before `what` changes.
+ */
+function serviceUpdatePlan(
+  context: PlanContext,
+  service: Service,
+  clusterArn: string,
+  fields: { kind: ActionKind; notes: string[]; dangerous: boolean; what: string; change: ServiceChange },
+): ActionPlan {
+  const name = serviceLabel(service);
+  return buildPlan(context, {
+    kind: fields.kind,
+    operation: 'UpdateService',
+    clusterArn,
+    targets: [{ arn: service.serviceArn, label: name }],
+    notes: fields.notes,
+    dangerous: fields.dangerous,
+    failureGroup: `service:${service.serviceName ?? shortName(service.serviceArn)}`,
+    confirmText: `UpdateService ${name} in cluster ${clusterLabel(clusterArn)}: ${fields.what}`,
+    request: { operation: 'UpdateService', cluster: clusterArn, service: service.serviceArn, change: fields.change },
+  });
+}
+
 /** Reads the scale prompt: an integer 0..10000 that differs from the current desired count. */
 export function parseDesiredCount(input: string | number, current: number | undefined): number | { error: string } {
   const text = String(input).trim();
@@ -292,24 +324,13 @@ export function planScale(service: Service, input: string | number, context: Pla
   const current = service.desiredCount;
   const notes = count === 0 ? [`Every task of ${name} will be stopped.`] : [];
   return {
-    plan: buildPlan(context, {
+    plan: serviceUpdatePlan(context, service, cluster.clusterArn, {
       kind: 'scale',
-      operation: 'UpdateService',
-      clusterArn: cluster.clusterArn,
-      targets: [{ arn: service.serviceArn, label: name }],
       notes,
       // Scaling in stops tasks; scaling out only starts some.
       dangerous: current === undefined || count < current,
-      failureGroup: `service:${service.serviceName ?? shortName(service.serviceArn)}`,
-      confirmText: `UpdateService ${name} in cluster ${clusterLabel(cluster.clusterArn)}: desiredCount ${
-        current ?? '?'
-      } -> ${count}`,
-      request: {
-        operation: 'UpdateService',
-        cluster: cluster.clusterArn,
-        service: service.serviceArn,
-        change: { desiredCount: count },
-      },
+      what: `desiredCount ${current ?? '?'} -> ${count}`,
+      change: { desiredCount: count },
     }),
   };
 }
@@ -330,24 +351,12 @@ export function planForceDeployment(service: Service, context: PlanContext): Pla
   }
   const definition = service.taskDefinition ? safe(taskDefinitionLabel(service.taskDefinition)) : 'its task definition';
   return {
-    plan: buildPlan(context, {
+    plan: serviceUpdatePlan(context, service, cluster.clusterArn, {
       kind: 'redeploy',
-      operation: 'UpdateService',
-      clusterArn: cluster.clusterArn,
-      targets: [{ arn: service.serviceArn, label: name }],
       notes: [`A new deployment of ${definition} replaces every task within the deployment configuration.`],
       dangerous: true,
-      failureGroup: `service:${service.serviceName ?? shortName(service.serviceArn)}`,
-      confirmText: `UpdateService ${name} in cluster ${clusterLabel(cluster.clusterArn)}: forceNewDeployment=true (${definition}, ${plural(
-        service.desiredCount ?? 0,
-        'task',
-      )} replaced)`,
-      request: {
-        operation: 'UpdateService',
-        cluster: cluster.clusterArn,
-        service: service.serviceArn,
-        change: { forceNewDeployment: true },
-      },
+      what: `forceNewDeployment=true (${definition}, ${plural(service.desiredCount ?? 0, 'task')} replaced)`,
+      change: { forceNewDeployment: true },
     }),
   };
 }
@@ -376,24 +385,12 @@ export function planRollback(service: Service, previous: string, context: PlanCo
   }
   const from = primary ? safe(taskDefinitionLabel(primary)) : 'its current task definition';
   return {
-    plan: buildPlan(context, {
+    plan: serviceUpdatePlan(context, service, cluster.clusterArn, {
       kind: 'rollback',
-      operation: 'UpdateService',
-      clusterArn: cluster.clusterArn,
-      targets: [{ arn: service.serviceArn, label: name }],
       notes: [`A new deployment of ${to} replaces the tasks of ${from} within the deployment configuration.`],
       dangerous: true,
-      failureGroup: `service:${service.serviceName ?? shortName(service.serviceArn)}`,
-      confirmText: `UpdateService ${name} in cluster ${clusterLabel(cluster.clusterArn)}: taskDefinition ${from} -> ${to} (rollback, ${plural(
-        service.desiredCount ?? 0,
-        'task',
-      )} replaced)`,
-      request: {
-        operation: 'UpdateService',
-        cluster: cluster.clusterArn,
-        service: service.serviceArn,
-        change: { taskDefinition: previous },
-      },
+      what: `taskDefinition ${from} -> ${to} (rollback, ${plural(service.desiredCount ?? 0, 'task')} replaced)`,
+      change: { taskDefinition: previous },
     }),
   };
 }
