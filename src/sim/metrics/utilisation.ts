@@ -13,13 +13,9 @@ import type { SimTask, SimTaskDefinition } from '../model/types.ts';
 
 export const MINUTE_MS = 60_000;
 
-/** A float in [0, 1) from a string key: FNV-1a, then a murmur finaliser so neighbouring keys differ everywhere. */
-export function unitHash(key: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < key.length; index++) {
-    hash ^= key.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193);
-  }
+/** Murmur3's finaliser, as a float in [0, 1): neighbouring inputs come out different everywhere. */
+function mixToUnit(value: number): number {
+  let hash = value;
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
   hash ^= hash >>> 13;
@@ -28,15 +24,19 @@ export function unitHash(key: string): number {
   return (hash >>> 0) / 0x1_0000_0000;
 }
 
+/** A float in [0, 1) from a string key: FNV-1a, then the finaliser. */
+export function unitHash(key: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < key.length; index++) {
+    hash ^= key.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return mixToUnit(hash);
+}
+
 /** A float in [0, 1) from a seed and two integers, with no string built (it runs per task per minute). */
 export function unitNoise(seed: number, minute: number, salt: number): number {
-  let hash = (seed ^ Math.imul(minute, 0x9e3779b1) ^ Math.imul(salt, 0x85ebca77)) >>> 0;
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return (hash >>> 0) / 0x1_0000_0000;
+  return mixToUnit((seed ^ Math.imul(minute, 0x9e3779b1) ^ Math.imul(salt, 0x85ebca77)) >>> 0);
 }
 
 /** When the task's containers ran: RUNNING from `startedAt` until they stopped (or still running: Infinity). */
