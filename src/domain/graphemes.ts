@@ -3,8 +3,8 @@
  * ICU's break-iterator data (12-14 ms of the first frame); Ink's tokenizer and the text libraries under it segment
  * every line. Where every code unit of a text is a grapheme of its own (the characters below neither join a
  * neighbour nor are joined by one: checked over every one of them in test/domain/graphemes.test.ts), the segments
- * are its code units, and the bundle gives those libraries these (esbuild.config.ts). No other module imports here:
- * node_modules files import it.
+ * are its code units, and the bundle gives those libraries these (esbuild.config.ts), as width.ts uses them. It
+ * imports nothing: node_modules files import it.
  */
 
 /**

@@ -9,6 +9,7 @@
  * gives Ink this function in place of string-width (esbuild.config.ts), with the same results.
  */
 import stringWidth from 'string-width';
+import { lazySegmenter } from './graphemes.ts';
 
 const ASCII_PRINTABLE = /^[\x20-\x7e]*$/;
 /** Printable ASCII, Latin-1 and Latin Extended, general punctuation, arrows, box drawing and geometric shapes, ✓ ✗. */
@@ -18,12 +19,12 @@ export const ONE_CELL_TEXT =
 // biome-ignore lint/suspicious/noControlCharactersInRegex: an SGR sequence starts with ESC.
 const SGR = /\x1b\[[0-9;]*m/g;
 
-let segmenter: Intl.Segmenter | undefined;
+/** ICU's segmenter only for text that needs it (graphemes.ts). */
+const segmenter = lazySegmenter();
 
 /** The grapheme clusters of a string (what a terminal draws as one character). */
 export function graphemes(text: string): string[] {
   if (ASCII_PRINTABLE.test(text)) return text.split('');
-  segmenter ??= new Intl.Segmenter();
   const out: string[] = [];
   for (const { segment } of segmenter.segment(text)) out.push(segment);
   return out;
