@@ -241,10 +241,6 @@ const terminalSizeLazyChildProcess: Plugin = {
  * be default-ignorable skip the regex that would drop them (NEVER_DEFAULT_IGNORABLE).
  */
 const INK_FRAME_CACHES = 'caches = new OutputCaches();';
-const INK_FRAME_END = `        return {
-            output: generatedOutput,
-            height: output.length,
-        };`;
 const INK_TEXT_LINES = `        const characterLines = [[]];
         for (const character of this.caches.getStyledChars(text)) {
             if (character.value === '\\n') {
@@ -255,12 +251,111 @@ const INK_TEXT_LINES = `        const characterLines = [[]];
             }
         }
         let lines = characterLines.map(line => styledCharsToString(line));`;
-const INK_BLANK_CELL = `                row.push({
+/** Ink's Output.get, whole: replaced below by one that draws only the rows that changed. */
+const INK_GET = `    get() {
+        // Initialize output array with a specific set of rows, so that margin/padding at the bottom is preserved
+        const output = [];
+        for (let y = 0; y < this.height; y++) {
+            const row = [];
+            for (let x = 0; x < this.width; x++) {
+                row.push({
                     type: 'char',
                     value: ' ',
                     fullWidth: false,
                     styles: [],
-                });`;
+                });
+            }
+            output.push(row);
+        }
+        const clips = [];
+        for (const operation of this.operations) {
+            if (operation.type === 'clip') {
+                // Nested clips must intersect, not replace, otherwise an inner \`overflow="hidden"\` box lets content escape the outer clip and overwrite surrounding UI.
+                clips.push(intersectClips(clips.at(-1), operation.clip));
+            }
+            else if (operation.type === 'unclip') {
+                clips.pop();
+            }
+            else {
+                this.applyWriteOperation(output, operation, clips.at(-1));
+            }
+        }
+        const generatedOutput = output
+            .map(line => {
+            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742
+            const lineWithoutEmptyItems = line.filter(item => item !== undefined);
+            return styledCharsToString(lineWithoutEmptyItems).trimEnd();
+        })
+            .join('\\n');
+        return {
+            output: generatedOutput,
+            height: output.length,
+        };
+    }`;
+/**
+ * The same, row by row: the operations are gathered into what each row is written (its column and transformed line,
+ * in order), and a row is drawn (Ink's own cell writing, INK_CELL_WRITES) only when that list is not the one drawn
+ * for the frame before. A row's text is a function of its writes and the width alone.
+ */
+const GET_BY_ROWS = `    get() {
+        const rows = [];
+        for (let y = 0; y < this.height; y++) rows.push([]);
+        const clips = [];
+        for (const operation of this.operations) {
+            if (operation.type === 'clip') clips.push(intersectClips(clips.at(-1), operation.clip));
+            else if (operation.type === 'unclip') clips.pop();
+            else this.collectWriteOperation(rows, operation, clips.at(-1));
+        }
+        const generatedOutput = rows.map(writes => {
+            let key = \`\${this.width}\`;
+            for (let index = 0; index < writes.length; index += 2) {
+                const line = writes[index + 1];
+                key += \`|\${writes[index]}:\${line.length}:\${line}\`;
+            }
+            let drawn = sharedOutputCaches.rows.get(key);
+            if (drawn === undefined) {
+                drawn = this.drawRow(writes);
+                sharedOutputCaches.rows.set(key, drawn);
+            }
+            return drawn;
+        }).join('\\n');
+        nextOutputFrame();
+        return {
+            output: generatedOutput,
+            height: rows.length,
+        };
+    }
+    drawRow(writes) {
+        const currentLine = [];
+        for (let x = 0; x < this.width; x++) currentLine.push(BLANK_CELL);
+        for (let index = 0; index < writes.length; index += 2) {
+            const x = writes[index];
+            const characters = this.caches.getStyledChars(writes[index + 1]);
+CELL_WRITES        }
+        return styledCharsToString(currentLine.filter(item => item !== undefined)).trimEnd();
+    }
+    sliceLineToColumns(line, from, to) {
+        const key = \`\${from}:\${to}:\${line}\`;
+        let sliced = sharedOutputCaches.slices.get(key);
+        if (sliced === undefined) {
+            sliced = this.sliceLineToColumnsNow(line, from, to);
+            sharedOutputCaches.slices.set(key, sliced);
+        }
+        return sliced;
+    }`;
+/** Where applyWriteOperation has a row's line ready to write: collectWriteOperation records it there instead. */
+const INK_LINE_READY = `            if (characters.length === 0) {
+                continue;
+            }
+`;
+const INK_CELL_WRITES_START = '            let offsetX = x;\n';
+const INK_CELL_WRITES_END = `            if (currentLine[offsetX]?.value === '') {
+                currentLine[offsetX] = blankCell(currentLine[offsetX]);
+            }
+`;
+const INK_APPLY_WRITE = '    applyWriteOperation(output, operation, clip) {';
+const INK_WRITE = '    write(x, y, text, options) {';
+const INK_SLICE = '    sliceLineToColumns(line, from, to) {';
 const INK_IGNORABLE_FILTER = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
 /**
  * Code points with no default-ignorable one among them (Unicode's DerivedCoreProperties; checked against the regex
@@ -295,6 +390,8 @@ sharedOutputCaches.widths = new FrameToFrameMap();
 sharedOutputCaches.blockWidths = new FrameToFrameMap();
 sharedOutputCaches.styledChars = new FrameToFrameMap();
 sharedOutputCaches.lines = new FrameToFrameMap();
+sharedOutputCaches.rows = new FrameToFrameMap();
+sharedOutputCaches.slices = new FrameToFrameMap();
 /** A text's lines as strings, styles carried across its newlines. */
 sharedOutputCaches.getLines = function (text) {
     let cached = this.lines.get(text);
@@ -309,6 +406,8 @@ const nextOutputFrame = () => {
     sharedOutputCaches.blockWidths.nextFrame();
     sharedOutputCaches.styledChars.nextFrame();
     sharedOutputCaches.lines.nextFrame();
+    sharedOutputCaches.rows.nextFrame();
+    sharedOutputCaches.slices.nextFrame();
 };
 const BLANK_CELL = { type: 'char', value: ' ', fullWidth: false, styles: [] };
 const NEVER_IGNORABLE = /^${NEVER_DEFAULT_IGNORABLE}+$/;
@@ -316,23 +415,50 @@ let defaultIgnorable;
 const isDefaultIgnorable = (value) =>
     !NEVER_IGNORABLE.test(value) && (defaultIgnorable ??= /^\\p{Default_Ignorable_Code_Point}+$/u).test(value);
 export default class Output {`;
-const inkCachesAcrossFrames: Plugin = {
+export const inkCachesAcrossFrames: Plugin = {
   name: 'ink-caches-across-frames',
   setup(pluginBuild) {
     pluginBuild.onLoad({ filter: /[\\/]node_modules[\\/]ink[\\/]build[\\/]output\.js$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
       const classStart = 'export default class Output {';
-      const parts = [INK_FRAME_CACHES, INK_FRAME_END, INK_TEXT_LINES, INK_BLANK_CELL, INK_IGNORABLE_FILTER, classStart];
-      if (parts.some((part) => source.split(part).length !== 2))
-        throw new Error(`${args.path}: Ink's output no longer keeps its caches the way esbuild.config.ts expects`);
+      const parts = [
+        INK_FRAME_CACHES,
+        INK_TEXT_LINES,
+        INK_IGNORABLE_FILTER,
+        classStart,
+        INK_GET,
+        INK_APPLY_WRITE,
+        INK_WRITE,
+        INK_SLICE,
+        INK_LINE_READY,
+        INK_CELL_WRITES_START,
+        INK_CELL_WRITES_END,
+      ];
+      const apply = source.slice(source.indexOf(INK_APPLY_WRITE), source.indexOf(INK_WRITE));
+      const cellWrites = apply.slice(
+        apply.indexOf(INK_CELL_WRITES_START),
+        apply.indexOf(INK_CELL_WRITES_END) + INK_CELL_WRITES_END.length,
+      );
+      if (
+        parts.some((part) => source.split(part).length !== 2) ||
+        !apply.includes(`${INK_LINE_READY}${cellWrites}`) ||
+        cellWrites.length === 0
+      )
+        throw new Error(`${args.path}: Ink's output no longer draws the way esbuild.config.ts expects`);
+      const collect = apply
+        .replace(INK_APPLY_WRITE, '    collectWriteOperation(output, operation, clip) {')
+        .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
+        .replace(`${INK_LINE_READY}${cellWrites}`, () => `${INK_LINE_READY}            currentLine.push(x, line);\n`);
+      const indentedCellWrites = cellWrites.replaceAll(/^(?=.)/gm, '    ');
       return {
         contents: source
           .replace(classStart, INK_CACHES_ACROSS_FRAMES.trimStart())
           .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
-          .replace(INK_FRAME_END, `        nextOutputFrame();\n${INK_FRAME_END}`)
           .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
-          .replace(INK_BLANK_CELL, '                row.push(BLANK_CELL);')
-          .replace(INK_IGNORABLE_FILTER, 'filter(character => !isDefaultIgnorable(character.value))'),
+          .replace(INK_IGNORABLE_FILTER, 'filter(character => !isDefaultIgnorable(character.value))')
+          .replace(INK_SLICE, '    sliceLineToColumnsNow(line, from, to) {')
+          .replace(INK_WRITE, () => `${collect}${INK_WRITE}`)
+          .replace(INK_GET, () => GET_BY_ROWS.replace('CELL_WRITES', () => indentedCellWrites)),
         loader: 'js',
       };
     });
