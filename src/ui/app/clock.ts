@@ -30,6 +30,9 @@ export interface ClockSource {
   now(): number;
 }
 
+/** A clock that never ticks, for what does not depend on the time: it is not told of any change of the UI store. */
+export const STILL_CLOCK: ClockSource = { subscribe: () => () => {}, now: () => 0 };
+
 export function clockOf(ui: UiStore): ClockSource {
   return { subscribe: (listener) => ui.subscribe(listener), now: () => ui.getState().now };
 }

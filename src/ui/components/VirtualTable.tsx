@@ -4,7 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo, useMemo, useRef } from 'react';
-import { type ClockSource, useClockDerived } from '../app/clock.ts';
+import { type ClockSource, STILL_CLOCK, useClockDerived } from '../app/clock.ts';
 import { useTheme } from '../theme/context.ts';
 import { SpanLine } from './SpanLine.tsx';
 import {
@@ -92,7 +92,8 @@ const Row = memo(function Row({ item, layout, selected, marked, clock, width }: 
   // once a minute ("3m", timelines); the others never look at it (0).
   // The UI store changes on every key, not only on ticks: the draw time is worked out once per tick and row.
   const drawTime = useRef<{ at: number; item: unknown; layout: unknown; value: number } | undefined>(undefined);
-  const now = useClockDerived(clock, (at) => {
+  // A row with no clock-driven column does not follow the clock at all: a tick asks it nothing.
+  const now = useClockDerived(layout.timeDependent ? clock : STILL_CLOCK, (at) => {
     if (!layout.timeDependent) return 0;
     const known = drawTime.current;
     if (known && known.at === at && known.item === item && known.layout === layout) return known.value;
@@ -115,7 +116,9 @@ export function VirtualTable<T>(props: VirtualTableProps<T>) {
   topRef.current = top;
   const visible = items.slice(top, top + bodyHeight);
   const customHeader = props.header;
-  const header = useClockDerived(clock, (now) => (customHeader ? customHeader(layout, now) : headerText(layout, sort)));
+  const header = useClockDerived(customHeader ? clock : STILL_CLOCK, (now) =>
+    customHeader ? customHeader(layout, now) : headerText(layout, sort),
+  );
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate-end" bold dimColor={!focused}>
