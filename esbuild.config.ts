@@ -236,9 +236,13 @@ const terminalSizeLazyChildProcess: Plugin = {
  * Ink draws every frame from scratch: each text it writes is split into styled characters (tokenising its escape
  * codes) in caches that live for one frame. On a screen that changes a row or an age at a time, nearly every text
  * is the one of the frame before: the caches are kept from one frame to the next (what the last frame used, so they
- * hold two frames' worth at most), with one more of each text's lines as strings. The screen's blank cells are one
- * object. Ink's output only reads the cached characters, lines and cells, never changes them. Characters that cannot
- * be default-ignorable skip the regex that would drop them (NEVER_DEFAULT_IGNORABLE).
+ * hold two frames' worth at most), with one more of each text's lines as strings, and each clipped line. The screen's
+ * blank cells are one object. Ink's output only reads the cached characters, lines and cells, never changes them.
+ * Characters that cannot be default-ignorable skip the regex that would drop them (NEVER_DEFAULT_IGNORABLE).
+ * And Ink fills a grid of cells for the whole screen every frame, then turns every row back into text: the bundle's
+ * Output gathers what each row is written and draws only the rows whose writes are not those of a row it drew the
+ * frame before (GET_BY_ROWS; an age ticking redraws its row, not 40). Checked against Ink's own Output in
+ * test/package/inkOutput.test.ts.
  */
 const INK_FRAME_CACHES = 'caches = new OutputCaches();';
 const INK_TEXT_LINES = `        const characterLines = [[]];
