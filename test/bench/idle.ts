@@ -16,11 +16,12 @@
  * terminal output of the window, to see what was redrawn) [--cpu-prof DIR] (CPU profiles of the TUIs, written when
  * they quit at the end). Table on stdout, JSON in test/bench/results/idle.json.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildCli } from '../../esbuild.config.ts';
+import { startSimulatorProcess } from './simulatorProcess.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const windowSeconds = Math.max(10, Number.parseInt(process.argv[2] ?? '300', 10) || 300);
@@ -60,38 +61,6 @@ const sizeOf = (file: string) => {
 
 const pause = (ms: number) => new Promise((resolvePause) => setTimeout(resolvePause, ms));
 
-async function startSimulator(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    node,
-    [
-      '--import',
-      'tsx',
-      join(root, 'src', 'cli.ts'),
-      'sim',
-      '--scenario',
-      'large',
-      ...(quiet ? ['--speed', '0.001'] : []),
-    ],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no endpoint: ${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Endpoint: (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-  });
-  return { child, url };
-}
-
 interface Pane {
   label: string;
   session: string;
@@ -128,7 +97,11 @@ async function main() {
   const built = (dir: string) => ['ecsdeck.cjs', 'ecsdeck.js'].some((name) => existsSync(join(dir, 'dist', name)));
   if (baselineDir && !built(baselineDir))
     throw new Error(`${baselineDir} has no dist/ecsdeck.cjs: build it first (npm run build there)`);
-  const { child: simulator, url } = await startSimulator();
+  const { child: simulator, url } = await startSimulatorProcess([
+    '--scenario',
+    'large',
+    ...(quiet ? ['--speed', '0.001'] : []),
+  ]);
   try {
     const panes = [startTui('this checkout', root, url, 0)];
     if (baselineDir) panes.push(startTui(`baseline ${baselineDir}`, baselineDir, url, 1));

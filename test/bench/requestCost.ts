@@ -9,13 +9,13 @@
  * Each for ListServices (a small answer) and DescribeTasks of 100 tasks (a large one). Writes
  * test/bench/results/request-cost.json.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { join, resolve } from 'node:path';
 import { DescribeTasksCommand, ECSClient, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { createSdkGateway } from '../../src/ecs/sdkGateway.ts';
 import { realScheduler } from '../../src/lib/scheduler.ts';
+import { startSimulatorProcess } from './simulatorProcess.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 const CALLS = 400;
@@ -23,26 +23,7 @@ const WARM_UP = 100;
 const TARGET_PREFIX = 'AmazonEC2ContainerServiceV20141113';
 
 async function startSimulator() {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src', 'cli.ts'), 'sim', '--scenario', 'large'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the simulator printed no endpoint: ${output}`)), 60_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Endpoint: (\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolveUrl(match[1]);
-      }
-    });
-  });
+  const { child, url } = await startSimulatorProcess(['--scenario', 'large']);
   const off = await fetch(`${url}/_sim/throttling`, { method: 'POST', body: 'false' });
   if (!off.ok) throw new Error(`could not turn the simulator's throttling off: ${off.status}`);
   return { child, url };
