@@ -3,15 +3,12 @@
  * inkCachesAcrossFrames): the same text as Ink's own Output for the same operations, frame after frame, through
  * clips, wide characters cut at an edge, overlapping writes, transformers and escape codes.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inkCachesAcrossFrames } from '../../esbuild.config.ts';
-
-const OUTPUT = resolve(import.meta.dirname, '..', '..', 'node_modules', 'ink', 'build', 'output.js');
+import { inkModuleWith } from './inkModule.ts';
 
 type Transformer = (line: string, index: number) => string;
 interface OutputInstance {
@@ -26,20 +23,6 @@ type OutputClass = (new (options: {
 }) => OutputInstance) & {
   prototype: { drawRow?: (...args: unknown[]) => string };
 };
-
-async function outputWith(plugins: Plugin[], directory: string, name: string): Promise<OutputClass> {
-  const result = await build({
-    entryPoints: [OUTPUT],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    write: false,
-    plugins,
-  });
-  const file = join(directory, `${name}.mjs`);
-  writeFileSync(file, result.outputFiles[0]?.text ?? '');
-  return ((await import(pathToFileURL(file).href)) as { default: OutputClass }).default;
-}
 
 /** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
 function generator(seed: number) {
@@ -150,8 +133,8 @@ describe("the bundle's Ink output, drawn row by row", () => {
   let byRows: OutputClass;
   beforeAll(async () => {
     directory = mkdtempSync(join(tmpdir(), 'ecsdeck-output-'));
-    original = await outputWith([], directory, 'original');
-    byRows = await outputWith([inkCachesAcrossFrames], directory, 'by-rows');
+    original = await inkModuleWith<OutputClass>('output.js', [], directory, 'original');
+    byRows = await inkModuleWith<OutputClass>('output.js', [inkCachesAcrossFrames], directory, 'by-rows');
   });
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 

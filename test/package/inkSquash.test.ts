@@ -2,15 +2,12 @@
  * The bundle's Ink remembers how it finished squashing a text (esbuild.config.ts, inkSquashRemembered): the same
  * strings as Ink's own squashing, for the same trees, however often and in whatever order it is asked.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inkSquashRemembered } from '../../esbuild.config.ts';
-
-const SQUASH = resolve(import.meta.dirname, '..', '..', 'node_modules', 'ink', 'build', 'squash-text-nodes.js');
+import { inkModuleWith } from './inkModule.ts';
 
 interface InkNode {
   nodeName: string;
@@ -20,20 +17,6 @@ interface InkNode {
   childNodes: InkNode[];
 }
 type Squash = (node: InkNode) => string;
-
-async function squashWith(plugins: Plugin[], directory: string, name: string): Promise<Squash> {
-  const result = await build({
-    entryPoints: [SQUASH],
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    write: false,
-    plugins,
-  });
-  const file = join(directory, `${name}.mjs`);
-  writeFileSync(file, result.outputFiles[0]?.text ?? '');
-  return ((await import(pathToFileURL(file).href)) as { default: Squash }).default;
-}
 
 const text = (value: string): InkNode => ({ nodeName: '#text', nodeValue: value, childNodes: [] });
 const element = (nodeName: string, childNodes: InkNode[], extra: Partial<InkNode> = {}): InkNode => ({
@@ -46,8 +29,13 @@ describe("the bundle's Ink text squashing", () => {
   it('gives what Ink gives, for the same tree and after its text changes', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'ecsdeck-squash-'));
     try {
-      const original = await squashWith([], directory, 'original');
-      const remembered = await squashWith([inkSquashRemembered], directory, 'remembered');
+      const original = await inkModuleWith<Squash>('squash-text-nodes.js', [], directory, 'original');
+      const remembered = await inkModuleWith<Squash>(
+        'squash-text-nodes.js',
+        [inkSquashRemembered],
+        directory,
+        'remembered',
+      );
       const upper = (line: string) => `\x1b[31m${line.toUpperCase()}\x1b[39m`;
       const trees = [
         element('ink-text', [text('plain')]),
