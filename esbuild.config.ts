@@ -360,6 +360,8 @@ const INK_CELL_WRITES_END = `            if (currentLine[offsetX]?.value === '')
 const INK_APPLY_WRITE = '    applyWriteOperation(output, operation, clip) {';
 const INK_WRITE = '    write(x, y, text, options) {';
 const INK_SLICE = '    sliceLineToColumns(line, from, to) {';
+/** INK_TEXT_LINES as the bundle has it: one cached lookup. */
+const INK_LINES_CACHED = '        let lines = this.caches.getLines(text);';
 const INK_IGNORABLE_FILTER = 'filter(character => !/^\\p{Default_Ignorable_Code_Point}+$/u.test(character.value))';
 /**
  * Code points with no default-ignorable one among them (Unicode's DerivedCoreProperties; checked against the regex
@@ -451,14 +453,14 @@ export const inkCachesAcrossFrames: Plugin = {
         throw new Error(`${args.path}: Ink's output no longer draws the way esbuild.config.ts expects`);
       const collect = apply
         .replace(INK_APPLY_WRITE, '    collectWriteOperation(output, operation, clip) {')
-        .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
+        .replace(INK_TEXT_LINES, INK_LINES_CACHED)
         .replace(`${INK_LINE_READY}${cellWrites}`, () => `${INK_LINE_READY}            currentLine.push(x, line);\n`);
       const indentedCellWrites = cellWrites.replaceAll(/^(?=.)/gm, '    ');
       return {
         contents: source
           .replace(classStart, INK_CACHES_ACROSS_FRAMES.trimStart())
           .replace(INK_FRAME_CACHES, 'caches = sharedOutputCaches;')
-          .replace(INK_TEXT_LINES, '        let lines = this.caches.getLines(text);')
+          .replace(INK_TEXT_LINES, INK_LINES_CACHED)
           .replace(INK_IGNORABLE_FILTER, 'filter(character => !isDefaultIgnorable(character.value))')
           .replace(INK_SLICE, '    sliceLineToColumnsNow(line, from, to) {')
           .replace(INK_WRITE, () => `${collect}${INK_WRITE}`)
