@@ -6,6 +6,8 @@
  *   (only where the cluster has Container Insights).
  * - How often: metrics change once a minute, so a series is read at most once a minute; a refresh between two ticks
  *   (a new cluster in focus, a detail opened) reads only the series never read.
+ * - When first: a cluster newly in focus is read once its services are listed (or after SERVICES_WAIT_MS at most),
+ *   so its services and its reservation come in one call rather than the reservation first and the services after.
  * - Which window: a series never read gets its whole window (1 h, 6 h in the service detail); one already read
  *   gets the minutes since its last read plus a few (CloudWatch publishes a minute late and may revise it).
  * - How many calls: every query of a refresh goes into calls of up to 500 queries (CloudWatch's limit), sorted by
@@ -26,7 +28,8 @@ import {
 } from '../domain/utilisation.ts';
 import { GatewayError } from '../ecs/errors.ts';
 import type { Scheduler, TimerHandle } from '../lib/scheduler.ts';
-import type { EcsStore } from '../store/store.ts';
+import { feedKey } from '../store/feeds.ts';
+import type { EcsState, EcsStore } from '../store/store.ts';
 import { setClusterReservation, setMetricsApi, setServiceUtilisation, setTaskInsights } from '../store/utilisation.ts';
 import { MAX_QUERIES_PER_CALL, type MetricQuery, type MetricsGateway } from './types.ts';
 
@@ -44,6 +47,8 @@ const API_META_INTERVAL_MS = 1000;
 const STALE_TOLERANCE_MS = 5_000;
 /** A trigger (focus, detail, services listed) waits this long for the others that come with it. */
 const TRIGGER_DELAY_MS = 300;
+/** A cluster newly in focus waits at most this long for its services to be listed before its first read. */
+export const SERVICES_WAIT_MS = 10_000;
 
 type SeriesKind = 'cpu' | 'memory' | 'cpuUtilized' | 'cpuReserved' | 'memoryUtilized' | 'memoryReserved';
 
@@ -82,6 +87,9 @@ export class MetricsPoller {
   #gatewayProblem: string | undefined;
   readonly #cache = new Map<string, CachedSeries>();
   #cluster: string | undefined;
+  /** When the focused cluster came into focus: its first read waits for its services, up to SERVICES_WAIT_MS. */
+  #focusedAt = 0;
+  #servicesWait: TimerHandle | undefined;
   #service: string | undefined;
   #task: string | undefined;
   #started = false;
@@ -121,6 +129,11 @@ export class MetricsPoller {
     // Services listed for the focused cluster (the first time, or new ones) are read without waiting for the tick.
     let known = this.#servicesOfFocus().length;
     this.#unsubscribe = this.#store.subscribe((next, previous) => {
+      // The focused cluster's services listed for the first time (or failing to be): the read it waited for.
+      if (next.meta !== previous.meta && this.#cluster !== undefined) {
+        const key = feedKey.services(this.#cluster);
+        if (servicesListed(next, key) && !servicesListed(previous, key)) this.#soon();
+      }
       if (next.services === previous.services && next.clusters === previous.clusters) return;
       const count = this.#servicesOfFocus().length;
       if (count !== known) {
@@ -136,13 +149,22 @@ export class MetricsPoller {
   stop(): void {
     this.#started = false;
     this.#unsubscribe?.();
-    for (const timer of [this.#tick, this.#trigger, this.#apiTimer]) if (timer) this.#scheduler.clearTimeout(timer);
+    for (const timer of [this.#tick, this.#trigger, this.#apiTimer, this.#servicesWait]) {
+      if (timer) this.#scheduler.clearTimeout(timer);
+    }
     this.#abort.abort(new GatewayError('aborted', 'CloudWatch reads stopped.', { operation: 'GetMetricData' }));
   }
 
   focusCluster(cluster: string | undefined): void {
     if (cluster === this.#cluster) return;
     this.#cluster = cluster;
+    this.#focusedAt = this.#scheduler.now();
+    // Read what is known once the wait is over, whether or not the services were listed by then.
+    if (this.#servicesWait) this.#scheduler.clearTimeout(this.#servicesWait);
+    this.#servicesWait = this.#scheduler.setTimeout(() => {
+      this.#servicesWait = undefined;
+      this.#soon();
+    }, SERVICES_WAIT_MS);
     this.#soon();
   }
 
@@ -239,7 +261,11 @@ export class MetricsPoller {
     const cluster = this.#cluster === undefined ? undefined : state.clusters.get(this.#cluster);
     const clusterName = this.#cluster === undefined ? undefined : (cluster?.clusterName ?? shortName(this.#cluster));
     const detail = this.#service;
-    if (clusterName !== undefined && this.#cluster !== undefined) {
+    const waitingForServices =
+      this.#cluster !== undefined &&
+      !servicesListed(state, feedKey.services(this.#cluster)) &&
+      this.#scheduler.now() - this.#focusedAt < SERVICES_WAIT_MS;
+    if (clusterName !== undefined && this.#cluster !== undefined && !waitingForServices) {
       for (const service of this.#servicesOfFocus()) {
         const dimensions = { ClusterName: clusterName, ServiceName: service.serviceName as string };
         const minutes = service.serviceArn === detail ? DETAIL_WINDOW_MINUTES : PANE_WINDOW_MINUTES;
@@ -491,4 +517,10 @@ function sentenceOf(error: unknown): string {
   return sanitizeText(`CloudWatch GetMetricData failed: ${error instanceof Error ? error.message : String(error)}`, {
     maxLength: 300,
   });
+}
+
+/** Whether a services feed has answered once, with services or with an error. */
+function servicesListed(state: EcsState, key: string): boolean {
+  const meta = state.meta.get(key);
+  return meta?.lastSuccessAt !== undefined || meta?.lastError !== undefined;
 }

@@ -50,6 +50,7 @@ async function world(faults?: FaultConfig) {
     budgetPerSecond: 1000,
     scheduler: data.scheduler,
   });
+  data.holdTimeFor(gateway);
   return { data, ref, gateway };
 }
 

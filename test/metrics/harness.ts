@@ -38,6 +38,7 @@ export async function startMetricsHarness(
     ...options.gateway,
   });
   const metricsGateway = options.wrap ? options.wrap(created) : created;
+  harness.holdTimeFor(metricsGateway);
   const metrics = new MetricsPoller({ gateway: metricsGateway, store: harness.store, scheduler: harness.scheduler });
   const close = harness.close;
   return {

@@ -4,7 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MetricPoint } from '../../src/domain/utilisation.ts';
+import { SERVICES_WAIT_MS } from '../../src/metrics/poller.ts';
 import type { MetricsGateway } from '../../src/metrics/types.ts';
+import { START } from '../poll/harness.ts';
 import { type MetricsHarness, manyServicesScenario, startMetricsHarness } from './harness.ts';
 
 let harness: MetricsHarness | undefined;
@@ -60,6 +62,46 @@ describe('the metrics poller on the demo', () => {
       stepMs: 1000,
     });
     expect(h.metricCalls().every((call) => call.outcome === 'ok')).toBe(true);
+  });
+
+  it('waits for a newly focused cluster to have its services listed, then reads them with its reservation in one call', async () => {
+    const queriesPerCall: number[] = [];
+    const recording = (gateway: MetricsGateway): MetricsGateway => ({
+      stats: () => gateway.stats(),
+      budget: () => gateway.budget(),
+      getMetricData: (queries, window, options) => {
+        queriesPerCall.push(queries.length);
+        return gateway.getMetricData(queries, window, options);
+      },
+    });
+    harness = await startMetricsHarness({ wrap: recording });
+    const h = harness;
+    const prod = clusterArn(h, 'prod');
+    // The metrics poller in focus first, ECS not yet polled: nothing is listed, so nothing is read...
+    h.metrics.focusCluster(prod);
+    h.metrics.start();
+    await h.runUntil(() => h.scheduler.now() - START >= SERVICES_WAIT_MS / 2, { stepMs: 500 });
+    await h.metrics.idle();
+    expect(h.metricCalls()).toHaveLength(0);
+    // ...until its services are: then 4 services x 2 series + 2 reservation series, in one call.
+    h.monitor.start();
+    h.monitor.focusCluster(prod);
+    await h.runUntil(() => h.metricCalls().length > 0);
+    await h.runUntil(() => h.scheduler.now() - START >= 2 * SERVICES_WAIT_MS, { stepMs: 500 });
+    await h.metrics.idle();
+    expect(queriesPerCall).toEqual([10]);
+  });
+
+  it('reads what it has once the wait for the services is over, when ECS never lists them', async () => {
+    harness = await startMetricsHarness();
+    const h = harness;
+    const prod = clusterArn(h, 'prod');
+    h.metrics.focusCluster(prod);
+    h.metrics.start();
+    await h.runUntil(() => h.metricCalls().length > 0, { stepMs: 500 });
+    expect((h.metricCalls()[0]?.at ?? 0) - START).toBeGreaterThanOrEqual(SERVICES_WAIT_MS);
+    await h.metrics.idle();
+    expect(h.store.getState().clusterReservation.get(prod)?.cpu.length).toBeGreaterThan(0);
   });
 
   it('reads at most once a minute, each series only from where it left off (incremental windows)', async () => {

@@ -46,6 +46,11 @@ export interface Harness {
   monitor: Monitor;
   /** Let real I/O and virtual time run until `done()` holds; fails after a real-time deadline instead of hanging. */
   runUntil(done: () => boolean, options?: { stepMs?: number; deadlineMs?: number }): Promise<void>;
+  /**
+   * Makes runUntil hold virtual time while this other service's calls (CloudWatch, CloudWatch Logs) are on the
+   * wire too: otherwise a slow machine lets their virtual deadlines pass mid-call and they are aborted and retried.
+   */
+  holdTimeFor(calls: { stats(): { inFlight: number } }): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +91,9 @@ export async function startHarness(
     ...(options.cadence ? { cadence: options.cadence } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
   });
+  const otherServices: { stats(): { inFlight: number } }[] = [];
+  const callsOnTheWire = () =>
+    gateway.stats().inFlight > 0 || otherServices.some((service) => service.stats().inFlight > 0);
   const runUntil: Harness['runUntil'] = async (done, { stepMs = 50, deadlineMs = 20_000 } = {}) => {
     const deadline = performance.now() + deadlineMs;
     if (relay) {
@@ -102,7 +110,7 @@ export async function startHarness(
       // Real I/O first (HTTP round trips take a few turns of the event loop), then a little virtual time.
       // Time stands still while a call is on the wire, as it nearly does for real: otherwise calls granted a
       // second apart could arrive together and the simulator's per-second counts would not mean much.
-      for (let i = 0; i < 5 || gateway.stats().inFlight > 0; i++) {
+      for (let i = 0; i < 5 || callsOnTheWire(); i++) {
         await flushMicrotasks();
         if (performance.now() > deadline) throw new Error('runUntil: a call never finished');
       }
@@ -116,6 +124,9 @@ export async function startHarness(
     store,
     monitor,
     runUntil,
+    holdTimeFor: (calls) => {
+      otherServices.push(calls);
+    },
     close: async () => {
       monitor.stop();
       await relay?.close();

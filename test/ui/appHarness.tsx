@@ -213,6 +213,9 @@ export async function startUi(
           simulator: true,
           budgetPerSecond: 1000,
           scheduler: data.scheduler,
+        }).then((gateway) => {
+          data.holdTimeFor(gateway);
+          return gateway;
         }),
       )
     : undefined;
@@ -282,6 +285,9 @@ export async function startUi(
         budgetPerSecond: 1,
         scheduler: data.scheduler,
         random: () => backoff.next(),
+      }).then((gateway) => {
+        data.holdTimeFor(gateway);
+        return gateway;
       }),
       store: data.store,
       scheduler: data.scheduler,
