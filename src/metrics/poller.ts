@@ -159,12 +159,15 @@ export class MetricsPoller {
     if (cluster === this.#cluster) return;
     this.#cluster = cluster;
     this.#focusedAt = this.#scheduler.now();
-    // Read what is known once the wait is over, whether or not the services were listed by then.
     if (this.#servicesWait) this.#scheduler.clearTimeout(this.#servicesWait);
-    this.#servicesWait = this.#scheduler.setTimeout(() => {
-      this.#servicesWait = undefined;
-      this.#soon();
-    }, SERVICES_WAIT_MS);
+    this.#servicesWait = undefined;
+    // Services not listed yet: read what is known once the wait is over, whether or not they are by then.
+    if (cluster !== undefined && !servicesListed(this.#store.getState(), feedKey.services(cluster))) {
+      this.#servicesWait = this.#scheduler.setTimeout(() => {
+        this.#servicesWait = undefined;
+        this.#soon();
+      }, SERVICES_WAIT_MS);
+    }
     this.#soon();
   }
 

@@ -41,6 +41,24 @@ async function focusAndRead(h: MetricsHarness, cluster: string): Promise<void> {
   await h.metrics.idle();
 }
 
+interface RecordedWindow {
+  startMs: number;
+  endMs: number;
+  queries: number;
+}
+
+/** The gateway, noting each GetMetricData call's window and number of queries into `windows`. */
+function recordingInto(windows: RecordedWindow[]): (gateway: MetricsGateway) => MetricsGateway {
+  return (gateway) => ({
+    stats: () => gateway.stats(),
+    budget: () => gateway.budget(),
+    getMetricData: (queries, window, options) => {
+      windows.push({ ...window, queries: queries.length });
+      return gateway.getMetricData(queries, window, options);
+    },
+  });
+}
+
 const max = (points: readonly MetricPoint[] = []) => Math.max(...points.map((point) => point.value));
 
 describe('the metrics poller on the demo', () => {
@@ -65,16 +83,8 @@ describe('the metrics poller on the demo', () => {
   });
 
   it('waits for a newly focused cluster to have its services listed, then reads them with its reservation in one call', async () => {
-    const queriesPerCall: number[] = [];
-    const recording = (gateway: MetricsGateway): MetricsGateway => ({
-      stats: () => gateway.stats(),
-      budget: () => gateway.budget(),
-      getMetricData: (queries, window, options) => {
-        queriesPerCall.push(queries.length);
-        return gateway.getMetricData(queries, window, options);
-      },
-    });
-    harness = await startMetricsHarness({ wrap: recording });
+    const windows: RecordedWindow[] = [];
+    harness = await startMetricsHarness({ wrap: recordingInto(windows) });
     const h = harness;
     const prod = clusterArn(h, 'prod');
     // The metrics poller in focus first, ECS not yet polled: nothing is listed, so nothing is read...
@@ -89,7 +99,7 @@ describe('the metrics poller on the demo', () => {
     await h.runUntil(() => h.metricCalls().length > 0);
     await h.runUntil(() => h.scheduler.now() - START >= 2 * SERVICES_WAIT_MS, { stepMs: 500 });
     await h.metrics.idle();
-    expect(queriesPerCall).toEqual([10]);
+    expect(windows.map((window) => window.queries)).toEqual([10]);
   });
 
   it('reads what it has once the wait for the services is over, when ECS never lists them', async () => {
@@ -105,16 +115,8 @@ describe('the metrics poller on the demo', () => {
   });
 
   it('reads at most once a minute, each series only from where it left off (incremental windows)', async () => {
-    const windows: { startMs: number; endMs: number; queries: number }[] = [];
-    const recording = (gateway: MetricsGateway): MetricsGateway => ({
-      stats: () => gateway.stats(),
-      budget: () => gateway.budget(),
-      getMetricData: (queries, window, options) => {
-        windows.push({ ...window, queries: queries.length });
-        return gateway.getMetricData(queries, window, options);
-      },
-    });
-    harness = await startMetricsHarness({ wrap: recording });
+    const windows: RecordedWindow[] = [];
+    harness = await startMetricsHarness({ wrap: recordingInto(windows) });
     const h = harness;
     await focusAndRead(h, 'staging');
     const startedAt = h.scheduler.now();
